@@ -1,0 +1,107 @@
+"""Physical constants and unit tables, all derived from :mod:`scipy.constants`.
+
+Nothing here is typed in by hand: every number is computed from CODATA values
+shipped with SciPy, so the whole package agrees on one set of constants.
+
+Conventions (see ``DESIGN.md`` §3):
+
+* ``G_Q = e**2 / (pi * h) = e**2 / (2 pi**2 hbar)`` ≈ 1.2331e-5 S, the unit of
+  weak-localization corrections to the sheet conductance.
+* Characteristic field of a length ``L``: ``B = hbar / (4 e L**2)``
+  (``HBAR_OVER_4E`` in T·m²).
+* Optics: frequencies in cm⁻¹, conductivity in S/cm. ``Z_OPT = 1/(2 pi c eps0)``
+  ≈ 59.9585 Ω converts ``sigma1[S/cm] = nu[cm-1] * eps2 / Z_OPT``.
+"""
+
+from __future__ import annotations
+
+import math
+
+from scipy import constants as _c
+
+#: Elementary charge (C).
+E_CHARGE: float = _c.e
+#: Planck constant (J s).
+H_PLANCK: float = _c.h
+#: Reduced Planck constant (J s).
+HBAR: float = _c.hbar
+#: Boltzmann constant (J/K).
+K_B: float = _c.k
+#: Speed of light (m/s).
+C_LIGHT: float = _c.c
+#: Vacuum permittivity (F/m).
+EPS0: float = _c.epsilon_0
+#: Electron mass (kg).
+M_E: float = _c.m_e
+
+#: Conductance quantum of weak-localization theory, e²/(πh) (S).
+G_Q: float = E_CHARGE**2 / (math.pi * H_PLANCK)
+#: e²/h (S), the other common unit.
+E2_OVER_H: float = E_CHARGE**2 / H_PLANCK
+#: ħ/(4e) (T·m²): B_i = HBAR_OVER_4E / L_i².
+HBAR_OVER_4E: float = HBAR / (4.0 * E_CHARGE)
+
+#: 1/(2π c ε0) (Ω): sigma1[S/cm] = nu[cm⁻¹]·eps2 / Z_OPT and sigma0 = wp²/(Z_OPT·gamma).
+Z_OPT: float = 1.0 / (2.0 * math.pi * C_LIGHT * EPS0)
+#: Speed of light in cm/s (for cm⁻¹ ↔ angular frequency).
+C_CM_PER_S: float = C_LIGHT * 100.0
+#: tau[fs] = TAU_FS_CM / gamma[cm⁻¹]  (tau = 1/(2π c gamma)).
+TAU_FS_CM: float = 1e15 / (2.0 * math.pi * C_CM_PER_S)
+#: Sum-rule constant: wp² = SUM_RULE · ∫σ1 dν  (= 2 Z_OPT / π).
+SUM_RULE: float = 2.0 * Z_OPT / math.pi
+
+#: cm⁻¹ per eV (photon energy → wavenumber).
+CM1_PER_EV: float = E_CHARGE / (H_PLANCK * C_CM_PER_S)
+#: cm⁻¹ per THz.
+CM1_PER_THZ: float = 1e12 / C_CM_PER_S
+#: cm⁻¹ per meV.
+CM1_PER_MEV: float = CM1_PER_EV * 1e-3
+
+# --- unit tables -----------------------------------------------------------
+# Factors that convert a value in the named unit into the canonical unit of its
+# quantity: value_canonical = value * factor.  io/ is the only place that
+# applies them to data (DESIGN.md §2).
+
+#: Magnetic field → tesla.
+FIELD_TO_T: dict[str, float] = {"T": 1.0, "mT": 1e-3, "kG": 0.1, "G": 1e-4, "Oe": 1e-4, "kOe": 0.1}
+#: Temperature → kelvin (multiplicative units only; °C is handled as an offset by io).
+TEMPERATURE_TO_K: dict[str, float] = {"K": 1.0, "mK": 1e-3}
+#: Resistance → ohm.
+RESISTANCE_TO_OHM: dict[str, float] = {"ohm": 1.0, "mohm": 1e-3, "kohm": 1e3, "Mohm": 1e6, "uohm": 1e-6}
+#: Resistivity → ohm·cm.
+RESISTIVITY_TO_OHM_CM: dict[str, float] = {"ohm cm": 1.0, "ohm m": 100.0, "mohm cm": 1e-3, "uohm cm": 1e-6, "ohm mm": 0.1}
+#: Conductance → siemens.
+CONDUCTANCE_TO_S: dict[str, float] = {"S": 1.0, "mS": 1e-3, "uS": 1e-6, "e2/h": E2_OVER_H, "G_Q": G_Q}
+#: Current → ampere.
+CURRENT_TO_A: dict[str, float] = {"A": 1.0, "mA": 1e-3, "uA": 1e-6, "nA": 1e-9}
+#: Voltage → volt.
+VOLTAGE_TO_V: dict[str, float] = {"V": 1.0, "mV": 1e-3, "uV": 1e-6, "nV": 1e-9}
+#: Length → nanometre.
+LENGTH_TO_NM: dict[str, float] = {"nm": 1.0, "um": 1e3, "mm": 1e6, "cm": 1e7, "m": 1e9, "A": 0.1}
+#: Time → second.
+TIME_TO_S: dict[str, float] = {"s": 1.0, "ms": 1e-3, "min": 60.0, "h": 3600.0}
+#: Optical conductivity → S/cm.
+OPTICAL_SIGMA_TO_S_PER_CM: dict[str, float] = {"S/cm": 1.0, "S/m": 1e-2, "ohm-1 cm-1": 1.0, "kS/cm": 1e3}
+
+#: Linear spectral units → cm⁻¹ (multiply).  Wavelengths are reciprocal: see WAVELENGTH_UM.
+SPECTRAL_TO_CM1: dict[str, float] = {"cm-1": 1.0, "eV": CM1_PER_EV, "meV": CM1_PER_MEV, "THz": CM1_PER_THZ}
+#: Wavelength units → micrometres (then nu[cm⁻¹] = 1e4 / lambda[µm]).
+WAVELENGTH_TO_UM: dict[str, float] = {"um": 1.0, "nm": 1e-3, "A": 1e-4, "mm": 1e3}
+
+
+def spectral_to_cm1(value, unit: str):
+    """Convert a spectral coordinate (energy, frequency, wavenumber or wavelength) to cm⁻¹.
+
+    ``unit`` is one of ``SPECTRAL_TO_CM1`` (linear) or ``WAVELENGTH_TO_UM`` (reciprocal).
+    Works on scalars and numpy arrays; raises ``KeyError`` for an unknown unit.
+    """
+    if unit in SPECTRAL_TO_CM1:
+        return value * SPECTRAL_TO_CM1[unit]
+    return 1e4 / (value * WAVELENGTH_TO_UM[unit])
+
+
+def cm1_to_spectral(value, unit: str):
+    """Inverse of :func:`spectral_to_cm1` (cm⁻¹ → ``unit``)."""
+    if unit in SPECTRAL_TO_CM1:
+        return value / SPECTRAL_TO_CM1[unit]
+    return 1e4 / value / WAVELENGTH_TO_UM[unit]
