@@ -1,0 +1,181 @@
+"""The base class of every sigmafit model: an :class:`lmfit.Model` with its parameter table.
+
+Each model declares, once, a table of :class:`Param` rows (name, unit, default, the
+bounds the *mathematics* requires, description) and optional :class:`Derived` rows
+(lmfit constraint expressions, so their uncertainties propagate).  The CLI listing
+(``sigmafit models``), the JSON units and the report labels all read that table.
+
+A model class sets:
+
+``name``        registry name (``"hln"``, ``"drude"``, …)
+``family``      ``"magnetoconductance"``, ``"temperature"``, ``"optics"`` or ``"background"``
+``physics``     one line of physics for listings
+``reference``   literature reference of the formula
+``x``, ``y``    canonical DataFrame columns it fits (``field_T`` → ``delta_sigma_S`` …)
+``params_table`` / ``derived_table``
+``function``    a ``staticmethod`` whose first argument is the independent variable
+                and whose other arguments are the table's parameters, in the table's units
+
+and may override :meth:`SigmafitModel._guess` (start values from data),
+:meth:`SigmafitModel.diagnose` (model-specific reasons not to trust a fit) and
+:meth:`SigmafitModel.characteristic_x` (scale for automatic fit windows).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import lmfit
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Param:
+    """One row of a model's parameter table.
+
+    ``min``/``max`` are the bounds the mathematics requires (a length is > 0), not
+    opinions about typical values.  ``vary=False`` marks a parameter that is fixed by
+    default (geometry such as a wire width) but can be freed with ``--init``.
+    """
+
+    name: str
+    unit: str
+    default: float
+    min: float = -math.inf
+    max: float = math.inf
+    description: str = ""
+    vary: bool = True
+
+
+@dataclass(frozen=True)
+class Derived:
+    """A derived quantity as an lmfit expression of the parameters (errors propagate)."""
+
+    name: str
+    expr: str
+    unit: str
+    description: str = ""
+
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+class SigmafitModel(lmfit.Model):
+    """Base class: an lmfit Model whose parameters come from a declared table."""
+
+    name: ClassVar[str] = ""
+    family: ClassVar[str] = ""
+    physics: ClassVar[str] = ""
+    reference: ClassVar[str] = ""
+    x: ClassVar[str] = ""
+    y: ClassVar[str] = ""
+    params_table: ClassVar[tuple[Param, ...]] = ()
+    derived_table: ClassVar[tuple[Derived, ...]] = ()
+
+    def __init__(self, prefix: str = "", nan_policy: str = "raise", **kwargs: Any):
+        kwargs.setdefault("name", self.name or type(self).__name__)
+        super().__init__(self.function, prefix=prefix, nan_policy=nan_policy, **kwargs)
+        own = {p.name for p in self.params_table}
+        missing = set(self._param_root_names) ^ own
+        if missing:
+            raise TypeError(f"{type(self).__name__}: parameter table and function disagree on {sorted(missing)}")
+        for p in self.params_table:
+            self.set_param_hint(p.name, value=p.default, min=p.min, max=p.max, vary=p.vary)
+        for d in self.derived_table:
+            self.set_param_hint(d.name, expr=self._prefixed(d.expr, own))
+
+    # -- subclasses provide ---------------------------------------------------
+    @staticmethod
+    def function(x, *args):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _guess(self, y: np.ndarray, x: np.ndarray) -> dict[str, float]:
+        """Start values from data (table units).  Default: the table's defaults."""
+        return {}
+
+    def diagnose(self, params: lmfit.Parameters, x: np.ndarray) -> list[str]:
+        """Model-specific reasons not to trust ``params`` fitted on ``x`` (sentences)."""
+        return []
+
+    def characteristic_x(self, params: lmfit.Parameters) -> float | None:
+        """Scale of the model's feature in x units (e.g. B_φ), for automatic windows."""
+        return None
+
+    # -- shared machinery -----------------------------------------------------
+    def _prefixed(self, expr: str, names: set[str]) -> str:
+        if not self.prefix:
+            return expr
+        return _NAME.sub(lambda m: self.prefix + m.group(0) if m.group(0) in names else m.group(0), expr)
+
+    @property
+    def independent(self) -> str:
+        """Name of the independent variable of :attr:`function`."""
+        return self.independent_vars[0]
+
+    def guess(self, data, x=None, **kwargs) -> lmfit.Parameters:
+        """Parameters with start values estimated from ``data`` at ``x`` (lmfit protocol).
+
+        Start values are clipped into the bounds; keyword arguments override them.
+        """
+        y = np.asarray(data, dtype=float)
+        xv = np.asarray(x, dtype=float) if x is not None else np.arange(y.size, dtype=float)
+        ok = np.isfinite(y) & np.isfinite(xv)
+        values = self._guess(y[ok], xv[ok]) if ok.sum() >= 3 else {}
+        params = self.make_params()
+        for p in self.params_table:
+            if p.name in values and np.isfinite(values[p.name]) and p.vary:
+                v = float(np.clip(values[p.name], p.min, p.max))
+                if v == p.min or v == p.max:  # keep strictly inside so the fit can move
+                    v = p.default if p.min < p.default < p.max else v
+                params[self.prefix + p.name].set(value=v)
+        return lmfit.models.update_param_vals(params, self.prefix, **kwargs)
+
+    @classmethod
+    def units(cls) -> dict[str, str]:
+        """Unit of every parameter and derived quantity (unprefixed names)."""
+        out = {p.name: p.unit for p in cls.params_table}
+        out.update({d.name: d.unit for d in cls.derived_table})
+        return out
+
+    @classmethod
+    def describe(cls) -> str:
+        """Multi-line text for ``sigmafit models``: physics, columns, parameter table."""
+        lines = [f"{cls.name}  [{cls.family}]  {cls.physics}"]
+        if cls.x or cls.y:
+            lines.append(f"  fits {cls.y} against {cls.x}")
+        if cls.reference:
+            lines.append(f"  reference: {cls.reference}")
+        for p in cls.params_table:
+            lo = "-inf" if p.min == -math.inf else f"{p.min:g}"
+            hi = "inf" if p.max == math.inf else f"{p.max:g}"
+            fixed = "" if p.vary else "  (fixed by default)"
+            lines.append(f"  {p.name:<10} {p.unit or '-':<8} default {p.default:<10g} [{lo}, {hi}]  {p.description}{fixed}")
+        for d in cls.derived_table:
+            lines.append(f"  {d.name:<10} {d.unit or '-':<8} derived = {d.expr}  {d.description}")
+        return "\n".join(lines)
+
+
+def components(model: lmfit.Model) -> list[lmfit.Model]:
+    """The leaf models of ``model`` (itself, or the parts of an lmfit CompositeModel)."""
+    return list(getattr(model, "components", [model]))
+
+
+def param_units(model: lmfit.Model) -> dict[str, str]:
+    """Prefixed parameter name → unit, over every sigmafit component of ``model``."""
+    out: dict[str, str] = {}
+    for comp in components(model):
+        if isinstance(comp, SigmafitModel):
+            out.update({comp.prefix + k: v for k, v in comp.units().items()})
+    return out
+
+
+def derived_names(model: lmfit.Model) -> set[str]:
+    """Prefixed names of derived quantities over the components of ``model``."""
+    out: set[str] = set()
+    for comp in components(model):
+        if isinstance(comp, SigmafitModel):
+            out.update(comp.prefix + d.name for d in comp.derived_table)
+    return out
