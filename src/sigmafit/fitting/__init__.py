@@ -1,0 +1,7 @@
+"""Fitting: one curve (:func:`fit`), several curves with shared parameters (:func:`fit_global`),
+many curves (:func:`fit_batch`); every fit returns a uniform result with its warnings."""
+
+from .result import FitResult
+from .single import fit
+
+__all__ = ["FitResult", "fit"]

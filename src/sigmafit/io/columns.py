@@ -39,6 +39,7 @@ _COLUMNS = [
     Column("sweep", "", "sweep index (set by prepare.sweeps)"),
     Column("status_code", "", "instrument status code"),
     Column("run_id", "", "QCoDeS run id"),
+    Column("step", "", "measurement step / block index in the file"),
     # control variables
     Column("temperature_K", "K", "temperature"),
     Column("field_T", "T", "magnetic field"),
@@ -62,6 +63,8 @@ _COLUMNS = [
     Column("hall_coefficient_cm3_per_C", "cm³/C", "Hall coefficient"),
     Column("carrier_density_cm-3", "cm⁻³", "carrier density"),
     Column("mobility_cm2_per_Vs", "cm²/(V·s)", "Hall mobility"),
+    # magnetometry
+    Column("moment_emu", "emu", "magnetic moment"),
     # optics
     Column("wavenumber_cm-1", "cm⁻¹", "wavenumber ν̃"),
     Column("sigma1_S_per_cm", "S/cm", "real optical conductivity σ1"),

@@ -1,0 +1,93 @@
+"""Reasons not to trust a fitted number, as plain sentences for ``FitResult.warnings``.
+
+Generic checks live here (bounds, missing or huge uncertainties, correlations,
+structured residuals, failed convergence); physics-specific checks are asked of
+the model (``SigmafitModel.diagnose`` and, when a model has it, ``diagnose_data``).
+"""
+
+from __future__ import annotations
+
+import math
+
+import lmfit
+import numpy as np
+
+from ..models.base import components, derived_names
+
+#: |correlation| above which two parameters are reported as degenerate.
+CORRELATION_LIMIT = 0.95
+#: |z| of the Wald–Wolfowitz runs test above which residuals count as structured.
+RUNS_Z_LIMIT = 3.0
+
+
+def at_bound(par: lmfit.Parameter, rtol: float = 1e-4) -> str | None:
+    """'min' or 'max' when a varied parameter sits on a finite bound."""
+    for side, bound in (("min", par.min), ("max", par.max)):
+        if bound is not None and math.isfinite(bound):
+            scale = max(abs(bound), abs(par.value), 1e-300)
+            if abs(par.value - bound) <= rtol * scale:
+                return side
+    return None
+
+
+def runs_test_z(residual: np.ndarray) -> float:
+    """z-score of the Wald–Wolfowitz runs test on the signs of ``residual`` (ordered by x).
+
+    Independent noise gives |z| ≲ 2; a model that misses a feature of the data leaves
+    long runs of one sign and a large negative z.
+    """
+    s = np.sign(residual[residual != 0])
+    n_pos, n_neg = int((s > 0).sum()), int((s < 0).sum())
+    n = n_pos + n_neg
+    if n_pos == 0 or n_neg == 0 or n < 10:
+        return 0.0
+    runs = 1 + int(np.count_nonzero(s[1:] != s[:-1]))
+    mu = 2.0 * n_pos * n_neg / n + 1.0
+    var = (mu - 1.0) * (mu - 2.0) / (n - 1.0)
+    return float((runs - mu) / math.sqrt(var)) if var > 0 else 0.0
+
+
+def generic_warnings(result: lmfit.model.ModelResult, x: np.ndarray, residual: np.ndarray) -> list[str]:
+    """Checks that apply to every model: convergence, bounds, stderr, correlations, residuals."""
+    out: list[str] = []
+    if not result.success:
+        out.append(f"the fit did not converge ({result.message.strip()}); no number from it should be used")
+    params = result.params
+    derived = derived_names(result.model)
+    varied = [p for p in params.values() if p.vary and p.name not in derived]
+    for p in varied:
+        side = at_bound(p)
+        if side:
+            out.append(f"{p.name} = {p.value:.4g} sits at its {side}imum bound; the data do not fix it")
+    for p in varied:
+        if p.stderr is None or not np.isfinite(p.stderr):
+            out.append(f"the uncertainty of {p.name} could not be estimated (reported as null)")
+        elif p.value != 0 and abs(p.stderr) > abs(p.value):
+            out.append(f"{p.name} is not determined by the data: its uncertainty ({p.stderr:.3g}) exceeds its value ({p.value:.3g})")
+    done: set[frozenset[str]] = set()
+    for p in varied:
+        for other, c in (p.correl or {}).items():
+            key = frozenset((p.name, other))
+            if key in done or other in derived:
+                continue
+            done.add(key)
+            if abs(c) > CORRELATION_LIMIT:
+                out.append(f"{p.name} and {other} are correlated (r = {c:+.3f}); their individual values are poorly separated")
+    if residual.size >= 10:
+        order = np.argsort(x, kind="stable")
+        z = runs_test_z(residual[order])
+        if z < -RUNS_Z_LIMIT:
+            out.append(f"the residuals are structured (runs test z = {z:.1f}): the model misses a feature of the data; "
+                       "consider a narrower window or a background term")
+    return out
+
+
+def model_warnings(result: lmfit.model.ModelResult, x: np.ndarray, y: np.ndarray) -> list[str]:
+    """Physics checks from each sigmafit component of the fitted model."""
+    out: list[str] = []
+    for comp in components(result.model):
+        if hasattr(comp, "diagnose"):
+            out.extend(comp.diagnose(result.params, x))
+        if hasattr(comp, "diagnose_data"):
+            out.extend(comp.diagnose_data(result.params, x, y))
+    return out

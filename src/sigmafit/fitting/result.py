@@ -1,0 +1,184 @@
+"""``FitResult``: one fitted curve, its numbers, its warnings, and how to show them.
+
+The JSON schema of :meth:`FitResult.summary` is the one in DESIGN.md §4 and is shared
+with ``sigmafit fit --json`` and the batch table.  A ``stderr`` of ``None`` means
+"could not be estimated", never 0.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import lmfit
+import numpy as np
+
+from .._version import __version__
+from ..models.base import derived_names, param_units
+
+
+def _num(v: Any) -> float | None:
+    """A JSON-safe float: NaN/inf/None → None."""
+    if v is None:
+        return None
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return f if math.isfinite(f) else None
+
+
+def _stderr(p: lmfit.Parameter) -> float | None:
+    s = _num(p.stderr)
+    if s is None or (s == 0.0 and (p.vary or p.expr)):
+        return None
+    return s
+
+
+@dataclass
+class FitResult:
+    """The outcome of :func:`sigmafit.fit` for one curve.
+
+    Attributes
+    ----------
+    model_name : registry name (or class name of a user-supplied lmfit Model).
+    lmfit_result : the underlying :class:`lmfit.model.ModelResult`.
+    x, y, weights : the data actually fitted (after windowing), as numpy arrays.
+    x_name, y_name : canonical column names of x and y.
+    source : where the data came from (path, curve label, preparation steps).
+    window : the x window used and how it was chosen.
+    warnings : every reason not to trust a number, as sentences.
+    intervals : profile-likelihood confidence intervals when asked for (name → {"-1σ":…, "+1σ":…}).
+    """
+
+    model_name: str
+    lmfit_result: lmfit.model.ModelResult
+    x: np.ndarray
+    y: np.ndarray
+    weights: np.ndarray | None = None
+    x_name: str = "x"
+    y_name: str = "y"
+    source: dict[str, Any] = field(default_factory=dict)
+    window: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    intervals: dict[str, dict[str, float]] | None = None
+
+    # -- numbers ----------------------------------------------------------------
+    @property
+    def params(self) -> lmfit.Parameters:
+        """Fitted lmfit Parameters (values, stderr, correlations, derived expressions)."""
+        return self.lmfit_result.params
+
+    @property
+    def model(self) -> lmfit.Model:
+        return self.lmfit_result.model
+
+    @property
+    def success(self) -> bool:
+        return bool(self.lmfit_result.success)
+
+    @property
+    def units(self) -> dict[str, str]:
+        return param_units(self.model)
+
+    @property
+    def independent(self) -> str:
+        return self.model.independent_vars[0]
+
+    def eval(self, x=None) -> np.ndarray:
+        """Model values at ``x`` (default: the fitted x) with the fitted parameters."""
+        xv = self.x if x is None else np.asarray(x, dtype=float)
+        return np.asarray(self.model.eval(self.params, **{self.independent: xv}), dtype=float)
+
+    def eval_components(self, x=None) -> dict[str, np.ndarray]:
+        """Each component's contribution at ``x`` (one entry for a single model)."""
+        xv = self.x if x is None else np.asarray(x, dtype=float)
+        comps = self.model.eval_components(params=self.params, **{self.independent: xv})
+        return {k: np.broadcast_to(np.asarray(v, dtype=float), np.shape(xv)) for k, v in comps.items()}
+
+    @property
+    def residual(self) -> np.ndarray:
+        """Data minus model at the fitted points (unweighted)."""
+        return self.y - self.eval()
+
+    def value(self, name: str) -> float:
+        return float(self.params[name].value)
+
+    def stderr(self, name: str) -> float | None:
+        return _stderr(self.params[name])
+
+    def statistics(self) -> dict[str, Any]:
+        r = self.lmfit_result
+        res = self.residual
+        ss_tot = float(np.sum((self.y - np.mean(self.y)) ** 2))
+        r2 = 1.0 - float(np.sum(res**2)) / ss_tot if ss_tot > 0 else None
+        return {
+            "ndata": int(r.ndata),
+            "nvarys": int(r.nvarys),
+            "chisqr": _num(r.chisqr),
+            "redchi": _num(r.redchi),
+            "r_squared": _num(r2),
+            "aic": _num(r.aic),
+            "bic": _num(r.bic),
+            "nfev": int(r.nfev),
+        }
+
+    def summary(self) -> dict[str, Any]:
+        """Plain JSON-able dict (DESIGN.md §4 schema)."""
+        units = self.units
+        derived = derived_names(self.model)
+        params, der = {}, {}
+        for name, p in self.params.items():
+            entry = {"value": _num(p.value), "stderr": _stderr(p), "unit": units.get(name, "")}
+            if name in derived:
+                der[name] = entry
+            elif p.expr:  # user constraint: report like a derived quantity
+                der[name] = entry
+            else:
+                entry["vary"] = bool(p.vary)
+                params[name] = entry
+        out: dict[str, Any] = {
+            "model": self.model_name,
+            "success": self.success,
+            "params": params,
+            "derived": der,
+            "statistics": self.statistics(),
+            "warnings": list(self.warnings),
+            "source": {**self.source, "x": self.x_name, "y": self.y_name},
+            "window": dict(self.window),
+            "software": {"sigmafit": __version__, "lmfit": lmfit.__version__},
+        }
+        if self.intervals is not None:
+            out["intervals"] = self.intervals
+        return out
+
+    def to_json(self, path=None, **kwargs) -> str:
+        """The summary as JSON text; also written to ``path`` when given."""
+        text = json.dumps(self.summary(), indent=2, **kwargs)
+        if path is not None:
+            with open(path, "w", encoding="utf-8") as fh:
+                fh.write(text + "\n")
+        return text
+
+    # -- presentation (delegated to sigmafit.report, imported lazily) ------------
+    def report(self) -> str:
+        """Human-readable text: parameters ± errors (one rounding rule), statistics, warnings."""
+        from ..report.text import fit_report
+
+        return fit_report(self.summary())
+
+    def __str__(self) -> str:
+        return self.report()
+
+    def plot(self, ax=None, **kwargs):
+        """Data, model, components and residuals; returns the main Axes (never calls show())."""
+        from ..report.plots import plot_fit
+
+        return plot_fit(self, ax=ax, **kwargs)
+
+    def _repr_html_(self) -> str:
+        from ..report.html import fit_html
+
+        return fit_html(self)

@@ -1,0 +1,52 @@
+"""One rounding rule for "value ± error" everywhere (tables, text reports, HTML).
+
+The Particle Data Group rule: look at the three most significant digits of the
+error.  100–354 → keep two significant digits; 355–949 → one; 950–999 → round the
+error up to 1000 and keep two.  The value is rounded to the same decimal place as
+the error.  Without an error (``None``/NaN) the value is shown with 4 significant digits.
+"""
+
+from __future__ import annotations
+
+import math
+
+
+def _digits(err: float) -> tuple[int, float]:
+    """(number of significant digits, error rounded) under the PDG rule."""
+    exp = math.floor(math.log10(err))
+    three = round(err / 10 ** (exp - 2))  # three leading digits, 100..1000
+    if three >= 1000:
+        exp += 1
+        three = round(err / 10 ** (exp - 2))
+    if three <= 354:
+        nsig = 2
+    elif three <= 949:
+        nsig = 1
+    else:
+        return 2, 10 ** (exp + 1)
+    return nsig, round(err, -(exp - nsig + 1))
+
+
+def round_pdg(value: float, error: float | None) -> tuple[str, str | None]:
+    """Strings for value and error rounded by the PDG rule (error ``None`` if not estimable)."""
+    if value is None or not math.isfinite(value):
+        return ("nan" if value is None else str(value)), None
+    if error is None or not math.isfinite(error) or error <= 0:
+        return f"{value:.4g}", None
+    nsig, err = _digits(error)
+    decimals = -(math.floor(math.log10(err)) - nsig + 1)
+    if abs(value) >= 1e6 or (abs(value) < 1e-3 and value != 0) or err >= 1e6 or err < 1e-4:
+        # scientific notation with a common exponent
+        exp = math.floor(math.log10(abs(value))) if value != 0 else math.floor(math.log10(err))
+        scale = 10.0**exp
+        d = max(decimals + exp, 0)
+        return f"{value / scale:.{d}f}e{exp:+d}", f"{err / scale:.{d}f}e{exp:+d}"
+    d = max(decimals, 0)
+    return f"{round(value, decimals):.{d}f}", f"{err:.{d}f}"
+
+
+def format_value(value: float, error: float | None, unit: str = "") -> str:
+    """``"212 ± 3 nm"``; ``"212.4 (± n/a) nm"`` when the error could not be estimated."""
+    v, e = round_pdg(value, error)
+    u = f" {unit}" if unit else ""
+    return f"{v} ± {e}{u}" if e is not None else f"{v} (± n/a){u}"

@@ -1,0 +1,45 @@
+"""Plain-text reports built from result summaries (never from refitting)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .format import format_value
+
+
+def fit_report(summary: dict[str, Any]) -> str:
+    """Text for one fit summary (DESIGN.md §4 schema): parameters, derived values, statistics, warnings."""
+    lines = [f"model {summary['model']}: {'converged' if summary['success'] else 'DID NOT CONVERGE'}"]
+    src = summary.get("source", {})
+    if src.get("path") or src.get("curve") is not None:
+        where = src.get("path", "")
+        if src.get("curve") is not None:
+            where += f" [{src['curve']}]"
+        lines.append(f"data   {where.strip()}  ({src.get('y')} vs {src.get('x')})")
+    win = summary.get("window") or {}
+    if win.get("how"):
+        lines.append(f"window {win['how']}, {win.get('n_points', '?')} points")
+    lines.append("parameters:")
+    for name, p in summary["params"].items():
+        tag = "" if p.get("vary", True) else "  (fixed)"
+        lines.append(f"  {name:<12} {format_value(p['value'], p['stderr'], p.get('unit', ''))}{tag}")
+    if summary.get("derived"):
+        lines.append("derived:")
+        for name, p in summary["derived"].items():
+            lines.append(f"  {name:<12} {format_value(p['value'], p['stderr'], p.get('unit', ''))}")
+    if summary.get("intervals"):
+        lines.append("profile-likelihood 1σ intervals:")
+        for name, iv in summary["intervals"].items():
+            lines.append(f"  {name:<12} [{iv['-1sigma']:.5g}, {iv['+1sigma']:.5g}]")
+    st = summary["statistics"]
+    r2 = st.get("r_squared")
+    lines.append(
+        f"statistics: {st['ndata']} points, {st['nvarys']} varied, reduced χ² {st['redchi']:.4g}"
+        + (f", R² {r2:.5f}" if r2 is not None else "")
+    )
+    if summary["warnings"]:
+        lines.append("warnings:")
+        lines.extend(f"  ! {w}" for w in summary["warnings"])
+    else:
+        lines.append("warnings: none")
+    return "\n".join(lines)
