@@ -2,6 +2,7 @@
 many curves (:func:`fit_batch`); every fit returns a uniform result with its warnings."""
 
 from .result import FitResult
+from .global_ import GlobalFitResult, fit_global
 from .single import fit
 
-__all__ = ["FitResult", "fit"]
+__all__ = ["FitResult", "GlobalFitResult", "fit", "fit_global"]

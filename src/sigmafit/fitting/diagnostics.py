@@ -47,13 +47,19 @@ def runs_test_z(residual: np.ndarray) -> float:
     return float((runs - mu) / math.sqrt(var)) if var > 0 else 0.0
 
 
-def generic_warnings(result: lmfit.model.ModelResult, x: np.ndarray, residual: np.ndarray) -> list[str]:
-    """Checks that apply to every model: convergence, bounds, stderr, correlations, residuals."""
+def generic_warnings(result, x: np.ndarray, residual: np.ndarray, derived: set[str] | None = None) -> list[str]:
+    """Checks that apply to every model: convergence, bounds, stderr, correlations, residuals.
+
+    ``result`` is an lmfit ModelResult or MinimizerResult; ``derived`` names parameters
+    that are expressions (default: the derived quantities of ``result.model``).
+    """
     out: list[str] = []
     if not result.success:
-        out.append(f"the fit did not converge ({result.message.strip()}); no number from it should be used")
+        out.append(f"the fit did not converge ({str(result.message).strip()}); no number from it should be used")
     params = result.params
-    derived = derived_names(result.model)
+    if derived is None:
+        derived = derived_names(result.model)
+    derived = set(derived) | {n for n, p in params.items() if p.expr}
     varied = [p for p in params.values() if p.vary and p.name not in derived]
     for p in varied:
         side = at_bound(p)

@@ -142,7 +142,8 @@ def apply_settings(params: lmfit.Parameters, fix: Mapping[str, float] | None, in
             par.set(value=v, vary=False if kind == "fix" else (par.vary or name in (init or {})))
 
 
-def _mask(x: np.ndarray, xmin, xmax, absmax) -> np.ndarray:
+def window_mask(x: np.ndarray, xmin, xmax, absmax) -> np.ndarray:
+    """True where xmin ≤ x ≤ xmax and |x| ≤ absmax (None = no limit)."""
     m = np.ones(x.shape, dtype=bool)
     if xmin is not None:
         m &= x >= xmin
@@ -229,7 +230,7 @@ def fit(
     auto = isinstance(bmax, str)
     if auto and bmax != "auto":
         raise FitError(f"bmax must be a number (T) or 'auto', not {bmax!r}")
-    base = finite & _mask(xv, xmin, xmax, None if auto else bmax)
+    base = finite & window_mask(xv, xmin, xmax, None if auto else bmax)
     if not auto and bmax is not None:
         window["abs_max"] = float(bmax)
         window["how"] = f"|{xn}| ≤ {bmax:g} (given)"

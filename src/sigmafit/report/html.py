@@ -50,3 +50,12 @@ def fit_html(result) -> str:
     st = s["statistics"]
     head = f"<b>{html.escape(s['model'])}</b> — {'converged' if s['success'] else 'did not converge'}, {st['ndata']} points, reduced χ² {st['redchi']:.3g}"
     return f"<div class='sigmafit-fit'><p>{head}</p>{params_table_html(s)}<img src='data:image/png;base64,{img}'/></div>"
+
+
+def global_html(result) -> str:
+    """Per-curve table and overlay figure of a global fit for Jupyter."""
+    s = result.summary()
+    tab = result.table().to_html(index=False, float_format=lambda v: f"{v:.4g}")
+    img = figure_png_base64(result.plot().figure)
+    warns = "".join(f"<li>{html.escape(w)}</li>" for w in s["warnings"])
+    return f"<div><b>global {html.escape(s['model'])}</b> shared: {', '.join(s['shared']) or 'none'}{tab}<ul style='color:#b00'>{warns}</ul><img src='data:image/png;base64,{img}'/></div>"

@@ -56,3 +56,22 @@ def plot_fit(result, ax=None, *, residuals: bool = True, components: bool = True
     if result.warnings:
         ax.set_title(f"{len(result.warnings)} warning(s): see report", fontsize="small", color="darkred")
     return ax
+
+
+def plot_global(result, ax=None, *, scale: float = 1.0, offset: float = 0.0):
+    """All curves of a global fit with their model lines, optionally offset for clarity."""
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5.0, 3.8), layout="constrained")
+    for i, lab in enumerate(result.labels):
+        x, y = result.xs[i], result.ys[i]
+        order = np.argsort(x)
+        fine = np.linspace(x.min(), x.max(), 400)
+        c = f"C{i % 10}"
+        ax.plot(x[order], y[order] * scale + i * offset, "o", ms=2.5, alpha=0.5, color=c)
+        ax.plot(fine, result.eval(i, fine) * scale + i * offset, "-", color=c, label=f"{result.by or 'curve'} = {lab}")
+    ax.set_xlabel(label(result.x_name))
+    ax.set_ylabel(label(result.y_name))
+    ax.legend(frameon=False, fontsize="small")
+    return ax

@@ -43,3 +43,21 @@ def fit_report(summary: dict[str, Any]) -> str:
     else:
         lines.append("warnings: none")
     return "\n".join(lines)
+
+
+def global_report(summary: dict[str, Any]) -> str:
+    """Text for a global fit: shared parameters, then one line per curve."""
+    lines = [f"global {summary['model']} fit over {len(summary['curves'])} curves ({summary.get('by') or 'curve'}): "
+             f"{'converged' if summary['success'] else 'DID NOT CONVERGE'}"]
+    if summary["shared"]:
+        lines.append("shared:")
+        for name, p in summary["shared"].items():
+            lines.append(f"  {name:<12} {format_value(p['value'], p['stderr'], p.get('unit', ''))}")
+    lines.append("per curve:")
+    for c in summary["curves"]:
+        own = [f"{n} = {format_value(p['value'], p['stderr'], p.get('unit', ''))}" for n, p in c["params"].items() if not p.get("shared")]
+        lines.append(f"  {c['label']!s:<10} " + "; ".join(own))
+    st = summary["statistics"]
+    lines.append(f"statistics: {st['ndata']} points, {st['nvarys']} varied, reduced χ² {st['redchi']:.4g}")
+    lines.extend(["warnings:"] + [f"  ! {w}" for w in summary["warnings"]] if summary["warnings"] else ["warnings: none"])
+    return "\n".join(lines)
