@@ -215,12 +215,16 @@ def fit(
         src.update(source)
     parts = _parts(xv, yv)
     notes: list[str] = []
+    main = primary(m)
+    if wv is None and main is not None:
+        wv = main.default_weights(xv, yv)
+        if wv is not None:
+            src["weights"] = f"{main.name} default: {getattr(main.default_weights, '__doc__', '') or 'model weights'}".strip()
     finite = np.isfinite(xv) & np.all(np.isfinite(yv.reshape(parts, -1)), axis=0)
     if wv is not None:
         finite &= np.all(np.isfinite(wv.reshape(parts, -1)), axis=0) if wv.size == yv.size else np.isfinite(wv)
     if not finite.all():
         notes.append(f"{int((~finite).sum())} points with NaN/inf were left out")
-    main = primary(m)
 
     def select(mask):
         full = np.tile(mask, parts)

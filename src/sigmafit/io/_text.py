@@ -8,7 +8,7 @@ on the final frame — pandas 3 copy-on-write drops attrs on many operations).
 
 from __future__ import annotations
 
-import io
+
 import re
 import warnings
 from pathlib import Path
@@ -150,7 +150,8 @@ def parse_table(
         header = [f"column_{i + 1}" for i in range(width)]
     ncol = len(header)
     lengths = pd.Series([len(r) for r in rows])
-    usual = int(lengths.mode().iloc[0])
+    modes = lengths.mode()
+    usual = ncol if (modes == ncol).any() else int(modes.max())
     n_odd = int((lengths != usual).sum())
     n_long = int((lengths > ncol).sum())
     if usual < ncol and n_odd == 0:
@@ -192,6 +193,3 @@ def _unique(names: list[str]) -> list[str]:
     return res
 
 
-def read_csv_fast(text: str) -> pd.DataFrame:  # pragma: no cover - helper kept for large files
-    """Plain comma table via pandas (used only where the layout is known)."""
-    return pd.read_csv(io.StringIO(text))

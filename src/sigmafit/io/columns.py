@@ -60,6 +60,8 @@ _COLUMNS = [
     Column("sheet_conductance_S", "S", "sheet conductance σ_□"),
     Column("delta_sigma_S", "S", "magnetoconductance σ(B) − σ(0)"),
     Column("conductivity_S_per_m", "S/m", "3D conductivity"),
+    Column("L_phi_nm", "nm", "phase-coherence length L_φ"),
+    Column("L_phi_err_nm", "nm", "uncertainty of L_φ"),
     Column("hall_coefficient_cm3_per_C", "cm³/C", "Hall coefficient"),
     Column("carrier_density_cm-3", "cm⁻³", "carrier density"),
     Column("mobility_cm2_per_Vs", "cm²/(V·s)", "Hall mobility"),

@@ -108,7 +108,8 @@ def read(path, *, x_unit=None, y_unit=None, **_ignored) -> pd.DataFrame:
     idx = next((i for i, ln in enumerate(lines) if ln.strip().upper().startswith("[DATA]")), None)
     if idx is None:
         raise DataFormatError(
-            f"{path}: MultiVu header without a [Data] line (truncated file?): expected '[Data]' then the column names",
+            f"{path}, line {len(lines)}: MultiVu header ends without a [Data] line (truncated file?); "
+            "expected '[Data]' then the column names",
             path=path, line=len(lines))
     hdr_no = idx + 1
     while hdr_no < len(lines) and not lines[hdr_no].strip():

@@ -283,6 +283,8 @@ def canonicalize(df, meta: dict, *, path, x_unit: str | None = None, y_unit: str
             out[col] = series
             continue
         out[m.canonical] = series * m.factor if m.factor != 1.0 else series
+        if split_unit(str(col))[1] is None and m.canonical not in ("status_code", "step", "channel") and m.unit:
+            meta["notes"].append(f"unit of column {col!r} not stated; taken as {m.unit}")
         meta["units"][m.canonical] = m.unit
         meta["origin"][m.canonical] = str(col)
     return pd.DataFrame(out)

@@ -74,6 +74,8 @@ class SigmafitModel(lmfit.Model):
     y: ClassVar[str] = ""
     params_table: ClassVar[tuple[Param, ...]] = ()
     derived_table: ClassVar[tuple[Derived, ...]] = ()
+    #: x-axis scale for figures of this model ("linear" or "log").
+    plot_xscale: ClassVar[str] = "linear"
 
     def __init__(self, prefix: str = "", nan_policy: str = "raise", **kwargs: Any):
         kwargs.setdefault("name", self.name or type(self).__name__)
@@ -99,6 +101,10 @@ class SigmafitModel(lmfit.Model):
     def diagnose(self, params: lmfit.Parameters, x: np.ndarray) -> list[str]:
         """Model-specific reasons not to trust ``params`` fitted on ``x`` (sentences)."""
         return []
+
+    def default_weights(self, x: np.ndarray, y: np.ndarray) -> np.ndarray | None:
+        """Weights used when the user gives none (e.g. 1/|y| for data spanning decades); None = equal."""
+        return None
 
     def characteristic_x(self, params: lmfit.Parameters) -> float | None:
         """Scale of the model's feature in x units (e.g. B_φ), for automatic windows."""

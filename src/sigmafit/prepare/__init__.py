@@ -1,0 +1,61 @@
+"""Pure DataFrame → DataFrame preparation steps (DESIGN §1): channels, sweeps, field offset and
+(anti)symmetrization, geometry, R → σ → Δσ, windows, optics conversions, and the
+:func:`magnetoconductance` pipeline.
+
+No function modifies its input; each returns a new DataFrame with a deep copy of
+``attrs`` and a record of the step appended to ``attrs["sigmafit"]["prepare"]``.
+"""
+
+from __future__ import annotations
+
+from .channels import channel_roles, select, to_wide
+from .conductance import delta_sigma, in_units, sheet_conductance, sigma_at_zero
+from .geometry import (
+    Geometry,
+    resistivity,
+    sheet_from_resistivity,
+    sheet_resistance,
+    to_resistivity,
+    to_sheet,
+    vdp_sheet_resistance,
+)
+from .optics import add_optical_conductivity, eps_to_nk, eps_to_sigma, nk_to_eps, sigma_to_eps
+from .pipeline import group_levels, magnetoconductance
+from .sweeps import dedupe_turning_points, describe_sweeps, segment
+from .symmetrize import antisymmetrize, apply_field_offset, default_grid, field_offset, symmetrize, symmetrize_parts
+from .windows import field_window, window
+
+__all__ = [
+    "Geometry",
+    "add_optical_conductivity",
+    "antisymmetrize",
+    "apply_field_offset",
+    "channel_roles",
+    "dedupe_turning_points",
+    "default_grid",
+    "delta_sigma",
+    "describe_sweeps",
+    "eps_to_nk",
+    "eps_to_sigma",
+    "field_offset",
+    "field_window",
+    "group_levels",
+    "in_units",
+    "magnetoconductance",
+    "nk_to_eps",
+    "resistivity",
+    "segment",
+    "select",
+    "sheet_conductance",
+    "sheet_from_resistivity",
+    "sheet_resistance",
+    "sigma_at_zero",
+    "sigma_to_eps",
+    "symmetrize",
+    "symmetrize_parts",
+    "to_resistivity",
+    "to_sheet",
+    "to_wide",
+    "vdp_sheet_resistance",
+    "window",
+]

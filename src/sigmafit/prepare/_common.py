@@ -61,7 +61,7 @@ def jsonable(value: Any) -> Any:
     return value
 
 
-def finish(result: pd.DataFrame, source: pd.DataFrame, step: str | None = None, **record: Any) -> pd.DataFrame:
+def finish(result: pd.DataFrame, source: pd.DataFrame, step: str | None = None, /, **record: Any) -> pd.DataFrame:
     """Give ``result`` a deep copy of ``source.attrs`` and append a step record.
 
     pandas only propagates ``attrs`` through some operations, so every step sets them
@@ -111,7 +111,8 @@ def unique_sorted(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]
 
 
 def interp_nan(xnew: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Linear interpolation of ``y(x)`` at ``xnew``; NaN outside ``[min x, max x]`` (no extrapolation)."""
+    """Linear interpolation of ``y(x)`` at ``xnew``; NaN outside ``[min x, max x]`` (no extrapolation;
+    a relative 1e-9 of the span is allowed at the ends for rounding)."""
     xs, ys = unique_sorted(np.asarray(x, float), np.asarray(y, float))
     out = np.full(np.shape(xnew), np.nan)
     if xs.size == 0:
@@ -120,6 +121,7 @@ def interp_nan(xnew: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         hit = np.isclose(xnew, xs[0], rtol=0.0, atol=1e-12 * max(1.0, abs(xs[0])))
         out[hit] = ys[0]
         return out
-    inside = (xnew >= xs[0]) & (xnew <= xs[-1])
+    eps = 1e-9 * (xs[-1] - xs[0])  # grid points that miss the data's end by rounding only
+    inside = (xnew >= xs[0] - eps) & (xnew <= xs[-1] + eps)
     out[inside] = np.interp(xnew[inside], xs, ys)
     return out

@@ -152,6 +152,10 @@ def segment(
     require(df, list(steps), "segment(steps=...)")
     out = df.copy()
     n = len(out)
+    if n == 0:
+        out["sweep"] = np.zeros(0, dtype=np.int64)
+        out["sweep_direction"] = np.zeros(0, dtype=np.int64)
+        return finish(out, df, "segment", x=x, by=keys, n_sweeps={})
     sweep = np.zeros(n, dtype=np.int64)
     direction = np.zeros(n, dtype=np.int64)
     if "channel" in out.columns:
@@ -230,10 +234,6 @@ def dedupe_turning_points(
         n_removed += len(xv) - (r + 1)
         agg = {c: ("mean" if c in numeric and c not in keep_int else "first") for c in g.columns}
         merged = g.groupby(run, sort=False).agg(agg)
-        for c in g.columns:
-            if c in numeric and c not in keep_int:
-                continue
-            merged[c] = merged[c].astype(g[c].dtype, copy=False) if g[c].dtype != object else merged[c]
         pieces.append(merged)
     out = pd.concat(pieces, ignore_index=True) if pieces else df.iloc[0:0].copy()
     out = out[list(df.columns)]

@@ -149,7 +149,7 @@ def _parity_group(
     pairs: list[tuple[int, int]] = list(zip(up, down, strict=False)) if pair else []
     paired = {i for p in pairs for i in p}
     singles = [i for i in range(len(traces)) if i not in paired]
-    cols = {"field_T" if x == "field_T" else x: b}
+    cols = {x: b}
     n_used = np.zeros(b.size, dtype=np.int64)
     for y, parity in ys.items():
         total = np.zeros(b.size)

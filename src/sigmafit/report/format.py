@@ -28,7 +28,11 @@ def _digits(err: float) -> tuple[int, float]:
 
 
 def round_pdg(value: float, error: float | None) -> tuple[str, str | None]:
-    """Strings for value and error rounded by the PDG rule (error ``None`` if not estimable)."""
+    """Strings for value and error rounded by the PDG rule (error ``None`` if not estimable).
+
+    In scientific notation the value is the mantissa and the error carries the common
+    exponent: ``("1.000002", "0.000009e-03")`` means (1.000002 ± 0.000009)·10⁻³.
+    """
     if value is None or not math.isfinite(value):
         return ("nan" if value is None else str(value)), None
     if error is None or not math.isfinite(error) or error <= 0:
@@ -40,7 +44,7 @@ def round_pdg(value: float, error: float | None) -> tuple[str, str | None]:
         exp = math.floor(math.log10(abs(value))) if value != 0 else math.floor(math.log10(err))
         scale = 10.0**exp
         d = max(decimals + exp, 0)
-        return f"{value / scale:.{d}f}e{exp:+d}", f"{err / scale:.{d}f}e{exp:+d}"
+        return f"{value / scale:.{d}f}", f"{err / scale:.{d}f}e{exp:+d}"
     d = max(decimals, 0)
     return f"{round(value, decimals):.{d}f}", f"{err:.{d}f}"
 
@@ -49,4 +53,9 @@ def format_value(value: float, error: float | None, unit: str = "") -> str:
     """``"212 ± 3 nm"``; ``"212.4 (± n/a) nm"`` when the error could not be estimated."""
     v, e = round_pdg(value, error)
     u = f" {unit}" if unit else ""
-    return f"{v} ± {e}{u}" if e is not None else f"{v} (± n/a){u}"
+    if e is None:
+        return f"{v} (± n/a){u}"
+    if "e" in e and "e" not in v:  # common exponent: (1.000 ± 0.009)e-03
+        mant, exp = e.split("e")
+        return f"({v} ± {mant})e{exp}{u}"
+    return f"{v} ± {e}{u}"

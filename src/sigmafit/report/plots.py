@@ -30,6 +30,8 @@ def plot_fit(result, ax=None, *, residuals: bool = True, components: bool = True
     parts = y.size // x.size
     order = np.argsort(x)
     fine = np.linspace(x.min(), x.max(), 600) if x.size > 1 else x
+    if x.size > 1 and np.all(x > 0) and x.max() / x.min() > 20:
+        fine = np.geomspace(x.min(), x.max(), 600)
     model_fine = result.eval(fine)
     names = ["", " (imag.)", " (3)", " (4)"]
     for k in range(parts):
@@ -42,6 +44,9 @@ def plot_fit(result, ax=None, *, residuals: bool = True, components: bool = True
             ax.plot(fine, cval * scale, "--", lw=1, label=cname.rstrip("_"))
     ax.set_ylabel(ylabel or label(result.y_name))
     ax.legend(frameon=False, fontsize="small")
+    xscale = next((getattr(c, "plot_xscale", "linear") for c in getattr(result.model, "components", [result.model])), "linear")
+    if xscale == "log" and np.all(x > 0):
+        ax.set_xscale("log")
     if rax is not None:
         res = result.residual
         for k in range(parts):
@@ -73,5 +78,25 @@ def plot_global(result, ax=None, *, scale: float = 1.0, offset: float = 0.0):
         ax.plot(fine, result.eval(i, fine) * scale + i * offset, "-", color=c, label=f"{result.by or 'curve'} = {lab}")
     ax.set_xlabel(label(result.x_name))
     ax.set_ylabel(label(result.y_name))
+    ax.legend(frameon=False, fontsize="small")
+    return ax
+
+
+def plot_many(results, ax=None, *, offset: float = 0.0):
+    """Several single-curve FitResults on one Axes (data points and fit lines), labelled by curve."""
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5.0, 3.8), layout="constrained")
+    for i, r in enumerate(results):
+        order = np.argsort(r.x)
+        fine = np.linspace(r.x.min(), r.x.max(), 400)
+        c = f"C{i % 10}"
+        curve = r.source.get("curve")
+        lab = ", ".join(f"{k} = {v:g}" for k, v in curve.items()) if isinstance(curve, dict) else str(curve if curve is not None else i)
+        ax.plot(r.x[order], r.y[order] + i * offset, "o", ms=2.5, alpha=0.5, color=c)
+        ax.plot(fine, r.eval(fine) + i * offset, "-", color=c, label=lab)
+    ax.set_xlabel(label(results[0].x_name))
+    ax.set_ylabel(label(results[0].y_name))
     ax.legend(frameon=False, fontsize="small")
     return ax

@@ -1,0 +1,876 @@
+"""``fit_batch``: many curves, one model — fast, parallel, resumable, never stopped by one bad curve.
+
+::
+
+    res = sigmafit.fit_batch(curves, "hln-dp", out="run1")          # [(label, DataFrame or (x, y)), …]
+    res = sigmafit.fit_batch(df, "hln", by="gate_V", seed_from_previous=True)
+    res = sigmafit.fitting.fit_batch_files(paths, "hln-so", geometry=Geometry("vdp"), out="run2")
+    res.summary_line()       # '2000 curves: 1990 ok, 8 with warnings, 2 failed …'
+    res.table                # one row per curve: labels, values, stderr, statistics, status
+    res.failed               # the rows that failed, with the reason
+
+Engines
+    ``"vectorized"`` fits every curve of a batch at once with a batched Levenberg–Marquardt
+    and analytic Jacobians (:mod:`sigmafit.fitting.engine`; the HLN family); ``"lmfit"``
+    calls :func:`sigmafit.fit` per curve, spread over processes; ``"auto"`` (default) takes
+    the vectorized engine whenever the model and options allow it.  Curves the vectorized
+    engine cannot bring to convergence are refitted with lmfit (``engine`` column says so).
+
+Store
+    With ``out=DIR`` finished curves go to ``DIR/results.sqlite`` chunk by chunk (see
+    :mod:`sigmafit.fitting.store`); running the same batch again resumes it.  At the end
+    ``results.csv`` (and ``results.parquet`` with pyarrow) and ``run.json`` are written.
+
+Each curve gets fresh Parameters (the model's ``guess`` on its own data, or a copy of the
+previous curve's result with ``seed_from_previous``); nothing is shared between curves.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import sys
+import time
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any, Iterable, Literal, Mapping, Sequence
+
+import lmfit
+import numpy as np
+import pandas as pd
+
+from .._version import __version__
+from ..exceptions import FitError, SigmafitError
+from ..models import registry
+from ..models.base import derived_names, param_units
+from . import engine as E
+from . import parallel
+from .diagnostics import generic_warnings, model_warnings
+from .result import _num, _stderr
+from .single import MIN_POINTS, apply_settings, data_arrays, fit, start_params, window_mask
+from .store import BatchStore, curve_id, data_digest, write_outputs
+
+Engine = Literal["auto", "vectorized", "lmfit"]
+
+#: Columns every table has, in this order, before the parameters.
+LABEL_COLUMNS = ("index", "source", "label")
+STAT_COLUMNS = ("ndata", "nvarys", "chisqr", "redchi", "r_squared", "aic", "bic", "nfev")
+TAIL_COLUMNS = ("success", "status", "n_warnings", "warnings", "error", "engine", "note", "curve_id")
+
+#: Curves per chunk of the vectorized engine and of lmfit (upper limits; one store commit each).
+VECTOR_CHUNK = 256
+LMFIT_CHUNK = 16
+#: Seconds between plain progress lines when no progress bar is shown.
+PROGRESS_EVERY = 10.0
+
+_FIT_KEYS = ("x", "y", "weights", "xmin", "xmax", "bmax", "window_factor", "fix", "init", "background",
+             "method", "loss", "max_nfev")
+
+
+# --------------------------------------------------------------------------------------------
+# tasks and jobs
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class CurveTask:
+    """One curve to fit: where it came from, its label, its data (DataFrame or (x, y))."""
+
+    index: int
+    source: str | None
+    label: Any
+    data: Any
+    labels: dict[str, Any] = field(default_factory=dict)  # extra label columns (e.g. temperature_K)
+    id: str = ""
+    error: str | None = None  # set when the curve could not even be prepared (unreadable file)
+
+
+@dataclass
+class Job:
+    """A chunk of curves for one executor call (picklable)."""
+
+    engine: str
+    model: str
+    model_options: dict[str, Any]
+    options: dict[str, Any]
+    tasks: list[CurveTask]
+    seed: dict[str, float] | None = None  # seed_from_previous: values of the curve before the chunk
+    chain: bool = False
+
+
+def _digest(data) -> str:
+    if isinstance(data, pd.DataFrame):
+        try:
+            return data_digest(*(pd.to_numeric(data[c], errors="coerce").to_numpy() for c in data.columns
+                                 if pd.api.types.is_numeric_dtype(data[c])))
+        except Exception:  # pragma: no cover - exotic frames
+            return str(pd.util.hash_pandas_object(data, index=False).sum())
+    if isinstance(data, (tuple, list)) and len(data) == 2:
+        return data_digest(*data)
+    return data_digest(data)
+
+
+def _label_columns(data) -> dict[str, Any]:
+    if isinstance(data, pd.DataFrame):
+        cur = data.attrs.get("sigmafit", {}).get("curve")
+        if isinstance(cur, Mapping):
+            return {str(k): v for k, v in cur.items()}
+    return {}
+
+
+def _source_of(data) -> str | None:
+    if isinstance(data, pd.DataFrame):
+        src = data.attrs.get("sigmafit", {}).get("source")
+        return None if src is None else str(src)
+    return None
+
+
+def _as_tasks(curves, by: str | None) -> list[CurveTask]:
+    if isinstance(curves, pd.DataFrame):
+        if by is None:
+            items = [(None, curves)]
+        else:
+            if by not in curves.columns:
+                raise FitError(f"cannot split curves by {by!r}: no such column (columns: {', '.join(map(str, curves.columns))})")
+            items = []
+            for key, g in curves.groupby(by, sort=True):
+                g = g.copy()
+                g.attrs = {**curves.attrs, "sigmafit": {**curves.attrs.get("sigmafit", {}), "curve": {by: _plain(key)}}}
+                items.append((_plain(key), g))
+    else:
+        if by is not None:
+            raise FitError("by= applies to one DataFrame; for a list of curves give (label, data) pairs")
+        items = []
+        for i, item in enumerate(curves):
+            if isinstance(item, pd.DataFrame):
+                items.append((i, item))
+            elif isinstance(item, (tuple, list)) and len(item) == 2:
+                items.append((item[0], item[1]))
+            else:
+                raise FitError(f"curve {i}: expected (label, DataFrame) or (label, (x, y)), got {type(item).__name__}")
+    return [CurveTask(index=i, source=_source_of(d), label=lab, data=d, labels=_label_columns(d)) for i, (lab, d) in enumerate(items)]
+
+
+def _plain(v):
+    return v.item() if isinstance(v, np.generic) else v
+
+
+def _assign_ids(tasks: list[CurveTask], model: str, id_options: Mapping[str, Any]) -> None:
+    seen: dict[str, int] = {}
+    for t in tasks:
+        digest = "" if t.error else _digest(t.data)
+        cid = curve_id(t.source, t.label, model, id_options, digest)
+        n = seen.get(cid, 0)
+        seen[cid] = n + 1
+        t.id = cid if n == 0 else curve_id(cid, n, model, id_options)  # identical curves twice: both fitted
+
+
+# --------------------------------------------------------------------------------------------
+# rows
+# --------------------------------------------------------------------------------------------
+
+
+def _status(success: bool, warns: list[str], error: str | None) -> str:
+    if error or not success:
+        return "failed"
+    return "warning" if warns else "ok"
+
+
+def row_from_summary(summary: Mapping[str, Any]) -> dict[str, Any]:
+    """Flatten a :meth:`FitResult.summary` dict into one table row (NaN for missing numbers)."""
+    row: dict[str, Any] = {}
+    for group in ("params", "derived"):
+        for name, e in summary.get(group, {}).items():
+            row[name] = np.nan if e.get("value") is None else e["value"]
+            row[f"{name}_stderr"] = np.nan if e.get("stderr") is None else e["stderr"]
+    stats = summary.get("statistics", {})
+    for k in STAT_COLUMNS:
+        v = stats.get(k)
+        row[k] = np.nan if v is None else v
+    warns = list(summary.get("warnings", []))
+    success = bool(summary.get("success"))
+    error = None
+    if not success:
+        error = next((w for w in warns if "did not converge" in w), "the fit did not converge")
+    row.update(success=success, status=_status(success, warns, error), n_warnings=len(warns),
+               warnings="; ".join(warns), error=error)
+    return row
+
+
+def failed_row(error: str) -> dict[str, Any]:
+    return {"success": False, "status": "failed", "n_warnings": 0, "warnings": "", "error": error}
+
+
+def _error_text(exc: BaseException) -> str:
+    if isinstance(exc, SigmafitError):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _finish_row(task: CurveTask, row: dict[str, Any], engine: str, note: str | None = None) -> dict[str, Any]:
+    out = {"index": task.index, "source": task.source, "label": _plain(task.label), **task.labels}
+    out.update(row)
+    out.update(engine=engine, note=note, curve_id=task.id)
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# lmfit engine (one curve at a time)
+# --------------------------------------------------------------------------------------------
+
+
+def _seed_params(model_name: str, model_options, seed: Mapping[str, float] | None):
+    if not seed:
+        return None
+    m = registry.get(model_name, **model_options)
+    params = m.make_params()
+    for name, p in params.items():
+        v = seed.get(name)
+        if p.expr is None and v is not None and np.isfinite(v) and p.min <= v <= p.max:
+            p.set(value=float(v))
+    return params
+
+
+def _fit_one_lmfit(task: CurveTask, job: Job, seed: Mapping[str, float] | None):
+    """Row and fitted values of one curve with :func:`sigmafit.fit`; failures become rows."""
+    if task.error:
+        return failed_row(task.error), None
+    opts = dict(job.options)
+    fix, init = opts.pop("fix", None), opts.pop("init", None)
+    params = _seed_params(job.model, job.model_options, seed)
+    if params is not None:
+        apply_settings(params, fix, None)  # a seeded curve starts from its neighbour, not from --init
+        init = None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            r = fit(task.data, job.model, params=params, fix=fix, init=init, warn=False,
+                    source={"path": task.source} if task.source else None, **opts, **job.model_options)
+        row = row_from_summary(r.summary())
+        values = {n: float(p.value) for n, p in r.params.items() if p.expr is None} if r.success else None
+        return row, values
+    except Exception as exc:  # noqa: BLE001 - every failure is recorded in the row, the batch goes on
+        return failed_row(_error_text(exc)), None
+
+
+def run_lmfit_job(job: Job) -> list[tuple[CurveTask, dict[str, Any]]]:
+    """Fit a chunk with lmfit, one curve after another (a chain passes each result on as a seed)."""
+    out = []
+    seed = job.seed
+    for task in job.tasks:
+        row, values = _fit_one_lmfit(task, job, seed if job.chain else None)
+        out.append((task, _finish_row(task, row, "lmfit")))
+        if job.chain and values is not None:
+            seed = values
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# vectorized engine
+# --------------------------------------------------------------------------------------------
+
+
+def vectorizable(model: str | lmfit.Model, options: Mapping[str, Any], model_options: Mapping[str, Any]) -> str | None:
+    """None when the vectorized engine can fit ``model`` with ``options``; else the reason it cannot."""
+    if not isinstance(model, str):
+        return "the model is not a registry name"
+    if model not in E.SPECS:
+        return f"model {model!r} has no vectorized form (vectorized: {', '.join(sorted(E.SPECS))})"
+    if model_options:
+        return "model options are given"
+    if options.get("background"):
+        return "a background is added"
+    if options.get("loss", "linear") != "linear":
+        return "a robust loss is asked for"
+    if options.get("method", "leastsq") != "leastsq":
+        return f"method {options.get('method')!r} is asked for"
+    if isinstance(options.get("bmax"), str):
+        return "the automatic field window (bmax='auto') refits iteratively"
+    if isinstance(options.get("weights"), str):
+        return None
+    if options.get("weights") is not None:
+        return "one weights array cannot apply to every curve"
+    m = registry.get(model)
+    names = [p.name for p in m.params_table]
+    spec = E.SPECS[model]
+    if set(names) - set(spec.names):
+        return f"the vectorized form of {model!r} lacks {sorted(set(names) - set(spec.names))}"
+    return None
+
+
+@dataclass
+class _Prepared:
+    task: CurveTask
+    x: np.ndarray
+    y: np.ndarray
+    w: np.ndarray | None
+    params: lmfit.Parameters
+    notes: list[str]
+    source: dict[str, Any]
+    window: dict[str, Any]
+    x_name: str
+    y_name: str
+
+
+def _prepare(task: CurveTask, model, opts: Mapping[str, Any]) -> _Prepared:
+    """Window, NaN removal and start values exactly as :func:`sigmafit.fit` does them."""
+    xv, yv, wv, xn, yn, src = data_arrays(task.data, model, x=opts.get("x"), y=opts.get("y"), weights=opts.get("weights"))
+    if task.source:
+        src["path"] = task.source
+    if yv.size != xv.size:
+        raise FitError("complex (multi-part) data go to the lmfit engine")
+    notes = []
+    finite = np.isfinite(xv) & np.isfinite(yv)
+    if wv is not None:
+        finite &= np.isfinite(wv)
+    if not finite.all():
+        notes.append(f"{int((~finite).sum())} points with NaN/inf were left out")
+    xmin, xmax, bmax = opts.get("xmin"), opts.get("xmax"), opts.get("bmax")
+    window: dict[str, Any] = {"x": xn, "min": xmin, "max": xmax}
+    if bmax is not None:
+        window["abs_max"] = float(bmax)
+        window["how"] = f"|{xn}| ≤ {bmax:g} (given)"
+    elif xmin is not None or xmax is not None:
+        window["how"] = "given"
+    else:
+        window["how"] = "all data"
+    mask = finite & window_mask(xv, xmin, xmax, bmax)
+    if mask.sum() < MIN_POINTS:
+        raise FitError(f"only {int(mask.sum())} points lie in the fit window; need at least {MIN_POINTS}")
+    xf, yf = xv[mask], yv[mask]
+    wf = None if wv is None else wv[mask]
+    window["n_points"] = int(xf.size)
+    p = start_params(model, xf, yf, None)
+    apply_settings(p, opts.get("fix"), opts.get("init"))
+    return _Prepared(task, xf, yf, wf, p, notes, src, window, xn, yn)
+
+
+def _vector_summary(prep: _Prepared, model, model_name: str, res: E.BatchFit, i: int) -> dict[str, Any]:
+    """The :meth:`FitResult.summary` dict of curve ``i`` of a vectorized fit."""
+    params = prep.params
+    names = res.names
+    vnames = [names[j] for j in res.varied]
+    cov = res.covar[i]
+    stderr = res.stderr[i]
+    errorbars = bool(np.all(np.isfinite(stderr))) and vnames != []
+    for j, name in enumerate(names):
+        params[name].value = float(res.values[i, j])
+    for name, p in params.items():
+        p.stderr, p.correl = None, None
+    if errorbars:
+        for a, na in enumerate(vnames):
+            params[na].stderr = float(stderr[a])
+            params[na].correl = {nb: float(cov[a, b] / (stderr[a] * stderr[b])) for b, nb in enumerate(vnames) if b != a}
+        errorbars = bool(np.all(stderr > 0))
+    params.update_constraints()
+    if errorbars:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            params.create_uvars(covar=cov)  # derived quantities: value and propagated stderr, as lmfit does
+    best = res.best_fit[i, : prep.x.size]
+    w = 1.0 if prep.w is None else prep.w
+    resid_w = (best - prep.y) * w
+    chisqr = float(res.chisqr[i])
+    n, nv = int(prep.x.size), len(vnames)
+    redchi = chisqr / (n - nv) if n > nv else math.nan
+    with np.errstate(all="ignore"):
+        neg2 = n * np.log(chisqr / n) if chisqr > 0 else -np.inf
+    resid = prep.y - best
+    ss_tot = float(np.sum((prep.y - prep.y.mean()) ** 2))
+    r2 = 1.0 - float(np.sum(resid**2)) / ss_tot if ss_tot > 0 else None
+    shim = SimpleNamespace(success=True, message="Fit succeeded.", params=params, model=model)
+    warns = prep.notes + generic_warnings(shim, prep.x, resid_w) + model_warnings(shim, prep.x, prep.y)
+    units = param_units(model)
+    derived = derived_names(model)
+    out_p, out_d = {}, {}
+    for name, p in params.items():
+        entry = {"value": _num(p.value), "stderr": _stderr(p), "unit": units.get(name, "")}
+        if name in derived or p.expr:
+            out_d[name] = entry
+        else:
+            entry["vary"] = bool(p.vary)
+            out_p[name] = entry
+    return {
+        "model": model_name, "success": True, "params": out_p, "derived": out_d,
+        "statistics": {"ndata": n, "nvarys": nv, "chisqr": _num(chisqr), "redchi": _num(redchi), "r_squared": _num(r2),
+                       "aic": _num(neg2 + 2 * nv), "bic": _num(neg2 + np.log(n) * nv), "nfev": int(res.nfev[i])},
+        "warnings": warns, "source": {**prep.source, "x": prep.x_name, "y": prep.y_name}, "window": prep.window,
+    }
+
+
+def run_vector_job(job: Job) -> list[tuple[CurveTask, dict[str, Any]]]:
+    """Fit a chunk with the vectorized engine; unconverged curves are refitted with lmfit."""
+    model = registry.get(job.model)
+    spec = E.SPECS[job.model]
+    rows: dict[int, dict[str, Any]] = {}
+    preps: list[_Prepared] = []
+    for t in job.tasks:
+        if t.error:
+            rows[t.index] = _finish_row(t, failed_row(t.error), "vectorized")
+            continue
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                preps.append(_prepare(t, model, job.options))
+        except Exception as exc:  # noqa: BLE001 - recorded, the batch goes on
+            rows[t.index] = _finish_row(t, failed_row(_error_text(exc)), "vectorized")
+    # one fit per pattern of fixed parameters (the same for every curve unless a guess fixes one)
+    groups: dict[tuple[bool, ...], list[_Prepared]] = {}
+    for p in preps:
+        groups.setdefault(tuple(bool(p.params[n].vary) for n in spec.names), []).append(p)
+    for vary, group in groups.items():
+        X, Y, W, M = E.pad([(p.x, p.y, p.w) for p in group])
+        P0 = np.array([[p.params[n].value for n in spec.names] for p in group], dtype=float)
+        lo = np.array([[p.params[n].min for n in spec.names] for p in group], dtype=float)
+        hi = np.array([[p.params[n].max for n in spec.names] for p in group], dtype=float)
+        res = E.fit_arrays(spec, X, Y, P0, weights=W, mask=M, vary=np.array(vary), lower=lo, upper=hi)
+        for i, prep in enumerate(group):
+            t = prep.task
+            if res.converged[i]:
+                try:
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore")
+                        summary = _vector_summary(prep, model, job.model, res, i)
+                    rows[t.index] = _finish_row(t, row_from_summary(summary), "vectorized")
+                    continue
+                except Exception as exc:  # noqa: BLE001 - fall through to lmfit
+                    reason = _error_text(exc)
+            else:
+                reason = res.message[i]
+            row, _ = _fit_one_lmfit(t, job, None)
+            rows[t.index] = _finish_row(t, row, "lmfit-refit", note=f"vectorized engine: {reason}; refitted with lmfit")
+    return [(t, rows[t.index]) for t in job.tasks]
+
+
+def run_job(job: Job) -> list[tuple[CurveTask, dict[str, Any]]]:
+    """Executor entry point (picklable): fit one chunk with its engine."""
+    return run_vector_job(job) if job.engine == "vectorized" else run_lmfit_job(job)
+
+
+# --------------------------------------------------------------------------------------------
+# progress
+# --------------------------------------------------------------------------------------------
+
+
+class _Progress:
+    """tqdm on a terminal (when installed); otherwise a plain line every PROGRESS_EVERY s; or nothing."""
+
+    def __init__(self, total: int, initial: int, enabled: bool | None, desc: str):
+        self.total, self.n, self.desc = total, initial, desc
+        self.bar = None
+        self.enabled = enabled is not False
+        self.t0 = self.last = time.monotonic()
+        if not self.enabled:
+            return
+        from .._optional import available
+
+        if available("tqdm") and (enabled or sys.stderr.isatty()) and sys.stderr.isatty():
+            import tqdm
+
+            self.bar = tqdm.tqdm(total=total, initial=initial, desc=desc, unit="curve", file=sys.stderr, dynamic_ncols=True)
+
+    def message(self, text: str) -> None:
+        if not self.enabled:
+            return
+        if self.bar is not None:
+            self.bar.write(text, file=sys.stderr)
+        else:
+            print(text, file=sys.stderr, flush=True)
+
+    def update(self, k: int) -> None:
+        self.n += k
+        if self.bar is not None:
+            self.bar.update(k)
+        elif self.enabled and time.monotonic() - self.last >= PROGRESS_EVERY:
+            self.last = time.monotonic()
+            rate = self.n / max(self.last - self.t0, 1e-9)
+            print(f"{self.desc}: {self.n}/{self.total} curves ({rate:.1f}/s)", file=sys.stderr, flush=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+# --------------------------------------------------------------------------------------------
+# result
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class BatchResult:
+    """The table of a batch (one row per curve) and how the run went.
+
+    ``table`` columns: ``index, source, label`` (+ the ``by`` column or the curve's own
+    labels such as ``temperature_K``), each parameter and derived quantity with
+    ``<name>_stderr`` (NaN when not estimable), ``ndata, nvarys, chisqr, redchi, r_squared,
+    aic, bic, nfev``, ``success``, ``status`` ("ok" | "warning" | "failed"), ``n_warnings``,
+    ``warnings`` (joined text), ``error``, ``engine``, ``note``, ``curve_id`` and, with a
+    store, ``attempt``, ``run``, ``fitted_at``.
+    """
+
+    table: pd.DataFrame
+    model_name: str
+    options: dict[str, Any] = field(default_factory=dict)
+    out: Path | None = None
+    n_resumed: int = 0
+    elapsed: float = 0.0
+    engine: str = ""
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+    def counts(self) -> dict[str, int]:
+        s = self.table["status"] if len(self.table) else pd.Series(dtype=object)
+        return {k: int((s == k).sum()) for k in ("ok", "warning", "failed")}
+
+    @property
+    def failed(self) -> pd.DataFrame:
+        """Rows of curves that could not be fitted, with ``error``."""
+        return self.table[self.table["status"] == "failed"]
+
+    @property
+    def warned(self) -> pd.DataFrame:
+        return self.table[self.table["status"] == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        """True when every curve fitted without a warning."""
+        return self.counts()["ok"] == len(self.table)
+
+    def summary_line(self) -> str:
+        """``"2000 curves: 1990 ok, 8 with warnings, 2 failed (hln-dp, vectorized, 12.3 s, 163 curves/s)"``."""
+        c = self.counts()
+        n = len(self.table)
+        fitted = n - self.n_resumed
+        rate = f", {fitted / self.elapsed:.0f} curves/s" if self.elapsed > 0 and fitted else ""
+        extra = f"; {self.n_resumed} from a previous run" if self.n_resumed else ""
+        return (f"{n} curve{'s' if n != 1 else ''}: {c['ok']} ok, {c['warning']} with warnings, {c['failed']} failed "
+                f"({self.model_name}, {self.engine}, {self.elapsed:.1f} s{rate}{extra})")
+
+    def to_csv(self, path, **kwargs) -> None:
+        """Write the table as CSV (``index=False`` unless given)."""
+        kwargs.setdefault("index", False)
+        self.table.to_csv(path, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"<BatchResult {self.summary_line()}>"
+
+    def _repr_html_(self) -> str:
+        c = self.counts()
+        head = html.escape(self.summary_line())
+        fails = ""
+        if c["failed"]:
+            items = "".join(f"<li>{html.escape(str(r.label))} ({html.escape(str(r.source))}): {html.escape(str(r.error))}</li>"
+                            for r in self.failed.head(20).itertuples())
+            more = f"<li>… {c['failed'] - 20} more</li>" if c["failed"] > 20 else ""
+            fails = f"<p>Failed:</p><ul>{items}{more}</ul>"
+        cols = [col for col in self.table.columns if col not in ("curve_id", "warnings", "fitted_at")]
+        return (f"<div class='sigmafit-batch'><p><b>{head}</b></p>{fails}"
+                f"{self.table[cols].head(50).to_html(index=False, na_rep='—', float_format=lambda v: f'{v:.4g}')}</div>")
+
+
+# --------------------------------------------------------------------------------------------
+# the driver
+# --------------------------------------------------------------------------------------------
+
+
+def _chunks(seq: Sequence[Any], size: int) -> list[list[Any]]:
+    return [list(seq[i : i + size]) for i in range(0, len(seq), size)]
+
+
+def _order_columns(table: pd.DataFrame, param_order: list[str]) -> pd.DataFrame:
+    first = [c for c in LABEL_COLUMNS if c in table.columns]
+    tail = [c for c in TAIL_COLUMNS + ("attempt", "run", "fitted_at") if c in table.columns]
+    stats = [c for c in STAT_COLUMNS if c in table.columns]
+    params = [c for c in param_order if c in table.columns]
+    rest = [c for c in table.columns if c not in first + tail + stats + params]
+    labels = [c for c in rest if not c.endswith("_stderr") and f"{c}_stderr" not in table.columns]
+    others = [c for c in rest if c not in labels]
+    return table[first + labels + params + others + stats + tail]
+
+
+def _param_order(model_name: str, model_options, options) -> list[str]:
+    try:
+        m = registry.get(model_name, **model_options)
+        names = [p.name for p in m.params_table] + [d.name for d in m.derived_table]
+    except Exception:  # noqa: BLE001 - ordering only
+        return []
+    return [c for n in names for c in (n, f"{n}_stderr")]
+
+
+def _run_info(model: str, model_options, options, engine, n, counts, elapsed, n_resumed) -> dict[str, Any]:
+    return {"model": model, "model_options": dict(model_options), "options": dict(options), "engine": engine,
+            "curves": n, "counts": counts, "elapsed_s": round(elapsed, 3), "resumed": n_resumed,
+            "software": {"sigmafit": __version__, "lmfit": lmfit.__version__, "numpy": np.__version__,
+                         "python": sys.version.split()[0]},
+            "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+
+
+def _fit_tasks(
+    tasks: list[CurveTask],
+    model: str,
+    *,
+    out,
+    seed_from_previous: bool,
+    engine: Engine,
+    workers: int | None,
+    scheduler,
+    progress: bool | None,
+    chunk_size: int | None,
+    options: dict[str, Any],
+    model_options: dict[str, Any],
+) -> BatchResult:
+    t0 = time.monotonic()
+    if not isinstance(model, str):
+        raise FitError("fit_batch needs a registry model name (e.g. 'hln-dp'), so every curve gets a fresh model")
+    registry.model_class(model)  # unknown names fail here, once, with the list of choices
+    if engine not in ("auto", "vectorized", "lmfit"):
+        raise FitError(f"engine must be one of 'auto', 'vectorized', 'lmfit', not {engine!r}")
+    why_not = vectorizable(model, options, model_options)
+    if seed_from_previous:
+        why_not = why_not or "seed_from_previous fits the curves one after another"
+    if engine == "vectorized" and why_not:
+        raise FitError(f"the vectorized engine cannot be used here: {why_not}; use engine='lmfit' or 'auto'")
+    chosen = "vectorized" if engine in ("auto", "vectorized") and not why_not else "lmfit"
+    workers = parallel.default_workers() if workers is None else int(workers)
+    if workers < 1:
+        raise FitError(f"workers must be ≥ 1, not {workers}")
+
+    id_options = {k: v for k, v in options.items() if v is not None}
+    id_options.update(model_options=model_options, seed_from_previous=seed_from_previous)
+    _assign_ids(tasks, model, id_options)
+
+    store = None
+    done: dict[str, dict[str, Any]] = {}
+    prog = _Progress(len(tasks), 0, progress, f"{model}")
+    try:
+        if out is not None:
+            store = BatchStore(out)
+            done = store.done(t.id for t in tasks)
+            store.start_run({"model": model, "options": id_options, "engine": chosen})
+            if done:
+                prog.message(f"resuming: {len(done)} of {len(tasks)} curves already done in {out}")
+        prog.n = len(done)
+        if prog.bar is not None:
+            prog.bar.update(len(done))
+        pending = [t for t in tasks if t.id not in done]
+
+        # jobs
+        if seed_from_previous:
+            chains: dict[Any, list[CurveTask]] = {}
+            for t in tasks:
+                chains.setdefault(t.source, []).append(t)
+            jobs = []
+            for chain in chains.values():
+                todo = [t for t in chain if t.id not in done]
+                if not todo:
+                    continue
+                first = chain.index(todo[0])
+                prev = done.get(chain[first - 1].id) if first > 0 else None
+                seed = _row_values(prev, model) if prev and prev.get("status") != "failed" else None
+                # a chain resumes from its first unfinished curve and runs to its end in one job
+                jobs.append(Job("lmfit", model, model_options, options, chain[first:], seed=seed, chain=True))
+        else:
+            size = chunk_size or (
+                max(1, min(VECTOR_CHUNK, math.ceil(len(pending) / max(workers, 1))))
+                if chosen == "vectorized" else max(1, min(LMFIT_CHUNK, math.ceil(len(pending) / (4 * workers))))
+            )
+            jobs = [Job(chosen, model, model_options, options, c) for c in _chunks(pending, size)]
+
+        if scheduler is not None:
+            runner = parallel.run_dask(run_job, jobs, scheduler)
+        elif workers > 1 and len(jobs) > 1:
+            runner = parallel.run_local(run_job, jobs, min(workers, len(jobs)))
+        else:
+            runner = parallel.run_inline(run_job, jobs)
+
+        rows: dict[str, dict[str, Any]] = {}
+        for _job, results in runner:
+            fresh = [(t, r) for t, r in results if t.id not in done]  # a resumed chain repeats nothing
+            if store is not None:
+                store.write([(t.id, t.index, t.source, t.label, r) for t, r in fresh])
+            for t, r in fresh:
+                rows[t.id] = r
+            prog.update(len(fresh))
+        prog.close()
+
+        if store is not None:
+            stored = store.done(t.id for t in tasks)
+            records = [{**stored[t.id], "index": t.index} for t in tasks if t.id in stored]
+        else:
+            records = [rows[t.id] for t in tasks if t.id in rows]
+        table = pd.DataFrame.from_records(records) if records else pd.DataFrame(columns=list(LABEL_COLUMNS + TAIL_COLUMNS))
+        for col in ("error", "note"):
+            if col in table.columns:
+                table[col] = table[col].astype(object).where(table[col].notna(), None)
+        table = _order_columns(table, _param_order(model, model_options, options))
+        elapsed = time.monotonic() - t0
+        result = BatchResult(table=table, model_name=model, options=dict(id_options), out=None if out is None else Path(out),
+                             n_resumed=len(done), elapsed=elapsed, engine=chosen)
+        if out is not None:
+            write_outputs(out, table, _run_info(model, model_options, id_options, chosen, len(table), result.counts(),
+                                                elapsed, len(done)))
+        return result
+    finally:
+        prog.close()
+        if store is not None:
+            store.close()
+
+
+def _row_values(row: Mapping[str, Any] | None, model: str) -> dict[str, float] | None:
+    if not row:
+        return None
+    names = [p.name for p in registry.model_class(model).params_table]
+    out = {n: float(row[n]) for n in names if row.get(n) is not None and np.isfinite(row[n])}
+    return out or None
+
+
+def _options(x, y, weights, xmin, xmax, bmax, window_factor, fix, init, background, method, loss, max_nfev) -> dict[str, Any]:
+    opts = {"x": x, "y": y, "weights": weights, "xmin": xmin, "xmax": xmax, "bmax": bmax, "window_factor": window_factor,
+            "fix": dict(fix) if fix else None, "init": dict(init) if init else None, "background": background,
+            "method": method, "loss": loss, "max_nfev": max_nfev}
+    if opts["window_factor"] is None:
+        opts.pop("window_factor")
+    return {k: v for k, v in opts.items() if v is not None or k in ("x", "y")}
+
+
+def fit_batch(
+    curves,
+    model: str,
+    *,
+    by: str | None = None,
+    out: str | Path | None = None,
+    seed_from_previous: bool = False,
+    engine: Engine = "auto",
+    workers: int | None = None,
+    scheduler: Any = None,
+    progress: bool | None = None,
+    chunk_size: int | None = None,
+    x: str | None = None,
+    y: str | None = None,
+    weights: str | None = None,
+    xmin: float | None = None,
+    xmax: float | None = None,
+    bmax: float | Literal["auto"] | None = None,
+    window_factor: float | None = None,
+    fix: Mapping[str, float] | None = None,
+    init: Mapping[str, float] | None = None,
+    background: str | None = None,
+    method: str = "leastsq",
+    loss: str = "linear",
+    max_nfev: int | None = None,
+    **model_options: Any,
+) -> BatchResult:
+    """Fit many curves with one model; failures are recorded in the table, never raised.
+
+    Parameters
+    ----------
+    curves : iterable of ``(label, DataFrame)`` or ``(label, (x, y))``, or one DataFrame split with ``by=``.
+    model : registry name (``"hln-dp"``, ``"hln"``, ``"lnT"`` …).
+    by : column of ``curves`` (a DataFrame) that labels the curves, e.g. ``"gate_V"``.
+    out : folder for the resumable store and the final ``results.csv``/``run.json``; None keeps
+        everything in memory.
+    seed_from_previous : start each curve from the previous curve's fitted values (gate or
+        temperature sweeps); curves are then fitted in order with lmfit.
+    engine : ``"auto"`` (vectorized when possible), ``"vectorized"`` or ``"lmfit"``.
+    workers : local processes (default: the number of CPUs); 1 runs in this process.
+    scheduler : Dask scheduler address (``"tcp://host:8786"``) or ``dask.distributed.Client``.
+    progress : None (progress bar on a terminal, otherwise a line now and then), True, or False (silent).
+    chunk_size : curves per chunk (one store commit each); default chosen from the engine.
+    x, y, weights, xmin, xmax, bmax, window_factor, fix, init, background, method, loss, max_nfev :
+        as in :func:`sigmafit.fit`, applied to every curve (``weights`` as a column name).
+    model_options : passed to the model's constructor.
+
+    Returns
+    -------
+    BatchResult, with ``table`` (one row per curve, in input order) and ``summary_line()``.
+    """
+    tasks = _as_tasks(curves, by)
+    options = _options(x, y, weights, xmin, xmax, bmax, window_factor, fix, init, background, method, loss, max_nfev)
+    return _fit_tasks(tasks, model, out=out, seed_from_previous=seed_from_previous, engine=engine, workers=workers,
+                      scheduler=scheduler, progress=progress, chunk_size=chunk_size, options=options,
+                      model_options=model_options)
+
+
+def expand_paths(paths: Iterable[str | Path], *, exclude: Iterable[str | Path] = ()) -> list[Path]:
+    """Files named in ``paths``; a folder stands for every (non-hidden) file directly in it."""
+    skip = {Path(p).resolve() for p in exclude}
+    out: list[Path] = []
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            if p.resolve() in skip:
+                continue
+            out.extend(f for f in sorted(p.iterdir()) if f.is_file() and not f.name.startswith(".")
+                       and f.parent.resolve() not in skip)
+        else:
+            out.append(p)
+    return out
+
+
+def fit_batch_files(
+    paths: Iterable[str | Path],
+    model: str,
+    *,
+    by: str | None = None,
+    geometry=None,
+    symmetrize: bool = True,
+    field_offset=None,
+    channel: int | None = None,
+    tmin: float | None = None,
+    tmax: float | None = None,
+    format: str | None = None,
+    load_options: Mapping[str, Any] | None = None,
+    **kwargs: Any,
+) -> BatchResult:
+    """Load each file (:func:`sigmafit.load`), prepare its curves for ``model``
+    (:func:`sigmafit.fitting.pipeline.curves`) and fit them all with :func:`fit_batch`.
+
+    A folder in ``paths`` stands for every file in it.  A file that cannot be read or
+    prepared becomes one failed row with the reason; the batch goes on.  ``kwargs`` are
+    :func:`fit_batch` options (``out``, ``engine``, ``workers``, ``bmax``, ``fix`` …).
+    """
+    from .. import io
+    from . import pipeline
+
+    model_options = {k: kwargs.pop(k) for k in list(kwargs) if k not in _BATCH_KEYS}
+    files = expand_paths(paths, exclude=[kwargs["out"]] if kwargs.get("out") else [])
+    if not files:
+        raise FitError("no files to fit (the folders given are empty)")
+    try:
+        m = registry.get(model, **model_options)
+    except TypeError as exc:
+        raise FitError(f"unknown option for model {model!r}: {exc}") from None
+    tasks: list[CurveTask] = []
+    for path in files:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                df = io.load(path, format=format, **dict(load_options or {}))
+                items = pipeline.curves(df, m, geometry=geometry, by=by, symmetrize=symmetrize, field_offset=field_offset,
+                                        channel=channel, y=kwargs.get("y"), tmin=tmin, tmax=tmax)
+            if not items:
+                raise FitError("no curve to fit after preparation")
+        except Exception as exc:  # noqa: BLE001 - an unreadable file is one failed row
+            msg = _error_text(exc)
+            if str(path) not in msg:
+                msg = f"{path}: {msg}"
+            tasks.append(CurveTask(index=len(tasks), source=str(path), label=None, data=None, error=msg))
+            continue
+        for label, curve in items:
+            tasks.append(CurveTask(index=len(tasks), source=str(path), label=_plain(label), data=curve,
+                                   labels=_label_columns(curve)))
+    options = _options(*(kwargs.pop(k, None) for k in ("x", "y", "weights", "xmin", "xmax", "bmax", "window_factor",
+                                                          "fix", "init", "background")),
+                       kwargs.pop("method", "leastsq"), kwargs.pop("loss", "linear"), kwargs.pop("max_nfev", None))
+    if "y" in options and options["y"] is not None and m.family == "magnetoconductance":
+        options["y"] = None  # --y names the raw column; the prepared curve has delta_sigma_S
+    return _fit_tasks(tasks, model, out=kwargs.get("out"), seed_from_previous=kwargs.get("seed_from_previous", False),
+                      engine=kwargs.get("engine", "auto"), workers=kwargs.get("workers"), scheduler=kwargs.get("scheduler"),
+                      progress=kwargs.get("progress"), chunk_size=kwargs.get("chunk_size"), options=options,
+                      model_options=model_options)
+
+
+_BATCH_KEYS = {"out", "seed_from_previous", "engine", "workers", "scheduler", "progress", "chunk_size", *_FIT_KEYS}

@@ -1,0 +1,372 @@
+"""Vectorized Levenberg–Marquardt: fit many curves of one model at once, in numpy.
+
+The per-curve lmfit loop spends most of its time in Python (parameter objects, finite-
+difference Jacobians, one small array at a time).  Here every curve of a batch is one row
+of a padded ``(n_curves, n_points)`` array (a mask marks the real points of shorter
+curves), the model and its *analytic* Jacobian come from :mod:`sigmafit.models.formulas`,
+and one LM iteration updates all curves together with batched ``p × p`` solves.
+
+The result is meant to be the same as ``sigmafit.fit`` (lmfit ``leastsq``) would give:
+
+* the parameters are the lmfit model's own (same names, units, bounds, fixed flags);
+* bounded parameters are fitted in lmfit's internal space (the MINUIT transforms of
+  lmfit's "Bounds Implementation": ``sqrt`` for one-sided, ``arcsin`` for two-sided bounds);
+* the covariance is lmfit's: ``(J_intᵀ J_int)⁻¹`` at the optimum, mapped to external
+  parameters with the MINUIT gradient scaling, times the reduced χ² (``scale_covar=True``).
+
+Curves that do not converge here are reported as such (``converged = False``) so that the
+caller can refit them with lmfit.  Which models have a vectorized form: :data:`SPECS`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Mapping
+
+import numpy as np
+
+#: Relative step (internal parameters) and relative χ² change below which a curve has converged.
+XTOL = 1e-11
+FTOL = 1e-14
+#: Iteration cap; curves still moving after it are handed back unconverged.
+MAX_ITER = 300
+_LAMBDA0 = 1e-3
+_LAMBDA_MAX = 1e16
+
+ModelFn = Callable[[np.ndarray, Mapping[str, np.ndarray]], tuple[np.ndarray, dict[str, np.ndarray]]]
+
+
+@dataclass(frozen=True)
+class VectorSpec:
+    """Vectorized form of one registered model.
+
+    ``function(x, values)`` takes ``x`` of shape ``(c, n)`` and a mapping from every
+    parameter name to a ``(c, 1)`` array (in the model's table units) and returns the model
+    ``(c, n)`` and its derivatives ``{name: (c, n)}`` with respect to those parameters.
+    """
+
+    names: tuple[str, ...]
+    function: ModelFn
+
+
+# --- the HLN family (fields in T, lengths in nm, Δσ in S) ---------------------------------------
+
+_NM = 1e-9
+
+
+def _field_and_slope(L_nm):
+    """B_i = ħ/(4eL²) in T of L in nm, and dB_i/dL in T/nm."""
+    from ..models.formulas import localization as F
+
+    B = F.char_field(L_nm * _NM)
+    return B, -2.0 * B / L_nm
+
+
+def _hln(x, v):
+    from ..models.formulas import localization as F
+
+    B_phi, dB = _field_and_slope(v["L_phi"])
+    f = F.hln(x, v["alpha"], B_phi)
+    d_alpha, d_Bphi = F.hln_jac(x, v["alpha"], B_phi)
+    return f, {"alpha": d_alpha, "L_phi": d_Bphi * dB}
+
+
+def _hln_dp(x, v):
+    from ..models.formulas import localization as F
+
+    B_phi, dphi = _field_and_slope(v["L_phi"])
+    B_so, dso = _field_and_slope(v["L_so"])
+    f = F.hln_dp(x, B_phi, B_so)
+    j_phi, j_so = F.hln_dp_jac(x, B_phi, B_so)
+    return f, {"L_phi": j_phi * dphi, "L_so": j_so * dso}
+
+
+def _hln_so(x, v):
+    from ..models.formulas import localization as F
+
+    B_phi, dphi = _field_and_slope(v["L_phi"])
+    B_so, dso = _field_and_slope(v["L_so"])
+    extra = {}
+    if "L_e" in v:
+        # elastic field ħ/(2eℓ²) = 2·ħ/(4eℓ²) (formulas.localization.hln_so docstring)
+        B_e, de = _field_and_slope(v["L_e"])
+        extra["B_e"], de = 2.0 * B_e, 2.0 * de
+    f = F.hln_so(x, B_phi, B_so, **extra)
+    jac = F.hln_so_jac(x, B_phi, B_so, **extra)
+    out = {"L_phi": jac[0] * dphi, "L_so": jac[1] * dso}
+    if "L_e" in v:
+        out["L_e"] = jac[2] * de
+    return f, out
+
+
+#: Registry name → vectorized form.  Models not listed here are fitted with lmfit.
+SPECS: dict[str, VectorSpec] = {
+    "hln": VectorSpec(("alpha", "L_phi"), _hln),
+    "hln-dp": VectorSpec(("L_phi", "L_so"), _hln_dp),
+    "hln-so": VectorSpec(("L_phi", "L_so", "L_e"), _hln_so),
+}
+
+
+def supports(model_name: str, param_names) -> bool:
+    """True when ``model_name`` has a vectorized form covering exactly ``param_names``."""
+    spec = SPECS.get(model_name)
+    return spec is not None and set(spec.names) >= set(param_names) and set(param_names) >= {
+        n for n in spec.names if n not in ("L_e",)
+    }
+
+
+# --- lmfit's bounds transforms, vectorized -----------------------------------------------------
+# kind: 0 free, 1 min only, 2 max only, 3 both (lmfit Parameter.setup_bounds / scale_gradient)
+
+
+def _kinds(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    has_lo, has_hi = np.isfinite(lo), np.isfinite(hi)
+    return np.where(has_lo & has_hi, 3, np.where(has_lo, 1, np.where(has_hi, 2, 0)))
+
+
+def to_internal(v, lo, hi, kind):
+    with np.errstate(all="ignore"):
+        span = np.where(kind == 3, hi - lo, 1.0)
+        out = np.select(
+            [kind == 0, kind == 1, kind == 2],
+            [v, np.sqrt((v - lo + 1.0) ** 2 - 1.0), np.sqrt((hi - v + 1.0) ** 2 - 1.0)],
+            np.arcsin(np.clip(2.0 * (v - lo) / span - 1.0, -1.0, 1.0)),
+        )
+    return np.where(np.abs(out) < np.finfo(float).tiny, 0.0, out)
+
+
+def to_external(u, lo, hi, kind):
+    with np.errstate(all="ignore"):
+        root = np.sqrt(u * u + 1.0)
+        return np.select(
+            [kind == 0, kind == 1, kind == 2],
+            [u, lo - 1.0 + root, hi + 1.0 - root],
+            lo + (np.sin(u) + 1.0) * (hi - lo) / 2.0,
+        )
+
+
+def scale_gradient(u, lo, hi, kind):
+    """d(external)/d(internal) (lmfit ``Parameter.scale_gradient``)."""
+    with np.errstate(all="ignore"):
+        root = np.sqrt(u * u + 1.0)
+        return np.select(
+            [kind == 0, kind == 1, kind == 2],
+            [np.ones_like(u), u / root, -u / root],
+            np.cos(u) * (hi - lo) / 2.0,
+        )
+
+
+# --- the batched LM ------------------------------------------------------------------------------
+
+
+@dataclass
+class BatchFit:
+    """Outcome of :func:`fit_arrays` for ``c`` curves and the ``k`` model parameters.
+
+    ``values`` (c, k) external values of every parameter (fixed ones unchanged);
+    ``covar`` (c, nv, nv) covariance of the varied parameters (NaN where not estimable);
+    ``varied`` indices of the varied parameters into ``names``; ``converged`` (c,);
+    ``chisqr``, ``ndata``, ``nfev`` (c,); ``best_fit`` (c, n) model at the optimum.
+    """
+
+    names: tuple[str, ...]
+    varied: np.ndarray
+    values: np.ndarray
+    covar: np.ndarray
+    chisqr: np.ndarray
+    ndata: np.ndarray
+    nfev: np.ndarray
+    converged: np.ndarray
+    message: list[str]
+    best_fit: np.ndarray
+
+    @property
+    def stderr(self) -> np.ndarray:
+        d = np.diagonal(self.covar, axis1=1, axis2=2)
+        with np.errstate(invalid="ignore"):
+            return np.where(d >= 0, np.sqrt(d), np.nan)
+
+    @property
+    def redchi(self) -> np.ndarray:
+        dof = self.ndata - self.varied.size
+        with np.errstate(all="ignore"):
+            return np.where(dof > 0, self.chisqr / dof, np.nan)
+
+
+def pad(curves: list[tuple[np.ndarray, np.ndarray, np.ndarray | None]]):
+    """Stack curves of unequal length: ``(x, y, w, mask)`` each of shape (c, n_max)."""
+    c = len(curves)
+    n = max((cx.size for cx, _, _ in curves), default=0)
+    X = np.zeros((c, n))
+    Y = np.zeros((c, n))
+    W = np.zeros((c, n))
+    M = np.zeros((c, n), dtype=bool)
+    for i, (cx, cy, cw) in enumerate(curves):
+        k = cx.size
+        X[i, :k], Y[i, :k], M[i, :k] = cx, cy, True
+        X[i, k:] = cx[-1] if k else 1.0
+        W[i, :k] = 1.0 if cw is None else cw
+    return X, Y, W, M
+
+
+def _solve(A, g):
+    """Batched solve of A δ = g (c, p, p), with a pseudo-inverse where A is singular."""
+    try:
+        return np.linalg.solve(A, g[..., None])[..., 0]
+    except np.linalg.LinAlgError:
+        out = np.empty_like(g)
+        for i in range(A.shape[0]):
+            try:
+                out[i] = np.linalg.solve(A[i], g[i])
+            except np.linalg.LinAlgError:
+                out[i] = np.linalg.lstsq(A[i], g[i], rcond=None)[0]
+        return out
+
+
+def _covariance(J):
+    """(Jᵀ J)⁻¹ per curve (c, p, p); NaN where singular (lmfit: no error bars)."""
+    A = np.einsum("cnp,cnq->cpq", J, J)
+    out = np.full_like(A, np.nan)
+    ok = np.isfinite(A).all(axis=(1, 2))
+    if A.shape[1] == 0:
+        return out
+    cond = np.full(A.shape[0], np.inf)
+    with np.errstate(all="ignore"):
+        cond[ok] = np.linalg.cond(A[ok])
+    good = ok & (cond < 1.0 / np.finfo(float).eps)
+    if good.any():
+        out[good] = np.linalg.inv(A[good])
+    return out
+
+
+def fit_arrays(
+    spec: VectorSpec,
+    x: np.ndarray,
+    y: np.ndarray,
+    p0: np.ndarray,
+    *,
+    weights: np.ndarray | None = None,
+    mask: np.ndarray | None = None,
+    vary: np.ndarray | None = None,
+    lower: np.ndarray | None = None,
+    upper: np.ndarray | None = None,
+    max_iter: int = MAX_ITER,
+) -> BatchFit:
+    """Least-squares fit of ``spec`` to every row of ``y`` at once.
+
+    Parameters
+    ----------
+    x, y : (c, n) padded data; ``mask`` (c, n) marks real points (default all).
+    p0 : (c, k) start values of the ``k = len(spec.names)`` parameters, in table units.
+    weights : (c, n) multiplying the residual, as in lmfit (default 1).
+    vary : (k,) which parameters are fitted (same for every curve); default all.
+    lower, upper : (c, k) or (k,) bounds (default ±inf), handled like lmfit (MINUIT transforms).
+    """
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    c, k = p0.shape
+    M = np.ones(y.shape, dtype=bool) if mask is None else np.asarray(mask, dtype=bool)
+    W = np.where(M, 1.0 if weights is None else weights, 0.0)
+    vary = np.ones(k, dtype=bool) if vary is None else np.asarray(vary, dtype=bool)
+    vi = np.flatnonzero(vary)
+    lo = np.broadcast_to(-np.inf if lower is None else np.asarray(lower, float), (c, k))[:, vi]
+    hi = np.broadcast_to(np.inf if upper is None else np.asarray(upper, float), (c, k))[:, vi]
+    kind = _kinds(lo, hi)
+    p0 = np.array(p0, dtype=float)
+    U = to_internal(np.clip(p0[:, vi], lo, hi), lo, hi, kind)
+    names = spec.names
+
+    def evaluate(idx, u):
+        """Weighted residual (a, n), internal Jacobian (a, n, nv) and χ² of curves ``idx``."""
+        ext = p0[idx].copy()
+        ext[:, vi] = to_external(u, lo[idx], hi[idx], kind[idx])
+        values = {name: ext[:, j : j + 1] for j, name in enumerate(names)}
+        with np.errstate(all="ignore"):
+            f, jac = spec.function(x[idx], values)
+            w = W[idx]
+            r = np.where(M[idx], (f - y[idx]) * w, 0.0)
+            g = scale_gradient(u, lo[idx], hi[idx], kind[idx])
+            J = np.stack([np.where(M[idx], jac[names[j]] * w, 0.0) for j in vi], axis=-1) * g[:, None, :]
+        chi2 = np.einsum("an,an->a", r, r)
+        return r, J, chi2, f
+
+    all_idx = np.arange(c)
+    r, J, chi2, f = evaluate(all_idx, U)
+    best_f = f.copy()
+    nfev = np.ones(c, dtype=int)
+    lam = np.full(c, _LAMBDA0)
+    converged = np.zeros(c, dtype=bool)
+    dead = ~np.isfinite(chi2)
+    message = ["" for _ in range(c)]
+    for i in np.flatnonzero(dead):
+        message[i] = "the model is not finite at the start values"
+    J_best = J
+    active = np.flatnonzero(~dead)
+    # per-active-curve state
+    A_r, A_J, A_chi = r[active], J[active], chi2[active]
+    if vi.size == 0:
+        converged[active] = True
+        active = active[:0]
+    it = 0
+    while active.size and it < max_iter:
+        it += 1
+        A = np.einsum("anp,anq->apq", A_J, A_J)
+        g = np.einsum("anp,an->ap", A_J, A_r)
+        d = np.diagonal(A, axis1=1, axis2=2).copy()
+        d = np.where(d > 0, d, 1.0)
+        lam_a = lam[active]
+        Am = A + (lam_a[:, None] * d)[:, :, None] * np.eye(vi.size)[None]
+        step = -_solve(Am, g)
+        u_old = U[active]
+        u_new = u_old + step
+        r_new, J_new, chi_new, f_new = evaluate(active, u_new)
+        nfev[active] += 1
+        ok = np.isfinite(chi_new) & (chi_new <= A_chi)
+        # accept
+        acc = active[ok]
+        U[acc] = u_new[ok]
+        lam[acc] = np.maximum(lam[acc] * 0.1, 1e-15)
+        best_f[acc] = f_new[ok]
+        rel_step = np.max(np.abs(step) / (np.abs(u_old) + XTOL), axis=1)
+        rel_chi = np.where(A_chi > 0, (A_chi - np.where(np.isfinite(chi_new), chi_new, np.inf)) / A_chi, 0.0)
+        done = ok & ((rel_step <= XTOL) | (rel_chi <= FTOL))
+        # reject
+        rej = active[~ok]
+        lam[rej] = lam[rej] * 10.0
+        # a curve whose λ exploded cannot improve further: converged if the step vanished
+        stuck = ~ok & (lam[active] > _LAMBDA_MAX)
+        done_stuck = stuck & (rel_step <= 1e-8)
+        failed = stuck & ~done_stuck
+        A_r = np.where(ok[:, None], r_new, A_r)
+        A_J = np.where(ok[:, None, None], J_new, A_J)
+        A_chi = np.where(ok, chi_new, A_chi)
+        finish = done | done_stuck
+        converged[active[finish]] = True
+        for i in active[failed]:
+            message[i] = "the vectorized Levenberg–Marquardt could not reduce χ² further (step rejected at λ > 1e16)"
+        keep = ~(finish | failed)
+        leaving = ~keep
+        if leaving.any():
+            J_best[active[leaving]] = A_J[leaving]
+            chi2[active[leaving]] = A_chi[leaving]
+        active, A_r, A_J, A_chi = active[keep], A_r[keep], A_J[keep], A_chi[keep]
+    if active.size:
+        J_best[active] = A_J
+        chi2[active] = A_chi
+        for i in active:
+            message[i] = f"the vectorized Levenberg–Marquardt did not converge in {max_iter} iterations"
+    values = p0.copy()
+    values[:, vi] = to_external(U, lo, hi, kind)
+    ndata = M.sum(axis=1)
+    cov_int = _covariance(J_best)
+    g = scale_gradient(U, lo, hi, kind)
+    dof = ndata - vi.size
+    with np.errstate(all="ignore"):
+        redchi = np.where(dof > 0, chi2 / dof, np.nan)
+    covar = cov_int * g[:, :, None] * g[:, None, :] * redchi[:, None, None]
+    for i in np.flatnonzero(converged):
+        message[i] = "Fit succeeded."
+    return BatchFit(
+        names=names, varied=vi, values=values, covar=covar, chisqr=chi2, ndata=ndata, nfev=nfev,
+        converged=converged & np.isfinite(chi2), message=message, best_fit=best_f,
+    )

@@ -1,0 +1,80 @@
+"""Where batch chunks run: in this process, in a local process pool, or on a Dask cluster.
+
+Every executor takes a picklable function and a list of jobs and yields ``(job, result)``
+as jobs finish (any order), so the caller can store each finished chunk at once.  Dask is
+imported only on its own path (``pip install "sigmafit[dask]"``); the local pool uses the
+standard library (``concurrent.futures`` with *spawn*ed workers, which is safe whatever
+threads the parent runs).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from typing import Any, Callable, Iterable, Iterator
+
+from .._optional import require
+
+
+def default_workers() -> int:
+    """Default number of local worker processes: the number of CPUs."""
+    return max(1, os.cpu_count() or 1)
+
+
+def run_inline(fn: Callable[[Any], Any], jobs: Iterable[Any]) -> Iterator[tuple[Any, Any]]:
+    """Run the jobs one after another in this process."""
+    for job in jobs:
+        yield job, fn(job)
+
+
+def run_local(fn: Callable[[Any], Any], jobs: list[Any], workers: int) -> Iterator[tuple[Any, Any]]:
+    """Run the jobs on ``workers`` local processes, at most ``2 × workers`` in flight.
+
+    Stopping the iteration early (Ctrl-C, an error in the caller) cancels the jobs that
+    have not started and waits for the running ones to end.
+    """
+    ctx = multiprocessing.get_context("spawn")
+    pending = list(reversed(jobs))
+    ex = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+    try:
+        running: dict[Any, Any] = {}
+
+        def fill() -> None:
+            while pending and len(running) < 2 * workers:
+                job = pending.pop()
+                running[ex.submit(fn, job)] = job
+
+        fill()
+        while running:
+            done, _ = wait(list(running), return_when=FIRST_COMPLETED)
+            for fut in done:
+                job = running.pop(fut)
+                yield job, fut.result()
+            fill()
+    finally:
+        ex.shutdown(wait=True, cancel_futures=True)
+
+
+def run_dask(fn: Callable[[Any], Any], jobs: list[Any], scheduler: Any) -> Iterator[tuple[Any, Any]]:
+    """Run the jobs on a Dask distributed cluster.
+
+    ``scheduler`` is a ``dask.distributed.Client`` (used as is, left open) or the address
+    of a scheduler (``"tcp://host:8786"``; a client is opened and closed here).  The
+    workers need sigmafit installed in the same version.
+    """
+    distributed = require("distributed", "running a batch on a Dask cluster")
+    own = not isinstance(scheduler, distributed.Client)
+    client = distributed.Client(scheduler) if own else scheduler
+    futures = []
+    try:
+        futures = [client.submit(fn, job, pure=False) for job in jobs]
+        index = {f.key: job for f, job in zip(futures, jobs)}
+        for fut, result in distributed.as_completed(futures, with_results=True):
+            yield index[fut.key], result
+    finally:
+        for f in futures:
+            if not f.done():
+                f.cancel()
+        if own:
+            client.close()

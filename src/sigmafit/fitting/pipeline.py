@@ -1,0 +1,125 @@
+"""From a loaded file to the curve(s) a model fits: the preparation each model family needs.
+
+``curves(df, model, …)`` returns ``[(label, DataFrame), …]`` with the model's canonical
+x and y columns, so the CLI, batch runs and recipes prepare data the same way:
+
+* magnetoconductance: xx channel → sweeps → field offset → (anti)symmetrize → geometry →
+  σ_□ → Δσ(B), one curve per temperature (or per ``by`` value);
+* temperature laws: xx channel → geometry → R_□ / σ_□ against T, within ``tmin``–``tmax``;
+* optics: n,k or ε → σ1, σ2 (whatever the file lacks).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .. import prepare
+from ..exceptions import DataFormatError, FitError
+from ..prepare.geometry import Geometry
+
+#: Two temperatures closer than this (K) belong to one curve.
+TEMPERATURE_TOLERANCE_K = 0.05
+
+
+def _has_channels(df: pd.DataFrame) -> bool:
+    return "channel" in df.columns and df["channel"].nunique() > 1
+
+
+def _group(df: pd.DataFrame, by: str | None) -> list[tuple[Any, pd.DataFrame]]:
+    if by is None:
+        return [(None, df)]
+    if by not in df.columns:
+        raise DataFormatError(f"cannot split curves by {by!r}: no such column (columns: {', '.join(map(str, df.columns))})")
+    key = df[by]
+    if by == "temperature_K":
+        key = (np.round(df[by] / TEMPERATURE_TOLERANCE_K) * TEMPERATURE_TOLERANCE_K).round(4)
+    out = []
+    for k, g in df.groupby(key, sort=True):
+        g = g.copy()
+        g.attrs = {**df.attrs, "sigmafit": {**df.attrs.get("sigmafit", {}), "curve": {by: float(k) if np.isscalar(k) else k}}}
+        out.append((float(k) if isinstance(k, (int, float, np.number)) else k, g))
+    return out
+
+
+def _auto_by(df: pd.DataFrame, x: str) -> str | None:
+    """``temperature_K`` when the file holds sweeps at several distinct temperatures."""
+    if x == "temperature_K" or "temperature_K" not in df.columns:
+        return None
+    t = df["temperature_K"].dropna()
+    if t.empty:
+        return None
+    levels = np.unique(np.round(t / TEMPERATURE_TOLERANCE_K))
+    return "temperature_K" if levels.size > 1 else None
+
+
+def magnetoconductance_curves(df: pd.DataFrame, *, geometry: Geometry | None, by: str | None = None, symmetrize: bool = True,
+                              field_offset: float | str | None = None, channel: int | None = None,
+                              y: str = "delta_sigma_S") -> list[tuple[Any, pd.DataFrame]]:
+    """Δσ(B) curves from raw R(B) (or the file's own Δσ column when it already has one)."""
+    if y in df.columns:
+        return _group(df, by if by is not None else _auto_by(df, "field_T"))
+    if geometry is None:
+        geometry = geometry_from_header(df)
+    if geometry is None:
+        raise FitError("a magnetoconductance fit needs the sample geometry: give --width and --length (µm, Hall bar), --vdp, or --sheet")
+    if by is None:
+        by = _auto_by(df, "field_T")
+    mc = prepare.magnetoconductance(df, geometry, symmetrize=symmetrize, field_offset=field_offset, by=by, channel=channel)
+    key = by if by in mc.columns else ("curve" if "curve" in mc.columns and mc["curve"].nunique() > 1 else None)
+    return _group(mc, key)
+
+
+def geometry_from_header(df: pd.DataFrame) -> Geometry | None:
+    """Geometry recorded by the loader (width/length in µm), if the header gave a usable one."""
+    g = df.attrs.get("sigmafit", {}).get("geometry") or {}
+    w, length = g.get("width_um"), g.get("length_um")
+    if w and length:
+        return Geometry(kind="hallbar", width_um=float(w), length_um=float(length), thickness_nm=g.get("thickness_nm"))
+    return None
+
+
+def temperature_curves(df: pd.DataFrame, *, y: str, geometry: Geometry | None, channel: int | None = None,
+                       by: str | None = None, tmin: float | None = None, tmax: float | None = None) -> list[tuple[Any, pd.DataFrame]]:
+    """R(T) / σ(T) curves in the column the model fits (``y``)."""
+    if "channel" in df.columns and (_has_channels(df) or channel is not None):
+        df = prepare.channels.select(df, role=None if channel is not None else "xx", channel=channel)
+    if y not in df.columns:
+        if y in ("sheet_conductance_S", "sheet_resistance_ohm"):
+            if "sheet_resistance_ohm" not in df.columns:
+                geometry = geometry or geometry_from_header(df)
+                if geometry is None:
+                    raise FitError(f"{y} needs the sample geometry: give --width and --length (µm), --vdp, or --sheet")
+                df = prepare.to_sheet(df, geometry)
+            if y == "sheet_conductance_S":
+                df = prepare.sheet_conductance(df)
+        elif y == "resistivity_ohm_cm" and "resistance_ohm" in df.columns and geometry is not None:
+            df = prepare.to_resistivity(prepare.to_sheet(df, geometry), geometry)
+    if "temperature_K" in df.columns and (tmin is not None or tmax is not None):
+        df = prepare.window(df, "temperature_K", tmin, tmax)
+    return _group(df, by)
+
+
+def optics_curves(df: pd.DataFrame, *, by: str | None = None) -> list[tuple[Any, pd.DataFrame]]:
+    """Spectra with σ1, σ2, ε1, ε2 added from whatever the file has (n,k or ε)."""
+    if any(c in df.columns for c in ("n", "eps1")) and "sigma1_S_per_cm" not in df.columns:
+        df = prepare.add_optical_conductivity(df)
+    return _group(df, by)
+
+
+def curves(df: pd.DataFrame, model, *, geometry: Geometry | None = None, by: str | None = None, symmetrize: bool = True,
+           field_offset=None, channel: int | None = None, y: str | None = None, tmin: float | None = None,
+           tmax: float | None = None) -> list[tuple[Any, pd.DataFrame]]:
+    """The curves ``model`` (a SigmafitModel) should be fitted to, prepared from ``df``."""
+    family = getattr(model, "family", "")
+    ycol = y or getattr(model, "y", None)
+    if family == "magnetoconductance":
+        return magnetoconductance_curves(df, geometry=geometry, by=by, symmetrize=symmetrize, field_offset=field_offset,
+                                         channel=channel, y=ycol or "delta_sigma_S")
+    if family == "temperature" and ycol:
+        return temperature_curves(df, y=ycol, geometry=geometry, channel=channel, by=by, tmin=tmin, tmax=tmax)
+    if family == "optics":
+        return optics_curves(df, by=by)
+    return _group(df, by)

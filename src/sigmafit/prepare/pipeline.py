@@ -1,0 +1,172 @@
+r"""The magnetoconductance pipeline: instrument DataFrame → Δσ(B) curves ready to fit.
+
+select/to_wide → segment → dedupe → group (temperature set points) → field offset →
+(anti)symmetrize → geometry → σ_□ → Δσ.  Each step's choices are appended to
+``attrs["sigmafit"]["prepare"]`` (a list of plain dicts), so a result says how it was made.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from ..exceptions import DataFormatError
+from ._common import finish, require
+from .channels import channel_roles, select, to_wide
+from .conductance import delta_sigma, sheet_conductance
+from .geometry import Geometry, to_sheet
+from .symmetrize import field_offset as _estimate_offset
+from .symmetrize import symmetrize_parts
+from .sweeps import dedupe_turning_points, segment
+from .windows import field_window
+
+#: Default tolerance (K) when grouping temperatures into set points.
+TEMPERATURE_TOLERANCE_K = 0.02
+
+
+def group_levels(values, tolerance: float) -> tuple[np.ndarray, np.ndarray]:
+    """Cluster values into set points: sorted values further apart than ``tolerance`` start a new level.
+
+    Returns ``(labels, levels)``: the level of each value (its cluster mean, rounded to the
+    decimals that ``tolerance`` resolves, e.g. 0.02 → 2 decimals) and the sorted levels.
+    """
+    v = np.asarray(values, float)
+    order = np.argsort(v, kind="stable")
+    sv = v[order]
+    cluster = np.concatenate([[0], np.cumsum(np.diff(sv) > tolerance)]) if sv.size else np.array([], int)
+    means = np.array([sv[cluster == c].mean() for c in range(int(cluster.max()) + 1)]) if sv.size else np.array([])
+    if tolerance > 0:
+        decimals = max(0, math.ceil(-math.log10(tolerance)))
+        means = np.round(means, decimals)
+    labels = np.empty_like(v)
+    labels[order] = means[cluster]
+    return labels, means
+
+
+def _curve_label(by: str | None, value) -> str:
+    if by is None:
+        return "all"
+    if by == "temperature_K":
+        return f"T = {value:g} K"
+    return f"{by} = {value:g}" if isinstance(value, float | int | np.number) else f"{by} = {value}"
+
+
+def magnetoconductance(
+    df: pd.DataFrame,
+    geometry: Geometry,
+    *,
+    symmetrize: bool = True,
+    field_offset: None | Literal["auto"] | float = None,
+    by: str | None = "temperature_K",
+    channel: int | None = None,
+    hall_channel: int | None = None,
+    method: Literal["auto", "exact", "tensor"] = "auto",
+    bmax: float | None = None,
+    tolerance: float | None = None,
+) -> pd.DataFrame:
+    r"""Δσ(B) = σ_□(B) − σ_□(0) curves (S) from transport data, one curve per ``by`` group.
+
+    Steps: pick the longitudinal channel (``channel=`` or role ``"xx"``), joined with the Hall
+    channel when one exists (:func:`to_wide`); :func:`segment` into sweeps;
+    :func:`dedupe_turning_points`; group sweeps by ``by`` — temperatures are clustered into
+    set points within ``tolerance`` (default 0.02 K) so drift of a few mK does not split a
+    curve; subtract a field offset (``None``: none, ``"auto"``: estimated per group from
+    R_xx symmetry, or a number in T); even part of R_xx and odd part of R_xy on a |B| ≥ 0 grid
+    (``symmetrize=True``, up/down sweeps paired); geometry → R_□; σ_□ exact
+    (1/R_□) or by tensor inversion σ_xx = ρ_xx/(ρ_xx² + ρ_xy²) (``method="auto"`` uses the
+    tensor when Hall data exist); Δσ per curve; optional |B| ≤ ``bmax`` (T) window.
+
+    Returns columns ``curve`` (label), ``by`` (group value, e.g. ``temperature_K`` set point),
+    ``field_T``, ``delta_sigma_S``, ``sheet_conductance_S``, ``sheet_resistance_ohm``,
+    ``resistance_ohm`` (and ``hall_resistance_ohm``, ``n_averaged`` when available).
+    """
+    if not isinstance(geometry, Geometry):
+        raise TypeError(f"geometry must be a sigmafit.prepare.Geometry; got {type(geometry).__name__}")
+    if method not in ("auto", "exact", "tensor"):
+        raise ValueError(f"method must be one of 'auto', 'exact', 'tensor'; got {method!r}")
+    require(df, ["field_T", "resistance_ohm"], "magnetoconductance")
+    if by is not None:
+        require(df, [by], f"magnetoconductance(by={by!r})")
+
+    # 1. channels
+    data = df
+    if "channel" in data.columns:
+        roles = channel_roles(data)
+        has_hall = hall_channel is not None or (
+"xy" in roles.values() and data["channel"].nunique() > 1)
+        if has_hall and (channel is not None or "xx" in roles.values()):
+            data = to_wide(data, xx=channel, xy=hall_channel)
+        else:
+            data = select(data, role=None if channel is not None else "xx", channel=channel) if (
+                channel is not None or "xx" in roles.values()
+            ) else select(data)
+            data = data.drop(columns=["channel"])
+    hall = "hall_resistance_ohm" in data.columns and bool(np.isfinite(data["hall_resistance_ohm"].to_numpy(float)).any())
+
+    # 2. sweeps and turning points
+    if "sweep" not in data.columns or "sweep_direction" not in data.columns:
+        data = segment(data, x="field_T")
+    data = dedupe_turning_points(data, x="field_T")
+
+    # 3. groups
+    label_col = "_curve_value"
+    data = data.copy()
+    if by is None:
+        data[label_col] = 0.0
+        levels: list = [0.0]
+        tol_used = None
+    else:
+        tol_used = tolerance if tolerance is not None else (TEMPERATURE_TOLERANCE_K if by == "temperature_K" else 0.0)
+        per_sweep = data.groupby("sweep", sort=False)[by].mean()
+        labels, lv = group_levels(per_sweep.to_numpy(float), tol_used)
+        mapping = dict(zip(per_sweep.index, labels, strict=True))
+        data[label_col] = data["sweep"].map(mapping).astype(float)
+        levels = [float(v) for v in lv]
+    data = finish(data, data, "group", by=by, tolerance=tol_used, levels=levels)
+
+    # 4. field offset
+    offsets: dict = {}
+    if field_offset is not None:
+        field = data["field_T"].to_numpy(float).copy()
+        for value, g in data.groupby(label_col, sort=False):
+            b0 = _estimate_offset(g, "resistance_ohm") if field_offset == "auto" else float(field_offset)
+            offsets[float(value)] = b0
+            field[(data[label_col] == value).to_numpy()] -= b0
+        data["field_T"] = field
+    data = finish(data, data, "field_offset", mode="none" if field_offset is None else field_offset, B0_T=offsets)
+
+    # 5. symmetrize
+    if symmetrize:
+        curves = symmetrize_parts(
+            data, even=["resistance_ohm"], odd=["hall_resistance_ohm"] if hall else [], by=label_col
+        )
+    else:
+        keep = [label_col, "field_T", "resistance_ohm"] + (["hall_resistance_ohm"] if hall else [])
+        if "temperature_K" in data.columns and by != "temperature_K":
+            keep.append("temperature_K")
+        curves = data[keep].sort_values([label_col, "field_T"], kind="stable", ignore_index=True)
+        curves = finish(curves, data, "symmetrize", skipped=True)
+
+    # 6. geometry, conductance, Δσ
+    curves = to_sheet(curves, geometry)
+    m = ("tensor" if hall else "exact") if method == "auto" else method
+    if m == "tensor" and not hall:
+        raise DataFormatError("method='tensor' needs a Hall channel (hall_resistance_ohm); none was found", column="hall_resistance_ohm")
+    curves = sheet_conductance(curves, method=m)
+    curves = delta_sigma(curves, by=label_col)
+    if bmax is not None:
+        curves = field_window(curves, bmax)
+
+    # 7. layout
+    out = curves.copy()
+    name = by if by is not None else None
+    if name is not None:
+        out[name] = out[label_col]
+    out["curve"] = [_curve_label(by, v) for v in out[label_col]]
+    front = ["curve"] + ([name] if name else []) + ["field_T", "delta_sigma_S", "sheet_conductance_S", "sheet_resistance_ohm", "resistance_ohm"]
+    rest = [c for c in ("hall_resistance_ohm", "n_averaged", "temperature_K") if c in out.columns and c not in front]
+    out = out[front + rest].reset_index(drop=True)
+    return finish(out, curves, "magnetoconductance", by=by, symmetrize=symmetrize, method=m, n_curves=int(out["curve"].nunique()))
