@@ -31,14 +31,16 @@ COMPLEX = ("sigma", "eps", "nk")
 
 
 def frame(nu, eps_inf, sigma):
-    """A tidy optics DataFrame with every canonical observable column, from σ and ε∞."""
+    """A tidy optics DataFrame with every canonical observable column, from the conduction σ
+    and ε∞; σ2 is referred to vacuum, ν(1 − ε1)/Z, as ``prepare.optics`` writes it by default."""
     eps = F.sigma_to_eps(nu, sigma, eps_inf)
     N = F.nk_from_eps(eps)
+    s_vac = F.eps_to_sigma(nu, eps, 1.0)
     return pd.DataFrame(
         {
             "wavenumber_cm-1": nu,
-            "sigma1_S_per_cm": sigma.real,
-            "sigma2_S_per_cm": sigma.imag,
+            "sigma1_S_per_cm": s_vac.real,
+            "sigma2_S_per_cm": s_vac.imag,
             "eps1": eps.real,
             "eps2": eps.imag,
             "n": N.real,
@@ -100,10 +102,9 @@ def test_drude_has_no_oscillators():
 
 def test_eps_inf_fixed_only_where_it_cannot_be_seen():
     assert not models.get("drude").make_params()["eps_inf"].vary
-    assert not models.get("drude", observable="sigma").make_params()["eps_inf"].vary
-    for obs in ("eps", "nk", "reflectance"):
+    assert not models.get("drude", observable="sigma", sigma_reference="eps_inf").make_params()["eps_inf"].vary
+    for obs in ("sigma", "eps", "nk", "reflectance"):
         assert models.get("drude", observable=obs).make_params()["eps_inf"].vary
-    assert models.get("drude", observable="sigma", sigma_reference="vacuum").make_params()["eps_inf"].vary
 
 
 def test_drude_derived_values_physics_md():
@@ -181,14 +182,14 @@ def test_model_output_matches_formulas_for_every_observable():
     vals = dict(eps_inf=3.0, wp=2e4, gamma=200.0, wp1=8e3, nu01=1.2e4, gamma1=2e3)
     sigma = F.drude_lorentz_sigma(nu, [(2e4, 200.0)], [(8e3, 1.2e4, 2e3)])
     df = frame(nu, 3.0, sigma)
-    for obs in OBSERVABLES:
+    for obs in OBSERVABLES:  # σ referred to vacuum by default: σ2 = ν(1 − ε1)/Z carries ε∞
         m = models.get("drude-lorentz", observable=obs)
         _, y, _ = stack_observable(df, obs)
         np.testing.assert_allclose(m.eval(m.make_params(**vals), nu=nu), y, rtol=1e-10)
-    # σ referred to vacuum carries ε∞ in σ2 = ν(1 − ε1)/Z
-    m = models.get("drude-lorentz", observable="sigma", sigma_reference="vacuum")
-    s_vac = F.eps_to_sigma(nu, F.sigma_to_eps(nu, sigma, 3.0), 1.0)
-    np.testing.assert_allclose(m.eval(m.make_params(**vals), nu=nu), np.r_[s_vac.real, s_vac.imag], rtol=1e-10)
+    # the conduction σ (DESIGN.md §3) with sigma_reference="eps_inf"
+    m = models.get("drude-lorentz", observable="sigma", sigma_reference="eps_inf")
+    np.testing.assert_allclose(m.eval(m.make_params(**vals), nu=nu), np.r_[sigma.real, sigma.imag], rtol=1e-10)
+    assert np.all(df["sigma2_S_per_cm"] != sigma.imag)
 
 
 # --- simulate → fit → recover ---------------------------------------------------------------
@@ -216,8 +217,8 @@ def test_drude_lorentz_recovers_every_observable(observable):
     res = _fit(m, df, observable)
     assert res.success
     for k, v in DL_TRUE.items():
-        if k == "eps_inf" and observable in ("sigma1", "sigma"):
-            continue  # invisible in σ: fixed
+        if k == "eps_inf" and observable == "sigma1":
+            continue  # invisible in σ1: fixed
         assert res.params[k].value == pytest.approx(v, rel=0.03), k
     assert res.params["sigma0"].value == pytest.approx(DL_TRUE["wp"] ** 2 / (Z_OPT * DL_TRUE["gamma"]), rel=0.05)
     # the sum rule of the fitted model, closed form and numerical quadrature

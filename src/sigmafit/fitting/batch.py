@@ -27,6 +27,7 @@ previous curve's result with ``seed_from_previous``); nothing is shared between 
 
 from __future__ import annotations
 
+import copy
 import html
 import math
 import sys
@@ -49,7 +50,7 @@ from . import engine as E
 from . import parallel
 from .diagnostics import generic_warnings, model_warnings
 from .result import _num, _stderr
-from .single import MIN_POINTS, apply_settings, data_arrays, fit, start_params, window_mask
+from .single import MIN_POINTS, apply_settings, data_arrays, fit, window_mask
 from .store import BatchStore, curve_id, data_digest, write_outputs
 
 Engine = Literal["auto", "vectorized", "lmfit"]
@@ -306,7 +307,7 @@ class _Prepared:
     x: np.ndarray
     y: np.ndarray
     w: np.ndarray | None
-    params: lmfit.Parameters
+    start: dict[str, float]
     notes: list[str]
     source: dict[str, Any]
     window: dict[str, Any]
@@ -314,13 +315,41 @@ class _Prepared:
     y_name: str
 
 
-def _prepare(task: CurveTask, model, opts: Mapping[str, Any]) -> _Prepared:
+class _Par:
+    """The attributes of an lmfit Parameter that the diagnostics read (cheap to make by the thousand)."""
+
+    __slots__ = ("name", "value", "stderr", "correl", "vary", "min", "max", "expr")
+
+    def __init__(self, name, value, vary, lo, hi, expr=None):
+        self.name, self.value, self.vary, self.min, self.max, self.expr = name, value, vary, lo, hi, expr
+        self.stderr = None
+        self.correl = None
+
+
+def _start_values(model, template: lmfit.Parameters, x: np.ndarray, y: np.ndarray, fix, init) -> dict[str, float]:
+    """Start values as ``start_params`` + ``apply_settings`` give them (model ``guess``, then
+    ``init``/``fix``), without building an lmfit Parameters object per curve."""
+    ok = np.isfinite(y) & np.isfinite(x)
+    guessed = model._guess(y[ok], x[ok]) if ok.sum() >= 3 else {}
+    values = {n: float(p.value) for n, p in template.items() if p.expr is None}
+    for p in model.params_table:
+        if p.name in guessed and np.isfinite(guessed[p.name]) and p.vary:
+            v = float(np.clip(guessed[p.name], p.min, p.max))
+            if v == p.min or v == p.max:  # the rule of SigmafitModel.guess
+                v = p.default if p.min < p.default < p.max else v
+            values[p.name] = v
+    for mapping in (init or {}, fix or {}):
+        values.update({k: float(v) for k, v in mapping.items()})
+    return values
+
+
+def _prepare(task: CurveTask, model, template: lmfit.Parameters, opts: Mapping[str, Any]) -> _Prepared:
     """Window, NaN removal and start values exactly as :func:`sigmafit.fit` does them."""
     xv, yv, wv, xn, yn, src = data_arrays(task.data, model, x=opts.get("x"), y=opts.get("y"), weights=opts.get("weights"))
     if task.source:
         src["path"] = task.source
     if yv.size != xv.size:
-        raise FitError("complex (multi-part) data go to the lmfit engine")
+        raise FitError(f"y has {yv.size} values for {xv.size} x values; they must match")
     notes = []
     finite = np.isfinite(xv) & np.isfinite(yv)
     if wv is not None:
@@ -342,33 +371,76 @@ def _prepare(task: CurveTask, model, opts: Mapping[str, Any]) -> _Prepared:
     xf, yf = xv[mask], yv[mask]
     wf = None if wv is None else wv[mask]
     window["n_points"] = int(xf.size)
-    p = start_params(model, xf, yf, None)
-    apply_settings(p, opts.get("fix"), opts.get("init"))
-    return _Prepared(task, xf, yf, wf, p, notes, src, window, xn, yn)
+    start = _start_values(model, template, xf, yf, opts.get("fix"), opts.get("init"))
+    return _Prepared(task, xf, yf, wf, start, notes, src, window, xn, yn)
 
 
-def _vector_summary(prep: _Prepared, model, model_name: str, res: E.BatchFit, i: int) -> dict[str, Any]:
+def _derived(template: lmfit.Parameters, values: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Vectorized values of the template's expression parameters for arrays of parameter values."""
+    interp = template._asteval
+    out: dict[str, np.ndarray] = {}
+    for name, arr in values.items():
+        interp.symtable[name] = arr
+    for name, p in template.items():
+        if p.expr:
+            interp.error = []
+            v = interp.eval(p.expr, show_errors=False)
+            if interp.error:
+                raise FitError(f"cannot evaluate {name} = {p.expr}")
+            out[name] = np.asarray(v, dtype=float) * np.ones_like(next(iter(values.values())))
+            interp.symtable[name] = out[name]
+    return out
+
+
+def _derived_with_errors(template, names, values: np.ndarray, vi: np.ndarray, covar: np.ndarray):
+    """Derived values (c,) and their propagated stderr (c,), linear propagation with central differences."""
+    base = {n: values[:, j].copy() for j, n in enumerate(names)}
+    val = _derived(template, base)
+    if not val:
+        return {}, {}
+    grads = {k: np.zeros((values.shape[0], vi.size)) for k in val}
+    for a, j in enumerate(vi):
+        h = 1e-6 * np.where(base[names[j]] != 0, np.abs(base[names[j]]), 1.0)
+        up = dict(base)
+        dn = dict(base)
+        up[names[j]] = base[names[j]] + h
+        dn[names[j]] = base[names[j]] - h
+        vu, vd = _derived(template, up), _derived(template, dn)
+        for k in val:
+            grads[k][:, a] = (vu[k] - vd[k]) / (2 * h)
+    err = {}
+    for k, g in grads.items():
+        with np.errstate(invalid="ignore"):
+            var = np.einsum("ca,cab,cb->c", g, covar, g)
+            err[k] = np.where(var >= 0, np.sqrt(var), np.nan)
+    _derived(template, base)  # leave the interpreter at the best values
+    return val, err
+
+
+def _vector_summary(prep: _Prepared, model, model_name: str, template: lmfit.Parameters, res: E.BatchFit, i: int,
+                    derived: tuple[dict, dict]) -> dict[str, Any]:
     """The :meth:`FitResult.summary` dict of curve ``i`` of a vectorized fit."""
-    params = prep.params
     names = res.names
     vnames = [names[j] for j in res.varied]
     cov = res.covar[i]
     stderr = res.stderr[i]
     errorbars = bool(np.all(np.isfinite(stderr))) and vnames != []
+    params: dict[str, _Par] = {}
+    for n, p in template.items():
+        params[n] = _Par(n, p.value, p.vary, p.min, p.max, p.expr)
     for j, name in enumerate(names):
         params[name].value = float(res.values[i, j])
-    for name, p in params.items():
-        p.stderr, p.correl = None, None
+    for name in names:
+        params[name].vary = name in vnames
     if errorbars:
         for a, na in enumerate(vnames):
             params[na].stderr = float(stderr[a])
             params[na].correl = {nb: float(cov[a, b] / (stderr[a] * stderr[b])) for b, nb in enumerate(vnames) if b != a}
         errorbars = bool(np.all(stderr > 0))
-    params.update_constraints()
-    if errorbars:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            params.create_uvars(covar=cov)  # derived quantities: value and propagated stderr, as lmfit does
+    dval, derr = derived
+    for name in dval:
+        params[name].value = float(dval[name][i])
+        params[name].stderr = float(derr[name][i]) if errorbars else None
     best = res.best_fit[i, : prep.x.size]
     w = 1.0 if prep.w is None else prep.w
     resid_w = (best - prep.y) * w
@@ -381,13 +453,22 @@ def _vector_summary(prep: _Prepared, model, model_name: str, res: E.BatchFit, i:
     ss_tot = float(np.sum((prep.y - prep.y.mean()) ** 2))
     r2 = 1.0 - float(np.sum(resid**2)) / ss_tot if ss_tot > 0 else None
     shim = SimpleNamespace(success=True, message="Fit succeeded.", params=params, model=model)
-    warns = prep.notes + generic_warnings(shim, prep.x, resid_w) + model_warnings(shim, prep.x, prep.y)
+    try:
+        model_notes = model_warnings(shim, prep.x, prep.y)
+    except Exception:  # noqa: BLE001 - a diagnose() that needs real lmfit Parameters
+        real = copy.deepcopy(template)
+        for name, p in params.items():
+            if p.expr is None:
+                real[name].set(value=p.value, vary=p.vary)
+            real[name].stderr, real[name].correl = p.stderr, p.correl
+        model_notes = model_warnings(SimpleNamespace(params=real, model=model), prep.x, prep.y)
+    warns = prep.notes + generic_warnings(shim, prep.x, resid_w) + model_notes
     units = param_units(model)
-    derived = derived_names(model)
+    dnames = derived_names(model)
     out_p, out_d = {}, {}
     for name, p in params.items():
         entry = {"value": _num(p.value), "stderr": _stderr(p), "unit": units.get(name, "")}
-        if name in derived or p.expr:
+        if name in dnames or p.expr:
             out_d[name] = entry
         else:
             entry["vary"] = bool(p.vary)
@@ -404,6 +485,11 @@ def run_vector_job(job: Job) -> list[tuple[CurveTask, dict[str, Any]]]:
     """Fit a chunk with the vectorized engine; unconverged curves are refitted with lmfit."""
     model = registry.get(job.model)
     spec = E.SPECS[job.model]
+    template = model.make_params()  # bounds, defaults and expressions; values are per curve below
+    apply_settings(template, job.options.get("fix"), job.options.get("init"))
+    vary = np.array([bool(template[n].vary) for n in spec.names])
+    lo = np.array([template[n].min for n in spec.names], dtype=float)
+    hi = np.array([template[n].max for n in spec.names], dtype=float)
     rows: dict[int, dict[str, Any]] = {}
     preps: list[_Prepared] = []
     for t in job.tasks:
@@ -413,26 +499,23 @@ def run_vector_job(job: Job) -> list[tuple[CurveTask, dict[str, Any]]]:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                preps.append(_prepare(t, model, job.options))
+                preps.append(_prepare(t, model, template, job.options))
         except Exception as exc:  # noqa: BLE001 - recorded, the batch goes on
             rows[t.index] = _finish_row(t, failed_row(_error_text(exc)), "vectorized")
-    # one fit per pattern of fixed parameters (the same for every curve unless a guess fixes one)
-    groups: dict[tuple[bool, ...], list[_Prepared]] = {}
-    for p in preps:
-        groups.setdefault(tuple(bool(p.params[n].vary) for n in spec.names), []).append(p)
-    for vary, group in groups.items():
-        X, Y, W, M = E.pad([(p.x, p.y, p.w) for p in group])
-        P0 = np.array([[p.params[n].value for n in spec.names] for p in group], dtype=float)
-        lo = np.array([[p.params[n].min for n in spec.names] for p in group], dtype=float)
-        hi = np.array([[p.params[n].max for n in spec.names] for p in group], dtype=float)
-        res = E.fit_arrays(spec, X, Y, P0, weights=W, mask=M, vary=np.array(vary), lower=lo, upper=hi)
-        for i, prep in enumerate(group):
+    if preps:
+        X, Y, W, M = E.pad([(p.x, p.y, p.w) for p in preps])
+        P0 = np.array([[p.start[n] for n in spec.names] for p in preps], dtype=float)
+        res = E.fit_arrays(spec, X, Y, P0, weights=W, mask=M, vary=vary, lower=lo, upper=hi)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            derived = _derived_with_errors(template, spec.names, res.values, res.varied, res.covar)
+        for i, prep in enumerate(preps):
             t = prep.task
             if res.converged[i]:
                 try:
                     with warnings.catch_warnings():
                         warnings.simplefilter("ignore")
-                        summary = _vector_summary(prep, model, job.model, res, i)
+                        summary = _vector_summary(prep, model, job.model, template, res, i, derived)
                     rows[t.index] = _finish_row(t, row_from_summary(summary), "vectorized")
                     continue
                 except Exception as exc:  # noqa: BLE001 - fall through to lmfit

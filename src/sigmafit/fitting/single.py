@@ -154,14 +154,25 @@ def window_mask(x: np.ndarray, xmin, xmax, absmax) -> np.ndarray:
     return m
 
 
+def robust_scale(r: np.ndarray) -> float:
+    """Noise scale from the median absolute deviation (1.4826·MAD, Gaussian-consistent)."""
+    r = r[np.isfinite(r)]
+    return float(1.4826 * np.median(np.abs(r - np.median(r)))) if r.size else 0.0
+
+
 def _run(model, params, x, y, w, method, loss, max_nfev):
-    kws: dict[str, Any] = {}
-    if loss and loss != "linear":
-        method = "least_squares"
-        kws["fit_kws"] = {"loss": loss}
+    """One lmfit fit; a robust ``loss`` first fits plainly to set its scale from the residuals' MAD."""
+    indep = {model.independent_vars[0]: x}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # overflow probes inside the optimizer
-        return model.fit(y, params, weights=w, method=method, max_nfev=max_nfev, **kws, **{model.independent_vars[0]: x})
+        result = model.fit(y, params, weights=w, method=method, max_nfev=max_nfev, **indep)
+        if loss and loss != "linear":
+            r = (y - result.best_fit) * (1.0 if w is None else w)
+            scale = robust_scale(r) or 1.0
+            result = model.fit(y, result.params, weights=w, method="least_squares", max_nfev=max_nfev,
+                               fit_kws={"loss": loss, "f_scale": scale}, **indep)
+            result.robust_scale = scale
+    return result
 
 
 def fit(
@@ -282,6 +293,17 @@ def fit(
         intervals = None
 
     window["n_points"] = int(xf.size)
+    if loss and loss != "linear":
+        scale = getattr(result, "robust_scale", 1.0)
+        r = (yf - result.best_fit) * (1.0 if wf is None else np.tile(wf, parts) if wf.size != yf.size else wf)
+        bad = np.abs(r) > 3.0 * scale
+        xs = np.tile(xf, parts)[bad]
+        window["loss"] = loss
+        window["discounted"] = [float(v) for v in xs]
+        if bad.any():
+            shown = ", ".join(f"{v:.4g}" for v in xs[:12]) + (" …" if xs.size > 12 else "")
+            notes.append(f"{int(bad.sum())} points lie beyond 3× the robust noise scale and were discounted by the {loss} loss "
+                         f"({xn} = {shown})")
     fr = FitResult(
         model_name=name, lmfit_result=result, x=xf, y=yf, weights=wf, x_name=xn, y_name=yn,
         source=src, window=window, intervals=intervals,

@@ -23,10 +23,13 @@ scale), :func:`split_observable` undoes it.  lmfit only sees arrays of equal len
     x, y, w = stack_observable(df, "nk")
     res = m.fit(y, m.guess(y, x=x), nu=x, weights=w)
 
-``σ`` is the conduction part measured from ε∞ (DESIGN.md §3: ε = ε∞ + iZσ/ν).  σ1 does not
-depend on ε∞, so ``eps_inf`` is fixed for ``sigma1`` and for ``sigma`` with
-``sigma_reference="eps_inf"``; pass ``sigma_reference="vacuum"`` when the data's σ2 was
-computed as ν(1 − ε1)/Z (then σ2 carries ε∞ and it is fitted).
+Which σ2?  Inside the model σ is the conduction part measured from ε∞ (DESIGN.md §3:
+ε = ε∞ + iZσ/ν).  Data σ2 converted from ε with ``sigmafit.prepare.optics`` defaults is
+referred to vacuum, σ2 = ν(1 − ε1)/Z, so the ``sigma`` observable defaults to
+``sigma_reference="vacuum"``: the model returns −iν(ε − 1)/Z and ε∞ is fitted from σ2.  With
+``sigma_reference="eps_inf"`` it returns the conduction σ (σ2 = ν(ε∞ − ε1)/Z, matching data
+converted with that same ε∞) and ``eps_inf`` is fixed; it is also fixed for ``sigma1``, which
+does not depend on it.
 
 Units: every frequency parameter (``wp``, ``gamma``, ``nu0j`` …) in cm⁻¹; ``sigma0`` in S/cm,
 ``tau`` in fs, ``rho_dc`` in µΩ·cm, ``hbar_wp`` in eV, ``n_over_m`` in cm⁻³ (carriers per
@@ -87,7 +90,7 @@ def _check_observable(observable: str) -> None:
 # --- observables ---------------------------------------------------------------------------
 
 
-def observe(nu, eps_inf, sigma, observable: Observable, *, sigma_reference: SigmaReference = "eps_inf") -> np.ndarray:
+def observe(nu, eps_inf, sigma, observable: Observable, *, sigma_reference: SigmaReference = "vacuum") -> np.ndarray:
     """Real array fitted for ``observable`` from the conduction σ (S/cm) and ε∞ at ν (cm⁻¹).
 
     Complex observables return ``concat(real, imag)`` (length 2N), see the module docstring.
@@ -333,7 +336,7 @@ class OpticsModel(SigmafitModel):
         observable: Observable = "sigma1",
         *,
         n_oscillators: int | None = None,
-        sigma_reference: SigmaReference = "eps_inf",
+        sigma_reference: SigmaReference = "vacuum",
         prefix: str = "",
         **kwargs: Any,
     ):
@@ -350,7 +353,7 @@ class OpticsModel(SigmafitModel):
         self.n_oscillators = int(n)
         self.y_columns = OBSERVABLE_COLUMNS[observable]
         self.y = self.y_columns[0]
-        eps_inf_matters = observable not in ("sigma1", "sigma") or sigma_reference == "vacuum"
+        eps_inf_matters = observable in ("eps", "nk", "reflectance") or (observable == "sigma" and sigma_reference == "vacuum")
         table = self._tables(self.n_oscillators)
         self.params_table = tuple(_eps_inf_param(eps_inf_matters) if p.name == "eps_inf" else p for p in table[0])
         self.derived_table = table[1]
@@ -416,8 +419,8 @@ class OpticsModel(SigmafitModel):
             out = _guess_from_reflectance(parts[0], nu)
         else:
             out = self._guess_spectrum(np.maximum(sig.real, 0.0), nu, sig if np.iscomplexobj(sig) else None)
-        if self.observable in ("eps", "nk") and "eps_inf" in self.function.names:
-            eps = F.eps_from_nk(*parts) if self.observable == "nk" else parts[0] + 1j * parts[1]
+        if sig is not None and np.iscomplexobj(sig):  # σ2 referred to vacuum: ε = 1 + iZσ/ν
+            eps = F.sigma_to_eps(nu, sig, 1.0)
             # ε1 at the top of the range with the Drude/oscillator pull added back
             model_eps1 = F.sigma_to_eps(nu[-1:], _sigma(self.kind, self.n_oscillators, nu[-1:],
                                                          {**self._defaults(), **out}), 0.0).real[0]
@@ -599,7 +602,7 @@ class DrudeModel(OpticsModel):
     reference = "P. Drude, Ann. Phys. 306, 566 (1900); Dressel & Grüner, Electrodynamics of Solids, ch. 5"
     params_table = (_eps_inf_param(False),) + _drude_params()
     derived_table = _drude_derived() + _metal_derived("wp**2", _SIGMA0.format(wp="wp", gamma="gamma"))
-    function = _OpticsFunction("drude", 0, "sigma1", "eps_inf")
+    function = _OpticsFunction("drude", 0, "sigma1", "vacuum")
 
     def _guess_spectrum(self, s1, nu, sig):
         sigma0, gamma = _drude_start(s1, nu, sig)
@@ -630,7 +633,7 @@ class TwoDrudeModel(OpticsModel):
            Derived("wp", "sqrt(wp1**2+wp2**2)", "cm⁻¹", "total plasma frequency"))
         + _metal_derived("wp1**2+wp2**2", _SIGMA0.format(wp="wp1", gamma="gamma1") + "+" + _SIGMA0.format(wp="wp2", gamma="gamma2"))
     )
-    function = _OpticsFunction("two-drude", 0, "sigma1", "eps_inf")
+    function = _OpticsFunction("two-drude", 0, "sigma1", "vacuum")
 
     def _guess_spectrum(self, s1, nu, sig):
         sigma0, gamma = _drude_start(s1, nu, sig)
@@ -662,7 +665,7 @@ class DrudeSmithModel(OpticsModel):
     derived_table = _drude_derived() + (
         Derived("sigma_dc", f"{_SIGMA0.format(wp='wp', gamma='gamma')}*(1+c)", "S/cm", "dc conductivity σ0(1 + c)"),
     )
-    function = _OpticsFunction("drude-smith", 0, "sigma1", "eps_inf")
+    function = _OpticsFunction("drude-smith", 0, "sigma1", "vacuum")
 
     def _guess_spectrum(self, s1, nu, sig):
         sigma0, gamma = _drude_start(s1, nu, sig)
@@ -690,7 +693,7 @@ class DrudeLorentzModel(OpticsModel):
     reference = "Dressel & Grüner, Electrodynamics of Solids, ch. 6; Rakić et al., Appl. Opt. 37, 5271 (1998)"
     params_table = (_eps_inf_param(False),) + _drude_params() + _oscillator_params(1)
     derived_table = _drude_derived() + _metal_derived("wp**2", _SIGMA0.format(wp="wp", gamma="gamma"))
-    function = _OpticsFunction("drude-lorentz", 1, "sigma1", "eps_inf")
+    function = _OpticsFunction("drude-lorentz", 1, "sigma1", "vacuum")
 
     @classmethod
     def _tables(cls, n):
@@ -721,7 +724,7 @@ class LorentzModel(OpticsModel):
     reference = "H. A. Lorentz, The Theory of Electrons (1909); Dressel & Grüner, ch. 6"
     params_table = (_eps_inf_param(False),) + _oscillator_params(1)
     derived_table = ()
-    function = _OpticsFunction("lorentz", 1, "sigma1", "eps_inf")
+    function = _OpticsFunction("lorentz", 1, "sigma1", "vacuum")
 
     @classmethod
     def _tables(cls, n):
