@@ -400,7 +400,7 @@ def test_drude_fit_of_infrared_nk_is_physical_and_stable(metals_dir, name):
 @pytest.mark.parametrize(
     ("name", "observable", "weighting"),
     [("Au_Johnson", "nk", "part"), ("Au_Johnson", "nk", "relative"), ("Ag_Johnson", "nk", "part"),
-     ("Cu_Johnson", "nk", "part"), ("Cu_Johnson", "eps", "relative")],
+     ("Cu_Johnson", "nk", "part"), ("Cu_Johnson", "eps", "relative"), ("Au_Johnson", "sigma", "part")],
 )
 def test_drude_lorentz_fit_of_visible_nk_converges_physically(metals_dir, name, observable, weighting):
     df = read_nk_table(metals_dir / f"{name}.yml")

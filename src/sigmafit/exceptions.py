@@ -45,3 +45,7 @@ class DataWarning(SigmafitWarning):
 
 class FitQualityWarning(SigmafitWarning):
     """A fitted number should not be trusted as it stands (see ``FitResult.warnings``)."""
+
+
+class ModelOptionError(FitError, ValueError):
+    """A model was asked for with options it does not take (bad observable, oscillator count …)."""

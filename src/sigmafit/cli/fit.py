@@ -106,10 +106,20 @@ def run(args) -> int:
     from ..exceptions import FitQualityWarning, SigmafitError
     from ..fitting import fit, fit_global, pipeline
 
-    model = models.get(args.model, **_model_options(args))
+    family = models.model_class(args.model).family
     fix, init = parse_assignments(args.fix, "--fix"), parse_assignments(args.init, "--init")
-    window = _window(args, model.family)
+    window = _window(args, family)
+    if family == "temperature":
+        window.setdefault("xmin", args.tmin)
+        window.setdefault("xmax", args.tmax)
     df = _load(args)
+    if family == "optics" and not args.observable:
+        from ..models.optics import best_observable
+        from ..prepare.optics import add_optical_conductivity
+
+        cols = df.columns if "sigma1_S_per_cm" in df.columns else add_optical_conductivity(df).columns
+        args.observable = best_observable(cols)
+    model = models.get(args.model, **_model_options(args))
     curves = pipeline.curves(
         df, model, geometry=geometry_from_args(args), by=args.by, symmetrize=not args.no_symmetrize,
         field_offset=_field_offset(args.field_offset), channel=args.channel, y=args.y,
@@ -130,7 +140,7 @@ def run(args) -> int:
                          fix=fix, init=init, **window, **_model_options(args))
         res.by = args.by or "temperature_K"
         print(res.report())
-        summaries = res.summary()
+        summaries = res.summary(include_data=True)
         _outputs(args, summaries, lambda: res.plot().figure)
         return 0 if res.success and not res.warnings else 1
 
@@ -145,7 +155,7 @@ def run(args) -> int:
             print(f"=== {curve.attrs.get('sigmafit', {}).get('curve', label)}")
         print(r.report())
         print()
-    summaries = results[0].summary() if len(results) == 1 else {"model": args.model, "curves": [r.summary() for r in results]}
+    summaries = results[0].summary(include_data=True) if len(results) == 1 else {"model": args.model, "curves": [r.summary(include_data=True) for r in results]}
 
     def figure():
         if len(results) == 1:

@@ -2,7 +2,9 @@
 many curves (:func:`fit_batch`); every fit returns a uniform result with its warnings."""
 
 from .result import FitResult
+from .batch import BatchResult, fit_batch, fit_batch_files
 from .global_ import GlobalFitResult, fit_global
 from .single import fit
 
 __all__ = ["FitResult", "GlobalFitResult", "fit", "fit_global"]
+__all__ += ["BatchResult", "fit_batch", "fit_batch_files"]

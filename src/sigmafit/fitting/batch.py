@@ -51,7 +51,7 @@ from . import parallel
 from .diagnostics import generic_warnings, model_warnings
 from .result import _num, _stderr
 from .single import MIN_POINTS, apply_settings, data_arrays, fit, window_mask
-from .store import BatchStore, curve_id, data_digest, write_outputs
+from .store import BatchStore, canonical_json, curve_id, data_digest, write_outputs
 
 Engine = Literal["auto", "vectorized", "lmfit"]
 
@@ -86,6 +86,7 @@ class CurveTask:
     labels: dict[str, Any] = field(default_factory=dict)  # extra label columns (e.g. temperature_K)
     id: str = ""
     error: str | None = None  # set when the curve could not even be prepared (unreadable file)
+    start: dict[str, float] | None = None  # start values given by the caller (instead of the guess)
 
 
 @dataclass
@@ -162,6 +163,8 @@ def _assign_ids(tasks: list[CurveTask], model: str, id_options: Mapping[str, Any
     seen: dict[str, int] = {}
     for t in tasks:
         digest = "" if t.error else _digest(t.data)
+        if t.start:
+            digest += canonical_json(t.start)
         cid = curve_id(t.source, t.label, model, id_options, digest)
         n = seen.get(cid, 0)
         seen[cid] = n + 1
@@ -240,9 +243,9 @@ def _fit_one_lmfit(task: CurveTask, job: Job, seed: Mapping[str, float] | None):
         return failed_row(task.error), None
     opts = dict(job.options)
     fix, init = opts.pop("fix", None), opts.pop("init", None)
-    params = _seed_params(job.model, job.model_options, seed)
+    params = _seed_params(job.model, job.model_options, task.start or seed)
     if params is not None:
-        apply_settings(params, fix, None)  # a seeded curve starts from its neighbour, not from --init
+        apply_settings(params, fix, None)  # given or seeded start values replace guess and --init
         init = None
     try:
         with warnings.catch_warnings():
@@ -326,9 +329,15 @@ class _Par:
         self.correl = None
 
 
-def _start_values(model, template: lmfit.Parameters, x: np.ndarray, y: np.ndarray, fix, init) -> dict[str, float]:
+def _start_values(model, template: lmfit.Parameters, x: np.ndarray, y: np.ndarray, fix, init,
+                  given: Mapping[str, float] | None = None) -> dict[str, float]:
     """Start values as ``start_params`` + ``apply_settings`` give them (model ``guess``, then
     ``init``/``fix``), without building an lmfit Parameters object per curve."""
+    if given:
+        values = {n: float(p.value) for n, p in template.items() if p.expr is None}
+        values.update({k: float(v) for k, v in given.items() if k in values and np.isfinite(v)})
+        values.update({k: float(v) for k, v in (fix or {}).items()})
+        return values
     ok = np.isfinite(y) & np.isfinite(x)
     guessed = model._guess(y[ok], x[ok]) if ok.sum() >= 3 else {}
     values = {n: float(p.value) for n, p in template.items() if p.expr is None}
@@ -371,7 +380,7 @@ def _prepare(task: CurveTask, model, template: lmfit.Parameters, opts: Mapping[s
     xf, yf = xv[mask], yv[mask]
     wf = None if wv is None else wv[mask]
     window["n_points"] = int(xf.size)
-    start = _start_values(model, template, xf, yf, opts.get("fix"), opts.get("init"))
+    start = _start_values(model, template, xf, yf, opts.get("fix"), opts.get("init"), task.start)
     return _Prepared(task, xf, yf, wf, start, notes, src, window, xn, yn)
 
 
@@ -427,7 +436,7 @@ def _vector_summary(prep: _Prepared, model, model_name: str, template: lmfit.Par
     errorbars = bool(np.all(np.isfinite(stderr))) and vnames != []
     params: dict[str, _Par] = {}
     for n, p in template.items():
-        params[n] = _Par(n, p.value, p.vary, p.min, p.max, p.expr)
+        params[n] = _Par(n, None if p.expr else p.value, p.vary, p.min, p.max, p.expr)
     for j, name in enumerate(names):
         params[name].value = float(res.values[i, j])
     for name in names:
@@ -508,7 +517,8 @@ def run_vector_job(job: Job) -> list[tuple[CurveTask, dict[str, Any]]]:
         res = E.fit_arrays(spec, X, Y, P0, weights=W, mask=M, vary=vary, lower=lo, upper=hi)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            derived = _derived_with_errors(template, spec.names, res.values, res.varied, res.covar)
+            scratch = copy.deepcopy(template)  # its expression interpreter gets arrays; the template stays clean
+            derived = _derived_with_errors(scratch, spec.names, res.values, res.varied, res.covar)
         for i, prep in enumerate(preps):
             t = prep.task
             if res.converged[i]:
@@ -844,6 +854,7 @@ def fit_batch(
     method: str = "leastsq",
     loss: str = "linear",
     max_nfev: int | None = None,
+    start: Sequence[Mapping[str, float] | None] | None = None,
     **model_options: Any,
 ) -> BatchResult:
     """Fit many curves with one model; failures are recorded in the table, never raised.
@@ -864,6 +875,8 @@ def fit_batch(
     chunk_size : curves per chunk (one store commit each); default chosen from the engine.
     x, y, weights, xmin, xmax, bmax, window_factor, fix, init, background, method, loss, max_nfev :
         as in :func:`sigmafit.fit`, applied to every curve (``weights`` as a column name).
+    start : start values per curve (``[{"L_phi": 150, "L_so": 40}, …]`` in input order) instead
+        of the model's ``guess``; ``fix`` still applies.
     model_options : passed to the model's constructor.
 
     Returns
@@ -871,6 +884,12 @@ def fit_batch(
     BatchResult, with ``table`` (one row per curve, in input order) and ``summary_line()``.
     """
     tasks = _as_tasks(curves, by)
+    if start is not None:
+        start = list(start)
+        if len(start) != len(tasks):
+            raise FitError(f"start= gives {len(start)} sets of start values for {len(tasks)} curves")
+        for t, s0 in zip(tasks, start):
+            t.start = None if s0 is None else {str(k): float(v) for k, v in dict(s0).items()}
     options = _options(x, y, weights, xmin, xmax, bmax, window_factor, fix, init, background, method, loss, max_nfev)
     return _fit_tasks(tasks, model, out=out, seed_from_previous=seed_from_previous, engine=engine, workers=workers,
                       scheduler=scheduler, progress=progress, chunk_size=chunk_size, options=options,

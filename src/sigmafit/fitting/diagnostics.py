@@ -21,11 +21,15 @@ RUNS_Z_LIMIT = 3.0
 
 
 def at_bound(par: lmfit.Parameter, rtol: float = 1e-4) -> str | None:
-    """'min' or 'max' when a varied parameter sits on a finite bound."""
+    """'min' or 'max' when a varied parameter sits on a finite bound.
+
+    "On" means closer than ``rtol`` relative, or closer than 1/1000 of its own uncertainty.
+    """
+    err = par.stderr if par.stderr is not None and np.isfinite(par.stderr) else 0.0
     for side, bound in (("min", par.min), ("max", par.max)):
         if bound is not None and math.isfinite(bound):
-            scale = max(abs(bound), abs(par.value), 1e-300)
-            if abs(par.value - bound) <= rtol * scale:
+            tol = max(rtol * max(abs(bound), abs(par.value)), 1e-3 * err, 1e-300)
+            if abs(par.value - bound) <= tol:
                 return side
     return None
 

@@ -86,33 +86,23 @@ def _hln_so(x, v):
 
     B_phi, dphi = _field_and_slope(v["L_phi"])
     B_so, dso = _field_and_slope(v["L_so"])
-    extra = {}
-    if "L_e" in v:
-        # elastic field ħ/(2eℓ²) = 2·ħ/(4eℓ²) (formulas.localization.hln_so docstring)
-        B_e, de = _field_and_slope(v["L_e"])
-        extra["B_e"], de = 2.0 * B_e, 2.0 * de
-    f = F.hln_so(x, B_phi, B_so, **extra)
-    jac = F.hln_so_jac(x, B_phi, B_so, **extra)
-    out = {"L_phi": jac[0] * dphi, "L_so": jac[1] * dso}
-    if "L_e" in v:
-        out["L_e"] = jac[2] * de
-    return f, out
+    # elastic field ħ/(2eℓ²) = 2·ħ/(4eℓ²) of the mean free path L_e (0 → inf: no cut-off);
+    # magnetic scattering field of L_s (inf → 0: none) — as models.localization.HLNSpinOrbit
+    B_e, de = _field_and_slope(v["L_e"])
+    B_e, de = 2.0 * B_e, 2.0 * de
+    B_s, ds = _field_and_slope(v["L_s"])
+    f = F.hln_so(x, B_phi, B_so, B_e, B_s)
+    j = F.hln_so_jac(x, B_phi, B_so, B_e, B_s)
+    return f, {"L_phi": j[0] * dphi, "L_so": j[1] * dso, "L_e": j[2] * de, "L_s": j[3] * ds}
 
 
-#: Registry name → vectorized form.  Models not listed here are fitted with lmfit.
+#: Registry name → vectorized form (same parameters, units and order as the lmfit model).
+#: Models not listed here are fitted with lmfit.
 SPECS: dict[str, VectorSpec] = {
     "hln": VectorSpec(("alpha", "L_phi"), _hln),
     "hln-dp": VectorSpec(("L_phi", "L_so"), _hln_dp),
-    "hln-so": VectorSpec(("L_phi", "L_so", "L_e"), _hln_so),
+    "hln-so": VectorSpec(("L_phi", "L_so", "L_e", "L_s"), _hln_so),
 }
-
-
-def supports(model_name: str, param_names) -> bool:
-    """True when ``model_name`` has a vectorized form covering exactly ``param_names``."""
-    spec = SPECS.get(model_name)
-    return spec is not None and set(spec.names) >= set(param_names) and set(param_names) >= {
-        n for n in spec.names if n not in ("L_e",)
-    }
 
 
 # --- lmfit's bounds transforms, vectorized -----------------------------------------------------

@@ -94,7 +94,8 @@ class GlobalFitResult:
             rows.append(row)
         return pd.DataFrame(rows)
 
-    def summary(self) -> dict[str, Any]:
+    def summary(self, include_data: bool = False) -> dict[str, Any]:
+        """JSON-able dict: shared parameters, one entry per curve (with its points and model line if ``include_data``)."""
         units = self.models[0].units()
         derived = {d.name for d in self.models[0].derived_table}
         shared = {
@@ -113,7 +114,13 @@ class GlobalFitResult:
                     e["shared"] = name in self.shared
                     ps[name] = e
             resid = self.ys[i] - self.eval(i)
-            curves.append({"label": _label(lab), "params": ps, "derived": ds, "ndata": int(self.xs[i].size), "chisqr": _num(np.sum(resid**2))})
+            entry = {"label": _label(lab), "params": ps, "derived": ds, "ndata": int(self.xs[i].size), "chisqr": _num(np.sum(resid**2))}
+            if include_data:
+                x = self.xs[i]
+                fine = np.linspace(x.min(), x.max(), 400)
+                entry["data"] = {"x": x.tolist(), "y": self.ys[i].tolist(), "residual": resid.tolist(),
+                                 "fine_x": fine.tolist(), "fine_y": self.eval(i, fine).tolist(), "parts": 1}
+            curves.append(entry)
         r = self.minimizer_result
         return {
             "model": self.model_name,

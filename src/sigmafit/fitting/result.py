@@ -125,8 +125,27 @@ class FitResult:
             "nfev": int(r.nfev),
         }
 
-    def summary(self) -> dict[str, Any]:
-        """Plain JSON-able dict (DESIGN.md §4 schema)."""
+    def curve_data(self, n_fine: int = 400) -> dict[str, Any]:
+        """The fitted points and the model on a fine grid, so a report can redraw the fit without refitting.
+
+        ``{"x": […], "y": […], "residual": […], "fine_x": […], "fine_y": […], "components": {name: […]}, "parts": k}``;
+        for complex observables y, residual and fine_y hold the k parts one after the other.
+        """
+        x = self.x
+        if x.size > 1 and np.all(x > 0) and x.max() / x.min() > 20:
+            fine = np.geomspace(x.min(), x.max(), n_fine)
+        else:
+            fine = np.linspace(x.min(), x.max(), n_fine) if x.size > 1 else x
+        out: dict[str, Any] = {
+            "x": x.tolist(), "y": self.y.tolist(), "residual": self.residual.tolist(),
+            "fine_x": fine.tolist(), "fine_y": self.eval(fine).tolist(), "parts": int(self.y.size // max(x.size, 1)),
+        }
+        if len(getattr(self.model, "components", [])) > 1 and out["parts"] == 1:
+            out["components"] = {k.rstrip("_"): v.tolist() for k, v in self.eval_components(fine).items()}
+        return out
+
+    def summary(self, include_data: bool = False) -> dict[str, Any]:
+        """Plain JSON-able dict (DESIGN.md §4 schema); ``include_data`` adds :meth:`curve_data` under ``"data"``."""
         units = self.units
         derived = derived_names(self.model)
         params, der = {}, {}
@@ -152,11 +171,13 @@ class FitResult:
         }
         if self.intervals is not None:
             out["intervals"] = self.intervals
+        if include_data:
+            out["data"] = self.curve_data()
         return out
 
-    def to_json(self, path=None, **kwargs) -> str:
-        """The summary as JSON text; also written to ``path`` when given."""
-        text = json.dumps(self.summary(), indent=2, **kwargs)
+    def to_json(self, path=None, *, include_data: bool = True, **kwargs) -> str:
+        """The summary (with the curve data, by default) as JSON text; also written to ``path`` when given."""
+        text = json.dumps(self.summary(include_data=include_data), indent=2, **kwargs)
         if path is not None:
             with open(path, "w", encoding="utf-8") as fh:
                 fh.write(text + "\n")

@@ -91,6 +91,12 @@ def data_arrays(data, model: lmfit.Model, x=None, y=None, weights=None) -> tuple
             wv = _column(data, weights, "weights")
         else:
             wv = None if weights is None else np.asarray(weights, dtype=float)
+        err_col = (meta.get("errors") or {}).get(yn)
+        if wv is None and err_col in data.columns:
+            err = _column(data, err_col, "errors")
+            with np.errstate(divide="ignore", invalid="ignore"):
+                wv = np.where(err > 0, 1.0 / err, np.nan)
+            source["weights"] = f"1/{err_col}"
         return xv, yv, wv, xn, yn, source
     if isinstance(data, (tuple, list)) and len(data) == 2 and x is None:
         xv, yv = (np.asarray(a, dtype=float) for a in data)

@@ -12,7 +12,8 @@ column), ``origin`` (original column of each canonical column) and ``notes``.
 Formats: ``quantum_design`` (PPMS/DynaCool MultiVu .dat: Resistivity, ACT, ETO, MPMS/VSM),
 ``delimited`` (CSV/TSV/semicolon/whitespace text, .dpt), ``lakeshore_hms``, ``qcodes``
 (SQLite; ``run=``), ``perkinelmer`` (.asc), ``refractiveindex`` (YAML), ``opus`` (Bruker
-binary, optional extra), ``array2d`` (gate × field arrays).
+binary, optional extra), ``array2d`` (gate × field arrays), ``results`` (saved sigmafit fit
+results, one row per curve).
 """
 
 from __future__ import annotations
@@ -39,11 +40,12 @@ FORMATS = {
     "refractiveindex": ("refractiveindex", "read"),
     "opus": ("opus", "read"),
     "array2d": ("array2d", "read"),
+    "results": ("results", "read"),
 }
 _ALIASES = {"qd": "quantum_design", "ppms": "quantum_design", "dynacool": "quantum_design", "multivu": "quantum_design",
             "csv": "delimited", "tsv": "delimited", "txt": "delimited", "dpt": "delimited", "lakeshore": "lakeshore_hms",
             "hms": "lakeshore_hms", "sqlite": "qcodes", "db": "qcodes", "asc": "perkinelmer", "yaml": "refractiveindex",
-            "yml": "refractiveindex"}
+            "yml": "refractiveindex", "json": "results"}
 
 
 def sniff(path) -> str:
@@ -57,7 +59,7 @@ def sniff(path) -> str:
     if data.startswith(b"SQLite format 3\x00"):
         return "qcodes"
     text, _ = _text.decode(data, path)
-    from . import array2d, lakeshore, optics, quantum_design, refractiveindex
+    from . import array2d, lakeshore, optics, quantum_design, refractiveindex, results
 
     if quantum_design.is_multivu(text):
         return "quantum_design"
@@ -69,6 +71,8 @@ def sniff(path) -> str:
         return "refractiveindex"
     if array2d.is_array2d(text):
         return "array2d"
+    if results.is_results_json(text) or results.is_results_table(text):
+        return "results"
     return "delimited"
 
 

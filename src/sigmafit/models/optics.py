@@ -61,6 +61,7 @@ __all__ = [
     "OpticsModel",
     "TwoDrudeModel",
     "observe",
+    "best_observable",
     "split_observable",
     "stack_observable",
 ]
@@ -317,6 +318,15 @@ class _TableMethod:
 # --- the models ---------------------------------------------------------------------------
 
 
+def best_observable(columns) -> str:
+    """The most informative observable present among ``columns``: nk, eps, sigma (σ1+σ2), reflectance, sigma1."""
+    cols = set(columns)
+    for name in ("nk", "eps", "sigma", "reflectance", "sigma1"):
+        if set(OBSERVABLE_COLUMNS[name]) <= cols:
+            return name
+    return "sigma1"
+
+
 class OpticsModel(SigmafitModel):
     """Common machinery of the optics family (not registered).
 
@@ -363,6 +373,19 @@ class OpticsModel(SigmafitModel):
     @classmethod
     def _tables(cls, n: int) -> tuple[tuple[Param, ...], tuple[Derived, ...]]:
         return cls.params_table, cls.derived_table
+
+    def select_data(self, df, x=None, y=None, weights=None):
+        """(x, y, weights, x_name, y_name) for :func:`sigmafit.fit`: ν and the stacked observable.
+
+        ``weights`` may be ``"part"`` (default: each part divided by its RMS), ``"relative"``
+        (1/|y|), or an array of the stacked length.
+        """
+        xname = x or self.x
+        scheme = weights if isinstance(weights, str) else "part"
+        xv, yv, wv = stack_observable(df, self.observable, weighting=scheme, x=xname)
+        if weights is not None and not isinstance(weights, str):
+            wv = np.asarray(weights, dtype=float)
+        return xv, yv, wv, xname, "+".join(self.y_columns)
 
     units = _TableMethod(SigmafitModel.units.__func__)
     describe = _TableMethod(SigmafitModel.describe.__func__)

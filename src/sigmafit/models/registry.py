@@ -9,7 +9,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Any
 
-from ..exceptions import FitError
+from ..exceptions import FitError, ModelOptionError
 from .base import SigmafitModel
 
 #: Family modules (under ``sigmafit.models``) that register models on import.
@@ -53,7 +53,11 @@ def model_class(name: str) -> type[SigmafitModel]:
 
 def get(name: str, **kwargs: Any) -> SigmafitModel:
     """A new instance of the model registered as ``name`` (``kwargs`` go to its constructor)."""
-    return model_class(name)(**kwargs)
+    cls = model_class(name)
+    try:
+        return cls(**kwargs)
+    except (TypeError, ValueError) as exc:
+        raise ModelOptionError(f"model {name!r}: {exc}") from None
 
 
 def available(family: str | None = None) -> list[str]:

@@ -30,23 +30,25 @@ def _digits(err: float) -> tuple[int, float]:
 def round_pdg(value: float, error: float | None) -> tuple[str, str | None]:
     """Strings for value and error rounded by the PDG rule (error ``None`` if not estimable).
 
-    In scientific notation the value is the mantissa and the error carries the common
-    exponent: ``("1.000002", "0.000009e-03")`` means (1.000002 ± 0.000009)·10⁻³.
+    Fixed notation when the larger of |value| and error lies between 10⁻² and 10⁶; otherwise
+    scientific notation with one common exponent taken from the larger of the two: the value
+    is the mantissa and the error carries the exponent, ``("1.000002", "0.000009e-03")``
+    meaning (1.000002 ± 0.000009)·10⁻³.
     """
     if value is None or not math.isfinite(value):
         return ("nan" if value is None else str(value)), None
     if error is None or not math.isfinite(error) or error <= 0:
         return f"{value:.4g}", None
     nsig, err = _digits(error)
-    decimals = -(math.floor(math.log10(err)) - nsig + 1)
-    if abs(value) >= 1e6 or (abs(value) < 1e-3 and value != 0) or err >= 1e6 or err < 1e-4:
-        # scientific notation with a common exponent
-        exp = math.floor(math.log10(abs(value))) if value != 0 else math.floor(math.log10(err))
-        scale = 10.0**exp
-        d = max(decimals + exp, 0)
-        return f"{value / scale:.{d}f}", f"{err / scale:.{d}f}e{exp:+d}"
-    d = max(decimals, 0)
-    return f"{round(value, decimals):.{d}f}", f"{err:.{d}f}"
+    last = math.floor(math.log10(err)) - nsig + 1  # decimal position of the last kept digit
+    big = max(abs(value), err)
+    exp = math.floor(math.log10(big))
+    if -2 <= exp < 6:
+        d = max(-last, 0)
+        return f"{round(value, -last):.{d}f}", f"{err:.{d}f}"
+    scale = 10.0**exp
+    d = max(exp - last, 0)
+    return f"{value / scale:.{d}f}", f"{err / scale:.{d}f}e{exp:+d}"
 
 
 def format_value(value: float, error: float | None, unit: str = "") -> str:
