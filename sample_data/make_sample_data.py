@@ -7,7 +7,7 @@ so the demo can check that fitting recovers what the data were made with.
 Files
 -----
 wal_film_sweeps.dat   PPMS Resistivity-option file: R_xx (bridge 1) and R_xy (bridge 2) field sweeps
-                      +1 T → −1 T → +1 T at 2, 4, 8, 15 K of a thin film with weak antilocalization
+                      +1 T → −1 T → +1 T at 2, 4, 8, 15 K (0.25 mT steps for |B| ≤ 20 mT, 2 mT to 0.2 T, 20 mT beyond) of a thin film with weak antilocalization
                       (HLN with isotropic spin–orbit scattering); field offset, dwell duplicates at the
                       turning points, temperature jitter, Hall misalignment pickup.
 wal_film_rt.csv       R_xx(T), R_xy(T) cool-down 300 → 1.8 K of the same film at B = 0: Bloch–Grüneisen
@@ -105,7 +105,9 @@ def sweeps_file(rng) -> str:
     ]
     rows = []
     t_stamp = 3.04e7
-    down = np.linspace(1.0, -1.0, 201)
+    # measured as labs do: 0.25 mT steps through the cusp (|B| ≤ 20 mT), 2 mT to 0.2 T, 20 mT beyond
+    half = np.concatenate([np.arange(1.0, 0.2, -0.02), np.arange(0.2, 0.02, -0.002), np.arange(0.02, 0.0, -0.00025)])
+    down = np.concatenate([half, [0.0], -half[::-1]])
     up = down[::-1]
     for T in f["temperatures_K"]:
         b_phi = char_field(L_phi_nm(T) * 1e-9)

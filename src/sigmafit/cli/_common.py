@@ -75,7 +75,7 @@ def add_data_options(p: argparse.ArgumentParser) -> None:
     geo.add_argument("--thickness", type=float, metavar="NM", help="film thickness (nm), for resistivity")
     prep = p.add_argument_group("preparation")
     prep.add_argument("--no-symmetrize", action="store_true", help="do not symmetrize R(B) (default: symmetrize for magnetoconductance models)")
-    prep.add_argument("--field-offset", default=None, metavar="T|auto", help="subtract a field offset (T), or estimate it ('auto')")
+    prep.add_argument("--field-offset", default=None, metavar="T|auto", help="field offset to subtract (T); default 'auto' (estimated from the symmetry of R(B) when symmetrizing); 0 keeps the fields as read")
 
 
 def add_fit_options(p: argparse.ArgumentParser) -> None:

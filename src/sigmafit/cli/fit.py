@@ -137,7 +137,7 @@ def run(args) -> int:
         labels = [lab for lab, _ in curves]
         res = fit_global([c for _, c in curves], args.model, share=args.share, labels=labels, x=args.x,
                          y=args.y if model.family != "magnetoconductance" else None,
-                         fix=fix, init=init, **window, **_model_options(args))
+                         fix=fix, init=init, background=args.background, **window, **_model_options(args))
         res.by = args.by or "temperature_K"
         print(res.report())
         summaries = res.summary(include_data=True)
@@ -152,7 +152,8 @@ def run(args) -> int:
                 source={"path": args.file}, **window)
         results.append(r)
         if len(curves) > 1:
-            print(f"=== {curve.attrs.get('sigmafit', {}).get('curve', label)}")
+            name = curve["curve"].iloc[0] if "curve" in curve.columns else curve.attrs.get("sigmafit", {}).get("curve", label)
+            print(f"=== {name}")
         print(r.report())
         print()
     summaries = results[0].summary(include_data=True) if len(results) == 1 else {"model": args.model, "curves": [r.summary(include_data=True) for r in results]}

@@ -521,7 +521,9 @@ def run_vector_job(job: Job) -> list[tuple[CurveTask, dict[str, Any]]]:
             derived = _derived_with_errors(scratch, spec.names, res.values, res.varied, res.covar)
         for i, prep in enumerate(preps):
             t = prep.task
-            if res.converged[i]:
+            undetermined = [n for a, n in enumerate(res.names[j] for j in res.varied)
+                            if not (np.isfinite(res.stderr[i, a]) and res.stderr[i, a] <= abs(res.values[i, res.varied[a]]))]
+            if res.converged[i] and not undetermined:
                 try:
                     with warnings.catch_warnings():
                         warnings.simplefilter("ignore")
@@ -530,8 +532,10 @@ def run_vector_job(job: Job) -> list[tuple[CurveTask, dict[str, Any]]]:
                     continue
                 except Exception as exc:  # noqa: BLE001 - fall through to lmfit
                     reason = _error_text(exc)
-            else:
+            elif not res.converged[i]:
                 reason = res.message[i]
+            else:  # a flat direction: where the optimizer ends depends on its path, so let lmfit decide
+                reason = f"{', '.join(undetermined)} not determined by the data at the vectorized optimum"
             row, _ = _fit_one_lmfit(t, job, None)
             rows[t.index] = _finish_row(t, row, "lmfit-refit", note=f"vectorized engine: {reason}; refitted with lmfit")
     return [(t, rows[t.index]) for t in job.tasks]
@@ -938,6 +942,10 @@ def fit_batch_files(
     from . import pipeline
 
     model_options = {k: kwargs.pop(k) for k in list(kwargs) if k not in _BATCH_KEYS}
+    paths = [Path(p) for p in paths]
+    missing = [str(p) for p in paths if not p.exists()]
+    if paths and len(missing) == len(paths):
+        raise FitError(f"no such file or folder: {', '.join(missing)}")
     files = expand_paths(paths, exclude=[kwargs["out"]] if kwargs.get("out") else [])
     if not files:
         raise FitError("no files to fit (the folders given are empty)")

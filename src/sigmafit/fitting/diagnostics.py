@@ -75,6 +75,7 @@ def generic_warnings(result, x: np.ndarray, residual: np.ndarray, derived: set[s
         elif p.value != 0 and abs(p.stderr) > abs(p.value):
             out.append(f"{p.name} is not determined by the data: its uncertainty ({p.stderr:.3g}) exceeds its value ({p.value:.3g})")
     done: set[frozenset[str]] = set()
+    pairs: list[tuple[str, str, float]] = []
     for p in varied:
         for other, c in (p.correl or {}).items():
             key = frozenset((p.name, other))
@@ -82,7 +83,13 @@ def generic_warnings(result, x: np.ndarray, residual: np.ndarray, derived: set[s
                 continue
             done.add(key)
             if abs(c) > CORRELATION_LIMIT:
-                out.append(f"{p.name} and {other} are correlated (r = {c:+.3f}); their individual values are poorly separated")
+                pairs.append((p.name, other, c))
+    if len(pairs) <= 3:
+        out.extend(f"{a} and {b} are correlated (r = {c:+.3f}); their individual values are poorly separated" for a, b, c in pairs)
+    else:
+        listed = ", ".join(f"{a}–{b} ({c:+.2f})" for a, b, c in pairs)
+        out.append(f"{len(pairs)} parameter pairs are correlated beyond |r| = {CORRELATION_LIMIT}: {listed}; "
+                   "their individual values are poorly separated")
     if residual.size >= 10:
         order = np.argsort(x, kind="stable")
         z = runs_test_z(residual[order])

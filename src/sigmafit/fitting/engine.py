@@ -33,16 +33,17 @@ MAX_ITER = 300
 _LAMBDA0 = 1e-3
 _LAMBDA_MAX = 1e16
 
-ModelFn = Callable[[np.ndarray, Mapping[str, np.ndarray]], tuple[np.ndarray, dict[str, np.ndarray]]]
+ModelFn = Callable[..., tuple[np.ndarray, dict[str, np.ndarray] | None]]
 
 
 @dataclass(frozen=True)
 class VectorSpec:
     """Vectorized form of one registered model.
 
-    ``function(x, values)`` takes ``x`` of shape ``(c, n)`` and a mapping from every
+    ``function(x, values, jac=True)`` takes ``x`` of shape ``(c, n)`` and a mapping from every
     parameter name to a ``(c, 1)`` array (in the model's table units) and returns the model
-    ``(c, n)`` and its derivatives ``{name: (c, n)}`` with respect to those parameters.
+    ``(c, n)`` and its derivatives ``{name: (c, n)}`` with respect to those parameters
+    (None when ``jac`` is False: trial steps need only the model).
     """
 
     names: tuple[str, ...]
@@ -62,26 +63,30 @@ def _field_and_slope(L_nm):
     return B, -2.0 * B / L_nm
 
 
-def _hln(x, v):
+def _hln(x, v, jac=True):
     from ..models.formulas import localization as F
 
     B_phi, dB = _field_and_slope(v["L_phi"])
     f = F.hln(x, v["alpha"], B_phi)
+    if not jac:
+        return f, None
     d_alpha, d_Bphi = F.hln_jac(x, v["alpha"], B_phi)
     return f, {"alpha": d_alpha, "L_phi": d_Bphi * dB}
 
 
-def _hln_dp(x, v):
+def _hln_dp(x, v, jac=True):
     from ..models.formulas import localization as F
 
     B_phi, dphi = _field_and_slope(v["L_phi"])
     B_so, dso = _field_and_slope(v["L_so"])
     f = F.hln_dp(x, B_phi, B_so)
+    if not jac:
+        return f, None
     j_phi, j_so = F.hln_dp_jac(x, B_phi, B_so)
     return f, {"L_phi": j_phi * dphi, "L_so": j_so * dso}
 
 
-def _hln_so(x, v):
+def _hln_so(x, v, jac=True):
     from ..models.formulas import localization as F
 
     B_phi, dphi = _field_and_slope(v["L_phi"])
@@ -92,6 +97,8 @@ def _hln_so(x, v):
     B_e, de = 2.0 * B_e, 2.0 * de
     B_s, ds = _field_and_slope(v["L_s"])
     f = F.hln_so(x, B_phi, B_so, B_e, B_s)
+    if not jac:
+        return f, None
     j = F.hln_so_jac(x, B_phi, B_so, B_e, B_s)
     return f, {"L_phi": j[0] * dphi, "L_so": j[1] * dso, "L_e": j[2] * de, "L_s": j[3] * ds}
 
@@ -266,19 +273,29 @@ def fit_arrays(
     U = to_internal(np.clip(p0[:, vi], lo, hi), lo, hi, kind)
     names = spec.names
 
-    def evaluate(idx, u):
-        """Weighted residual (a, n), internal Jacobian (a, n, nv) and χ² of curves ``idx``."""
+    def external(idx, u):
         ext = p0[idx].copy()
         ext[:, vi] = to_external(u, lo[idx], hi[idx], kind[idx])
-        values = {name: ext[:, j : j + 1] for j, name in enumerate(names)}
+        return {name: ext[:, j : j + 1] for j, name in enumerate(names)}
+
+    def model(idx, u):
+        """Model (a, n), weighted residual (a, n) and χ² of curves ``idx`` at internal values ``u``."""
         with np.errstate(all="ignore"):
-            f, jac = spec.function(x[idx], values)
-            w = W[idx]
-            r = np.where(M[idx], (f - y[idx]) * w, 0.0)
+            f, _ = spec.function(x[idx], external(idx, u), jac=False)
+            r = np.where(M[idx], (f - y[idx]) * W[idx], 0.0)
+        return f, r, np.einsum("an,an->a", r, r)
+
+    def jacobian(idx, u):
+        """Weighted Jacobian in internal parameters (a, n, nv) of curves ``idx``."""
+        with np.errstate(all="ignore"):
+            _, jac = spec.function(x[idx], external(idx, u), jac=True)
             g = scale_gradient(u, lo[idx], hi[idx], kind[idx])
-            J = np.stack([np.where(M[idx], jac[names[j]] * w, 0.0) for j in vi], axis=-1) * g[:, None, :]
-        chi2 = np.einsum("an,an->a", r, r)
-        return r, J, chi2, f
+            w = np.where(M[idx], W[idx], 0.0)
+            return np.stack([jac[names[j]] * w for j in vi], axis=-1) * g[:, None, :]
+
+    def evaluate(idx, u):
+        f, r, chi2 = model(idx, u)
+        return r, jacobian(idx, u), chi2, f
 
     all_idx = np.arange(c)
     r, J, chi2, f = evaluate(all_idx, U)
@@ -309,9 +326,12 @@ def fit_arrays(
         step = -_solve(Am, g)
         u_old = U[active]
         u_new = u_old + step
-        r_new, J_new, chi_new, f_new = evaluate(active, u_new)
+        f_new, r_new, chi_new = model(active, u_new)
         nfev[active] += 1
         ok = np.isfinite(chi_new) & (chi_new <= A_chi)
+        J_new = A_J.copy()
+        if ok.any():
+            J_new[ok] = jacobian(active[ok], u_new[ok])
         # accept
         acc = active[ok]
         U[acc] = u_new[ok]

@@ -63,6 +63,9 @@ class GlobalFitResult:
     y_name: str = "y"
     source: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    #: what is evaluated per curve: the model, or model + background (default: ``models``)
+    evaluators: list[lmfit.Model] | None = None
+    background: str | None = None
 
     @property
     def params(self) -> lmfit.Parameters:
@@ -79,8 +82,8 @@ class GlobalFitResult:
 
     def eval(self, i: int, x=None) -> np.ndarray:
         xv = self.xs[i] if x is None else np.asarray(x, dtype=float)
-        m = self.models[i]
-        return np.asarray(m.eval(self.params, **{m.independent: xv}), dtype=float)
+        m = (self.evaluators or self.models)[i]
+        return np.asarray(m.eval(self.params, **{m.independent_vars[0]: xv}), dtype=float)
 
     def table(self) -> pd.DataFrame:
         """One row per curve: label, each parameter and its stderr (None → NaN), points."""
@@ -96,7 +99,9 @@ class GlobalFitResult:
 
     def summary(self, include_data: bool = False) -> dict[str, Any]:
         """JSON-able dict: shared parameters, one entry per curve (with its points and model line if ``include_data``)."""
-        units = self.models[0].units()
+        units = dict(self.models[0].units())
+        if self.background:
+            units.update({f"bg_{k}": v for k, v in registry.model_class(self.background).units().items()})
         derived = {d.name for d in self.models[0].derived_table}
         shared = {
             n: {"value": _num(self.params[n].value), "stderr": _stderr(self.params[n]), "unit": units.get(n, ""), "vary": bool(self.params[n].vary)}
@@ -172,6 +177,7 @@ def fit_global(
     fix: Mapping[str, float] | None = None,
     init: Mapping[str, float] | None = None,
     method: str = "leastsq",
+    background: str | None = None,
     warn: bool = True,
     **model_options: Any,
 ) -> GlobalFitResult:
@@ -186,6 +192,7 @@ def fit_global(
     labels : labels of a list of curves (default 0, 1, …).
     xmin, xmax, bmax : window applied to every curve (x units; bmax is |B| in T).
     fix, init : ``{name: value}`` applied to every curve (shared or not).
+    background : ``"quadratic"`` adds a c2·B² term per curve (reported as ``bg_c2``).
     """
     if not isinstance(model, str):
         raise FitError("fit_global takes a registry model name")
@@ -198,7 +205,8 @@ def fit_global(
     if bad:
         raise FitError(f"cannot share {bad}: {model} has parameters {names}")
     params = lmfit.Parameters()
-    models, labs, xs, ys, ws = [], [], [], [], []
+    models, evaluators, labs, xs, ys, ws = [], [], [], [], [], []
+    bg_name = None if not background else (background if "-" in background else f"{background}-bg")
     xn = yn = ""
     src: dict[str, Any] = {}
     guesses: dict[str, list[float]] = {s: [] for s in share}
@@ -216,6 +224,12 @@ def fit_global(
             guesses[s].append(p[m.prefix + s].value)
         params.update(p)
         models.append(m)
+        if bg_name:
+            bg = registry.get(bg_name, prefix=f"c{i}_bg_")
+            params.update(bg.make_params())
+            evaluators.append(m + bg)
+        else:
+            evaluators.append(m)
         labs.append(_label(lab))
         xs.append(xv)
         ys.append(yv)
@@ -233,7 +247,7 @@ def fit_global(
         for k, v in src_map.items():
             if k in share:
                 dst[k] = v
-            elif k in names:
+            elif k in names or (bg_name and k.startswith("bg_")):
                 dst.update({m.prefix + k: v for m in models})
             else:
                 raise FitError(f"unknown parameter {k!r}; {model} has {names}")
@@ -241,8 +255,8 @@ def fit_global(
 
     def residual(pars):
         out = []
-        for m, xv, yv, wv in zip(models, xs, ys, ws):
-            r = m.eval(pars, **{m.independent: xv}) - yv
+        for m, xv, yv, wv in zip(evaluators, xs, ys, ws):
+            r = m.eval(pars, **{m.independent_vars[0]: xv}) - yv
             out.append(r if wv is None else r * wv)
         return np.concatenate(out)
 
@@ -251,7 +265,7 @@ def fit_global(
         mres = lmfit.minimize(residual, params, method=method)
     res = GlobalFitResult(
         model_name=model, minimizer_result=mres, models=models, labels=labs, xs=xs, ys=ys, shared=list(share),
-        by=by, x_name=xn, y_name=yn, source=src,
+        by=by, x_name=xn, y_name=yn, source=src, evaluators=evaluators, background=bg_name,
     )
     derived = {m.prefix + d.name for m in models for d in m.derived_table}
     # residual structure is judged per curve below, not on the concatenation

@@ -3,14 +3,15 @@
 Every executor takes a picklable function and a list of jobs and yields ``(job, result)``
 as jobs finish (any order), so the caller can store each finished chunk at once.  Dask is
 imported only on its own path (``pip install "sigmafit[dask]"``); the local pool uses the
-standard library (``concurrent.futures`` with *spawn*ed workers, which is safe whatever
-threads the parent runs).
+standard library (``concurrent.futures``; workers are forked when the parent runs a single
+thread — fast to start — and spawned otherwise, which is safe whatever threads exist).
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import Any, Callable, Iterable, Iterator
 
@@ -34,7 +35,8 @@ def run_local(fn: Callable[[Any], Any], jobs: list[Any], workers: int) -> Iterat
     Stopping the iteration early (Ctrl-C, an error in the caller) cancels the jobs that
     have not started and waits for the running ones to end.
     """
-    ctx = multiprocessing.get_context("spawn")
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("fork" if "fork" in methods and threading.active_count() == 1 else "spawn")
     pending = list(reversed(jobs))
     ex = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
     try:

@@ -58,7 +58,11 @@ def _auto_by(df: pd.DataFrame, x: str) -> str | None:
 def magnetoconductance_curves(df: pd.DataFrame, *, geometry: Geometry | None, by: str | None = None, symmetrize: bool = True,
                               field_offset: float | str | None = None, channel: int | None = None,
                               y: str = "delta_sigma_S") -> list[tuple[Any, pd.DataFrame]]:
-    """Δσ(B) curves from raw R(B) (or the file's own Δσ column when it already has one)."""
+    """Δσ(B) curves from raw R(B) (or the file's own Δσ column when it already has one).
+
+    ``field_offset=None`` means "auto" when symmetrizing (the offset is estimated from the
+    symmetry of R(B) and recorded); pass 0 to keep the fields as read.
+    """
     if y in df.columns:
         return _group(df, by if by is not None else _auto_by(df, "field_T"))
     if geometry is None:
@@ -67,6 +71,8 @@ def magnetoconductance_curves(df: pd.DataFrame, *, geometry: Geometry | None, by
         raise FitError("a magnetoconductance fit needs the sample geometry: give --width and --length (µm, Hall bar), --vdp, or --sheet")
     if by is None:
         by = _auto_by(df, "field_T")
+    if field_offset is None and symmetrize:
+        field_offset = "auto"
     mc = prepare.magnetoconductance(df, geometry, symmetrize=symmetrize, field_offset=field_offset, by=by, channel=channel)
     key = by if by in mc.columns else ("curve" if "curve" in mc.columns and mc["curve"].nunique() > 1 else None)
     return _group(mc, key)

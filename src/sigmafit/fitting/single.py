@@ -79,6 +79,8 @@ def data_arrays(data, model: lmfit.Model, x=None, y=None, weights=None) -> tuple
             source["path"] = str(meta["source"])
         if meta.get("curve") is not None:
             source["curve"] = meta["curve"]
+        if meta.get("prepare"):
+            source["prepare"] = meta["prepare"]
         if main is not None and hasattr(main, "select_data"):
             xv, yv, wv, xn, yn = main.select_data(data, x=x, y=y, weights=weights)
             return xv, yv, wv, xn, yn, source

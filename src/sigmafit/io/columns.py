@@ -60,6 +60,7 @@ _COLUMNS = [
     Column("sheet_conductance_S", "S", "sheet conductance σ_□"),
     Column("delta_sigma_S", "S", "magnetoconductance σ(B) − σ(0)"),
     Column("conductivity_S_per_m", "S/m", "3D conductivity"),
+    Column("delta_sigma_S_per_m", "S/m", "3D magnetoconductivity σ(B) − σ(0)"),
     Column("L_phi_nm", "nm", "phase-coherence length L_φ"),
     Column("L_phi_err_nm", "nm", "uncertainty of L_φ"),
     Column("hall_coefficient_cm3_per_C", "cm³/C", "Hall coefficient"),

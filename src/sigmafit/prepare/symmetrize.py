@@ -106,9 +106,13 @@ def apply_field_offset(df: pd.DataFrame, b0: float, *, x: str = "field_T") -> pd
 
 
 def default_grid(fields: np.ndarray, sweeps: Sequence[np.ndarray] | None = None) -> np.ndarray:
-    """Default |B| grid (T): 0, Δ, 2Δ, … ≤ min(max B⁺, max |B⁻|).
+    """Default |B| grid (T): 0 and the measured positive fields ≤ min(max B⁺, max |B⁻|).
 
-    Δ is the median spacing between distinct |B| steps of the data (per sweep when given).
+    The grid follows the data's own field steps (fine steps through the cusp stay fine):
+    it is the set of measured B > 0, with readings closer than a third of the local step
+    (up- and down-sweeps at one set point, field jitter) merged into their mean.  A grid
+    denser than the data would only add interpolated, correlated points.
+    ``sweeps`` is accepted for compatibility and not needed.
     """
     f = np.asarray(fields, float)
     f = f[np.isfinite(f)]
@@ -119,14 +123,20 @@ def default_grid(fields: np.ndarray, sweeps: Sequence[np.ndarray] | None = None)
             column="field_T",
         )
     bmax = min(f.max(), -f.min())
-    diffs = []
-    for s in sweeps if sweeps is not None else [f]:
-        d = np.abs(np.diff(np.unique(np.asarray(s, float)[np.isfinite(s)])))
-        diffs.append(d[d > 0])
-    d = np.concatenate(diffs) if diffs else np.array([])
-    step = float(np.median(d)) if d.size else bmax
-    n = int(np.floor(bmax / step * (1 + 1e-9)))
-    return step * np.arange(n + 1)
+    vals = np.unique(f[(f > 0) & (f <= bmax * (1 + 1e-12))])
+    if vals.size > 2:
+        gaps = np.diff(vals)
+        k = 5
+        padded = np.pad(gaps, k, mode="edge")
+        windows = np.lib.stride_tricks.sliding_window_view(padded, 2 * k + 1)
+        typical = np.median(windows, axis=1)
+        # a gap much smaller than its neighbours' separates two readings of one set point
+        new_cluster = gaps >= typical / 3.0
+        labels = np.concatenate([[0], np.cumsum(new_cluster)])
+        sums = np.bincount(labels, weights=vals)
+        counts = np.bincount(labels)
+        vals = sums / counts
+    return np.concatenate([[0.0], vals])
 
 
 def _parity_group(

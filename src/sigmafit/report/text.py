@@ -21,8 +21,11 @@ def fit_report(summary: dict[str, Any]) -> str:
         lines.append(f"window {win['how']}, {win.get('n_points', '?')} points")
     lines.append("parameters:")
     for name, p in summary["params"].items():
-        tag = "" if p.get("vary", True) else "  (fixed)"
-        lines.append(f"  {name:<12} {format_value(p['value'], p['stderr'], p.get('unit', ''))}{tag}")
+        if p.get("vary", True):
+            lines.append(f"  {name:<12} {format_value(p['value'], p['stderr'], p.get('unit', ''))}")
+        else:
+            shown = "∞" if p["value"] is None else f"{p['value']:.6g}"
+            lines.append(f"  {name:<12} {shown} {p.get('unit', '')}  (fixed)")
     if summary.get("derived"):
         lines.append("derived:")
         for name, p in summary["derived"].items():
@@ -55,7 +58,8 @@ def global_report(summary: dict[str, Any]) -> str:
             lines.append(f"  {name:<12} {format_value(p['value'], p['stderr'], p.get('unit', ''))}")
     lines.append("per curve:")
     for c in summary["curves"]:
-        own = [f"{n} = {format_value(p['value'], p['stderr'], p.get('unit', ''))}" for n, p in c["params"].items() if not p.get("shared")]
+        own = [f"{n} = {format_value(p['value'], p['stderr'], p.get('unit', ''))}" for n, p in c["params"].items()
+               if not p.get("shared") and p.get("vary", True)]
         lines.append(f"  {c['label']!s:<10} " + "; ".join(own))
     st = summary["statistics"]
     lines.append(f"statistics: {st['ndata']} points, {st['nvarys']} varied, reduced χ² {st['redchi']:.4g}")

@@ -1,0 +1,45 @@
+"""The one rounding rule (PDG): examples worked by hand."""
+
+import math
+
+import pytest
+
+from sigmafit.report.format import format_value, round_pdg
+
+
+@pytest.mark.parametrize(
+    ("value", "error", "expected"),
+    [
+        # leading three digits of the error 314 (≤354) → two significant digits
+        (212.04, 3.14, ("212.0", "3.1")),
+        # 123 → two digits; value rounded to the same place
+        (0.48123, 0.0123, ("0.481", "0.012")),
+        # 962 (≥950) → rounds up to 1.0 with two digits
+        (3.0, 0.962, ("3.0", "1.0")),
+        # 500 (355..949) → one significant digit
+        (10.37, 0.5, ("10.4", "0.5")),
+        # large value, small error
+        (16678.2, 12.3, ("16678", "12")),
+        # tiny numbers use one common exponent taken from the larger of value and error
+        (1.2345e-12, 9.7e-14, ("1.23", "0.10e-12")),
+    ],
+)
+def test_pdg_rule(value, error, expected):
+    assert round_pdg(value, error) == expected
+
+
+def test_missing_error_is_never_zero():
+    assert round_pdg(5.0, None)[1] is None
+    assert round_pdg(5.0, float("nan"))[1] is None
+    assert round_pdg(5.0, 0.0)[1] is None
+    assert format_value(5.0, None, "K") == "5 (± n/a) K"
+
+
+def test_error_larger_than_value_keeps_both_visible():
+    v, e = round_pdg(2e-9, 4.51)
+    assert float(e) == pytest.approx(5.0)
+    assert math.isclose(float(v), 0.0, abs_tol=1e-6)
+
+
+def test_scientific_format_groups_the_exponent():
+    assert format_value(1.000002e-3, 9e-9, "S") == "(1.000002 ± 0.000009)e-3 S"
