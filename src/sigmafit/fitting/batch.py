@@ -210,7 +210,7 @@ def failed_row(error: str) -> dict[str, Any]:
 def _error_text(exc: BaseException) -> str:
     if isinstance(exc, SigmafitError):
         return str(exc)
-    return f"{type(exc).__name__}: {exc}"
+    return f"{type(exc).__name__}: {exc}" if str(exc) else f"{type(exc).__name__} raised while fitting"
 
 
 def _finish_row(task: CurveTask, row: dict[str, Any], engine: str, note: str | None = None) -> dict[str, Any]:

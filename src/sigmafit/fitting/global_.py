@@ -21,7 +21,7 @@ import pandas as pd
 from .._version import __version__
 from ..exceptions import FitError, FitQualityWarning
 from ..models import registry
-from ..models.base import SigmafitModel
+from ..models.base import SigmafitModel, independent_kwargs
 from .diagnostics import RUNS_Z_LIMIT, generic_warnings, runs_test_z
 from .result import _num, _stderr
 from .single import MIN_POINTS, apply_settings, data_arrays, window_mask
@@ -83,7 +83,7 @@ class GlobalFitResult:
     def eval(self, i: int, x=None) -> np.ndarray:
         xv = self.xs[i] if x is None else np.asarray(x, dtype=float)
         m = (self.evaluators or self.models)[i]
-        return np.asarray(m.eval(self.params, **{m.independent_vars[0]: xv}), dtype=float)
+        return np.asarray(m.eval(self.params, **independent_kwargs(m, xv)), dtype=float)
 
     def table(self) -> pd.DataFrame:
         """One row per curve: label, each parameter and its stderr (None → NaN), points."""
@@ -256,7 +256,7 @@ def fit_global(
     def residual(pars):
         out = []
         for m, xv, yv, wv in zip(evaluators, xs, ys, ws):
-            r = m.eval(pars, **{m.independent_vars[0]: xv}) - yv
+            r = m.eval(pars, **independent_kwargs(m, xv)) - yv
             out.append(r if wv is None else r * wv)
         return np.concatenate(out)
 

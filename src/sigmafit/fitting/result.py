@@ -16,7 +16,7 @@ import lmfit
 import numpy as np
 
 from .._version import __version__
-from ..models.base import derived_names, param_units
+from ..models.base import derived_names, independent_kwargs, param_units
 
 
 def _num(v: Any) -> float | None:
@@ -31,8 +31,9 @@ def _num(v: Any) -> float | None:
 
 
 def _stderr(p: lmfit.Parameter) -> float | None:
+    """The uncertainty, or None when there is none to report (fixed, or not estimable): never 0."""
     s = _num(p.stderr)
-    if s is None or (s == 0.0 and (p.vary or p.expr)):
+    if s is None or s == 0.0 or (not p.vary and not p.expr):
         return None
     return s
 
@@ -90,12 +91,12 @@ class FitResult:
     def eval(self, x=None) -> np.ndarray:
         """Model values at ``x`` (default: the fitted x) with the fitted parameters."""
         xv = self.x if x is None else np.asarray(x, dtype=float)
-        return np.asarray(self.model.eval(self.params, **{self.independent: xv}), dtype=float)
+        return np.asarray(self.model.eval(self.params, **independent_kwargs(self.model, xv)), dtype=float)
 
     def eval_components(self, x=None) -> dict[str, np.ndarray]:
         """Each component's contribution at ``x`` (one entry for a single model)."""
         xv = self.x if x is None else np.asarray(x, dtype=float)
-        comps = self.model.eval_components(params=self.params, **{self.independent: xv})
+        comps = self.model.eval_components(params=self.params, **independent_kwargs(self.model, xv))
         return {k: np.broadcast_to(np.asarray(v, dtype=float), np.shape(xv)) for k, v in comps.items()}
 
     @property

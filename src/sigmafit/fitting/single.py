@@ -12,14 +12,14 @@ import pandas as pd
 
 from ..exceptions import DataFormatError, FitError, FitQualityWarning
 from ..models import registry
-from ..models.base import SigmafitModel, components
+from ..models.base import SigmafitModel, components, independent_kwargs
 from .diagnostics import generic_warnings, model_warnings
 from .result import FitResult
 
 #: Default automatic window: |x| ≤ WINDOW_FACTOR × the model's characteristic scale (B_φ).
 WINDOW_FACTOR = 10.0
-#: A window holding fewer points than this is refused.
-MIN_POINTS = 5
+#: A window holding fewer points than this is refused (and the points must outnumber the free parameters).
+MIN_POINTS = 3
 
 Loss = Literal["linear", "soft_l1", "huber", "cauchy", "arctan"]
 
@@ -170,7 +170,7 @@ def robust_scale(r: np.ndarray) -> float:
 
 def _run(model, params, x, y, w, method, loss, max_nfev):
     """One lmfit fit; a robust ``loss`` first fits plainly to set its scale from the residuals' MAD."""
-    indep = {model.independent_vars[0]: x}
+    indep = independent_kwargs(model, x)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # overflow probes inside the optimizer
         result = model.fit(y, params, weights=w, method=method, max_nfev=max_nfev, **indep)
@@ -267,6 +267,9 @@ def fit(
     xf, yf, wf = select(base)
     p0 = start_params(m, xf, yf, params)
     apply_settings(p0, fix, init)
+    nfree = sum(1 for p in p0.values() if p.vary and not p.expr)
+    if yf.size <= nfree:
+        raise FitError(f"{yf.size} data points cannot determine {nfree} free parameters; widen the window or fix some (--fix)")
     result = _run(m, p0, xf, yf, wf, method, loss, max_nfev)
 
     if auto:

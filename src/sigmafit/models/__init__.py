@@ -5,7 +5,7 @@
 >>> hln = models.get("hln")
 """
 
-from .base import Derived, Param, SigmafitModel, components, derived_names, param_units
+from .base import Derived, Param, SigmafitModel, components, derived_names, independent_kwargs, param_units
 from .registry import available, get, model_class, register
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "components",
     "derived_names",
     "get",
+    "independent_kwargs",
     "model_class",
     "param_units",
     "register",

@@ -169,6 +169,15 @@ def components(model: lmfit.Model) -> list[lmfit.Model]:
     return list(getattr(model, "components", [model]))
 
 
+def independent_kwargs(model: lmfit.Model, x) -> dict:
+    """``{name: x}`` for every independent variable of ``model``.
+
+    A composite of a sigmafit model (independent variable ``B``, ``T`` or ``nu``) and one
+    of lmfit's own models (``x``) has both names; all of them receive the same values.
+    """
+    return {str(v): x for v in model.independent_vars}
+
+
 def param_units(model: lmfit.Model) -> dict[str, str]:
     """Prefixed parameter name → unit, over every sigmafit component of ``model``."""
     out: dict[str, str] = {}
