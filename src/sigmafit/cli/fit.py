@@ -136,9 +136,9 @@ def run(args) -> int:
             raise SigmafitError("--bmax auto is not available for global fits; give --bmax in tesla")
         labels = [lab for lab, _ in curves]
         res = fit_global([c for _, c in curves], args.model, share=args.share, labels=labels, x=args.x,
-                         y=args.y if model.family != "magnetoconductance" else None,
+                         y=args.y if args.y in curves[0][1].columns else None,
                          fix=fix, init=init, background=args.background, **window, **_model_options(args))
-        res.by = args.by or "temperature_K"
+        res.by = args.by or next((c for c in ("temperature_K", "gate_V") if c in curves[0][1].columns), "curve")
         print(res.report())
         summaries = res.summary(include_data=True)
         _outputs(args, summaries, lambda: res.plot().figure)

@@ -252,7 +252,7 @@ def _fit_one_lmfit(task: CurveTask, job: Job, seed: Mapping[str, float] | None):
             warnings.simplefilter("ignore")
             r = fit(task.data, job.model, params=params, fix=fix, init=init, warn=False,
                     source={"path": task.source} if task.source else None, **opts, **job.model_options)
-        row = row_from_summary(r.summary())
+            row = row_from_summary(r.summary())
         values = {n: float(p.value) for n, p in r.params.items() if p.expr is None} if r.success else None
         return row, values
     except Exception as exc:  # noqa: BLE001 - every failure is recorded in the row, the batch goes on
@@ -563,7 +563,7 @@ class _Progress:
             return
         from .._optional import available
 
-        if available("tqdm") and (enabled or sys.stderr.isatty()) and sys.stderr.isatty():
+        if available("tqdm") and sys.stderr.isatty():
             import tqdm
 
             self.bar = tqdm.tqdm(total=total, initial=initial, desc=desc, unit="curve", file=sys.stderr, dynamic_ncols=True)
@@ -756,32 +756,19 @@ def _fit_tasks(
 
         # jobs
         if seed_from_previous:
-            chains: dict[Any, list[CurveTask]] = {}
-            for t in tasks:
-                chains.setdefault(t.source, []).append(t)
-            jobs = []
-            for chain in chains.values():
-                todo = [t for t in chain if t.id not in done]
-                if not todo:
-                    continue
-                first = chain.index(todo[0])
-                prev = done.get(chain[first - 1].id) if first > 0 else None
-                seed = _row_values(prev, model) if prev and prev.get("status") != "failed" else None
-                # a chain resumes from its first unfinished curve and runs to its end in one job
-                jobs.append(Job("lmfit", model, model_options, options, chain[first:], seed=seed, chain=True))
+            runner = _chain_runner(tasks, done, model, model_options, options)
         else:
             size = chunk_size or (
                 max(1, min(VECTOR_CHUNK, math.ceil(len(pending) / max(workers, 1))))
                 if chosen == "vectorized" else max(1, min(LMFIT_CHUNK, math.ceil(len(pending) / (4 * workers))))
             )
             jobs = [Job(chosen, model, model_options, options, c) for c in _chunks(pending, size)]
-
-        if scheduler is not None:
-            runner = parallel.run_dask(run_job, jobs, scheduler)
-        elif workers > 1 and len(jobs) > 1:
-            runner = parallel.run_local(run_job, jobs, min(workers, len(jobs)))
-        else:
-            runner = parallel.run_inline(run_job, jobs)
+            if scheduler is not None:
+                runner = parallel.run_dask(run_job, jobs, scheduler)
+            elif workers > 1 and len(jobs) > 1:
+                runner = parallel.run_local(run_job, jobs, min(workers, len(jobs)))
+            else:
+                runner = parallel.run_inline(run_job, jobs)
 
         rows: dict[str, dict[str, Any]] = {}
         for _job, results in runner:
@@ -814,6 +801,34 @@ def _fit_tasks(
         prog.close()
         if store is not None:
             store.close()
+
+
+def _chain_runner(tasks: list[CurveTask], done: Mapping[str, Mapping[str, Any]], model: str, model_options, options,
+                  size: int = LMFIT_CHUNK):
+    """seed_from_previous: each source's curves in order, in this process, one stored chunk at a time;
+    every chunk starts from the last good result before it (also from a previous, interrupted run)."""
+    chains: dict[Any, list[CurveTask]] = {}
+    for t in tasks:
+        chains.setdefault(t.source, []).append(t)
+    for chain in chains.values():
+        seed = None
+        for i in range(0, len(chain)):
+            t = chain[i]
+            if t.id in done:
+                prev = done[t.id]
+                seed = _row_values(prev, model) if prev.get("status") != "failed" else seed
+                continue
+            break
+        else:
+            continue
+        todo = [t for t in chain if t.id not in done]
+        for part in _chunks(todo, size):
+            job = Job("lmfit", model, dict(model_options), dict(options), part, seed=seed, chain=True)
+            results = run_job(job)
+            yield job, results
+            for _, row in results:
+                if row.get("status") != "failed":
+                    seed = _row_values(row, model) or seed
 
 
 def _row_values(row: Mapping[str, Any] | None, model: str) -> dict[str, float] | None:
@@ -871,7 +886,7 @@ def fit_batch(
     out : folder for the resumable store and the final ``results.csv``/``run.json``; None keeps
         everything in memory.
     seed_from_previous : start each curve from the previous curve's fitted values (gate or
-        temperature sweeps); curves are then fitted in order with lmfit.
+        temperature sweeps); curves are then fitted in order, with lmfit, in this process.
     engine : ``"auto"`` (vectorized when possible), ``"vectorized"`` or ``"lmfit"``.
     workers : local processes (default: the number of CPUs); 1 runs in this process.
     scheduler : Dask scheduler address (``"tcp://host:8786"``) or ``dask.distributed.Client``.

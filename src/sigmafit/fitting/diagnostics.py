@@ -20,15 +20,16 @@ CORRELATION_LIMIT = 0.95
 RUNS_Z_LIMIT = 3.0
 
 
-def at_bound(par: lmfit.Parameter, rtol: float = 1e-4) -> str | None:
+def at_bound(par: lmfit.Parameter, rtol: float = 1e-4, scale: float | None = None) -> str | None:
     """'min' or 'max' when a varied parameter sits on a finite bound.
 
-    "On" means closer than ``rtol`` relative, or closer than 1/1000 of its own uncertainty.
+    "On" means closer than ``rtol`` relative to the bound or the value, or closer than
+    1e-6 of the parameter's typical ``scale`` (its start value), which catches values
+    that ran to a bound at zero.
     """
-    err = par.stderr if par.stderr is not None and np.isfinite(par.stderr) else 0.0
     for side, bound in (("min", par.min), ("max", par.max)):
         if bound is not None and math.isfinite(bound):
-            tol = max(rtol * max(abs(bound), abs(par.value)), 1e-3 * err, 1e-300)
+            tol = max(rtol * max(abs(bound), abs(par.value)), 1e-6 * abs(scale or 0.0), 1e-300)
             if abs(par.value - bound) <= tol:
                 return side
     return None
@@ -65,8 +66,9 @@ def generic_warnings(result, x: np.ndarray, residual: np.ndarray, derived: set[s
         derived = derived_names(result.model)
     derived = set(derived) | {n for n, p in params.items() if p.expr}
     varied = [p for p in params.values() if p.vary and p.name not in derived]
+    init = getattr(result, "init_values", None) or {}
     for p in varied:
-        side = at_bound(p)
+        side = at_bound(p, scale=init.get(p.name))
         if side:
             out.append(f"{p.name} = {p.value:.4g} sits at its {side}imum bound; the data do not fix it")
     for p in varied:

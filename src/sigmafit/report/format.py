@@ -39,6 +39,9 @@ def round_pdg(value: float, error: float | None) -> tuple[str, str | None]:
         return ("nan" if value is None else str(value)), None
     if error is None or not math.isfinite(error) or error <= 0:
         return f"{value:.4g}", None
+    if value != 0 and error > 10 * abs(value):
+        # the value is swamped by its error: keep both readable rather than rounding the value to 0
+        return f"{value:.2g}", f"{error:.1g}"
     nsig, err = _digits(error)
     last = math.floor(math.log10(err)) - nsig + 1  # decimal position of the last kept digit
     big = max(abs(value), err)
