@@ -183,7 +183,8 @@ def test_robust_loss_discounts_glitches_and_says_which():
     assert sorted(robust.window["discounted"]) == pytest.approx(sorted(T[[10, 30, 31]]))
     assert abs(robust.value("A") - 0.8) < abs(plain.value("A") - 0.8)
     assert robust.value("A") == pytest.approx(0.8, abs=3 * robust.stderr("A"))
-    assert any("discounted" in w for w in robust.warnings)
+    assert any("left out of the final least-squares fit" in w for w in robust.warnings)
+    assert robust.excluded is not None and robust.excluded[0].size == 3
 
 
 def test_user_lmfit_model_composes():

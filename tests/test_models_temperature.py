@@ -39,6 +39,7 @@ NAMES = [
     "arrhenius",
     "bloch-gruneisen",
     "bloch-gruneisen-kondo",
+    "bloch-gruneisen-lnT",
 ]
 
 # name → (true parameters, temperature grid)
@@ -56,6 +57,7 @@ CASES = {
         dict(rho0=100.0, A=400.0, theta_D=250.0, n=5.0, R_K0=20.0, T_K=15.0),
         np.geomspace(1.0, 300.0, 150),
     ),
+    "bloch-gruneisen-lnT": (dict(rho0=1000.0, A=800.0, theta_D=180.0, n=5.0, A_lnT=0.6), np.geomspace(1.8, 300.0, 150)),
 }
 
 

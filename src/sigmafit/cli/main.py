@@ -71,6 +71,9 @@ def main(argv: list[str] | None = None) -> int:
     except IsADirectoryError as exc:
         print(f"sigmafit {args.verb}: error: {exc.filename} is a folder, not a file", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into `head` and closed early
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print(f"sigmafit {args.verb}: interrupted", file=sys.stderr)
         return 130

@@ -51,7 +51,8 @@ class FitResult:
     source : where the data came from (path, curve label, preparation steps).
     window : the x window used and how it was chosen.
     warnings : every reason not to trust a number, as sentences.
-    intervals : profile-likelihood confidence intervals when asked for (name → {"-1σ":…, "+1σ":…}).
+    intervals : profile-likelihood confidence intervals when asked for (name → {"-1sigma":…, "+1sigma":…}).
+    excluded : outliers found by a robust loss and left out of the final fit, as (x, y).
     """
 
     model_name: str
@@ -65,6 +66,8 @@ class FitResult:
     window: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     intervals: dict[str, dict[str, float]] | None = None
+    #: points a robust loss identified as outliers and left out: (x, y), or None
+    excluded: tuple[np.ndarray, np.ndarray] | None = None
 
     # -- numbers ----------------------------------------------------------------
     @property
@@ -141,6 +144,8 @@ class FitResult:
             "x": x.tolist(), "y": self.y.tolist(), "residual": self.residual.tolist(),
             "fine_x": fine.tolist(), "fine_y": self.eval(fine).tolist(), "parts": int(self.y.size // max(x.size, 1)),
         }
+        if self.excluded is not None:
+            out["excluded_x"], out["excluded_y"] = self.excluded[0].tolist(), self.excluded[1].tolist()
         if len(getattr(self.model, "components", [])) > 1 and out["parts"] == 1:
             out["components"] = {k.rstrip("_"): v.tolist() for k, v in self.eval_components(fine).items()}
         return out

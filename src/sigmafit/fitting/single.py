@@ -169,18 +169,42 @@ def robust_scale(r: np.ndarray) -> float:
 
 
 def _run(model, params, x, y, w, method, loss, max_nfev):
-    """One lmfit fit; a robust ``loss`` first fits plainly to set its scale from the residuals' MAD."""
+    """One lmfit least-squares fit (``loss`` other than linear switches to scipy's least_squares)."""
     indep = independent_kwargs(model, x)
+    kws: dict[str, Any] = {}
+    if loss and loss != "linear":
+        method = "least_squares"
+        kws["fit_kws"] = {"loss": loss[0], "f_scale": loss[1]}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # overflow probes inside the optimizer
-        result = model.fit(y, params, weights=w, method=method, max_nfev=max_nfev, **indep)
-        if loss and loss != "linear":
-            r = (y - result.best_fit) * (1.0 if w is None else w)
-            scale = robust_scale(r) or 1.0
-            result = model.fit(y, result.params, weights=w, method="least_squares", max_nfev=max_nfev,
-                               fit_kws={"loss": loss, "f_scale": scale}, **indep)
-            result.robust_scale = scale
-    return result
+        return model.fit(y, params, weights=w, method=method, max_nfev=max_nfev, **kws, **indep)
+
+
+def _weighted_residual(result, y, w) -> np.ndarray:
+    r = y - result.best_fit
+    return r if w is None else r * w
+
+
+def robust_fit(model, params, x, y, w, method, loss, max_nfev):
+    """Fit with a robust ``loss`` and return ``(result, inliers, scale)``.
+
+    The loss scale is the residuals' robust noise level (1.4826·MAD), estimated from a plain
+    fit and refined once from the robust one.  Points beyond 3× that scale are outliers; the
+    parameters and their errors then come from ordinary least squares on the inliers, started
+    at the robust solution, so the reported uncertainties are not inflated by the glitches.
+    """
+    result = _run(model, params, x, y, w, method, "linear", max_nfev)
+    for _ in range(2):
+        scale = robust_scale(_weighted_residual(result, y, w)) or 1.0
+        result = _run(model, result.params, x, y, w, method, (loss, scale), max_nfev)
+    r = _weighted_residual(result, y, w)
+    inliers = np.abs(r) <= 3.0 * scale
+    nfree = sum(1 for p in result.params.values() if p.vary and not p.expr)
+    if (~inliers).any() and inliers.sum() > nfree and y.size == x.size:
+        result = _run(model, result.params, x[inliers], y[inliers], None if w is None else w[inliers], method, "linear", max_nfev)
+    else:
+        inliers = np.ones(y.shape, dtype=bool) if y.size != x.size else inliers
+    return result, inliers, scale
 
 
 def fit(
@@ -270,7 +294,7 @@ def fit(
     nfree = sum(1 for p in p0.values() if p.vary and not p.expr)
     if yf.size <= nfree:
         raise FitError(f"{yf.size} data points cannot determine {nfree} free parameters; widen the window or fix some (--fix)")
-    result = _run(m, p0, xf, yf, wf, method, loss, max_nfev)
+    result = _run(m, p0, xf, yf, wf, method, "linear", max_nfev)
 
     if auto:
         if main is None or main.characteristic_x(result.params) is None:
@@ -286,7 +310,7 @@ def fit(
             converged = limit is not None and abs(new - limit) <= 0.02 * limit
             limit = new
             xf, yf, wf = select(mask)
-            result = _run(m, result.params if it > 1 else p0, xf, yf, wf, method, loss, max_nfev)
+            result = _run(m, result.params if it > 1 else p0, xf, yf, wf, method, "linear", max_nfev)
             if converged:
                 break
         else:
@@ -304,20 +328,24 @@ def fit(
         intervals = None
 
     window["n_points"] = int(xf.size)
+    excluded = None
     if loss and loss != "linear":
-        scale = getattr(result, "robust_scale", 1.0)
-        r = (yf - result.best_fit) * (1.0 if wf is None else np.tile(wf, parts) if wf.size != yf.size else wf)
-        bad = np.abs(r) > 3.0 * scale
-        xs = np.tile(xf, parts)[bad]
+        result, inliers, scale = robust_fit(m, result.params, xf, yf, wf, method, loss, max_nfev)
         window["loss"] = loss
-        window["discounted"] = [float(v) for v in xs]
-        if bad.any():
+        window["robust_scale"] = float(scale)
+        window["discounted"] = [float(v) for v in np.tile(xf, parts)[~inliers]]
+        if (~inliers).any():
+            xs = np.tile(xf, parts)[~inliers]
             shown = ", ".join(f"{v:.4g}" for v in xs[:12]) + (" …" if xs.size > 12 else "")
-            notes.append(f"{int(bad.sum())} points lie beyond 3× the robust noise scale and were discounted by the {loss} loss "
-                         f"({xn} = {shown})")
+            notes.append(f"{int((~inliers).sum())} points lie beyond 3× the robust noise scale: the {loss} loss found them and "
+                         f"they were left out of the final least-squares fit ({xn} = {shown})")
+            if parts == 1:
+                excluded = (xf[~inliers], yf[~inliers])
+                xf, yf, wf = xf[inliers], yf[inliers], (None if wf is None else wf[inliers])
+        window["n_points"] = int(xf.size)
     fr = FitResult(
         model_name=name, lmfit_result=result, x=xf, y=yf, weights=wf, x_name=xn, y_name=yn,
-        source=src, window=window, intervals=intervals,
+        source=src, window=window, intervals=intervals, excluded=excluded,
     )
     resid = fr.residual if wf is None else fr.residual * (wf if wf.size == yf.size else np.tile(wf, parts))
     fr.warnings = notes + generic_warnings(result, np.tile(xf, parts), resid) + model_warnings(result, xf, yf)

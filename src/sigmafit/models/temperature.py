@@ -575,3 +575,37 @@ class BlochGruneisenKondoModel(BlochGruneisenModel):
 
     def diagnose_data(self, params, x, y):
         return self._low_t_residual(params, x, y, relative=False)
+
+
+@register
+class BlochGruneisenLnTModel(BlochGruneisenModel):
+    """Metallic film: Bloch–Grüneisen sheet resistance plus the 2D ln T conductance correction.
+
+    R_□(T) = 1 / [1/R_BG(T) + A_lnT·G_Q·ln(T/1 K)],  R_BG = ρ0 + A·(T/Θ_D)ⁿ·J_n(Θ_D/T)
+
+    The corrections add in conductance (Matthiessen in σ for the quantum term), so the model
+    fits **sheet** resistance (Ω per square; give the geometry).  ``A_lnT`` is the same
+    dimensionless slope as ``lnT``'s ``A``; ``rho0``, ``A`` are sheet resistances in Ω.
+    """
+
+    name = "bloch-gruneisen-lnT"
+    physics = "sheet resistance of a metallic film: Bloch–Grüneisen + 2D ln T correction in conductance"
+    reference = BlochGruneisenModel.reference + "; Lee & Ramakrishnan, Rev. Mod. Phys. 57, 287 (1985)"
+    y = "sheet_resistance_ohm"
+    params_table = BlochGruneisenModel.params_table + (
+        Param("A_lnT", "", 0.0, -_INF, _INF, "ln T slope of the sheet conductance in units of G_Q"),
+    )
+
+    @staticmethod
+    def function(T, rho0, A, theta_D, n, A_lnT):
+        """R_□(T) in Ω (T, theta_D in K)."""
+        sigma = 1.0 / F.bloch_gruneisen(T, rho0, A, theta_D, n) + F.ln_t(T, 0.0, A_lnT)
+        return 1.0 / sigma
+
+    def _guess(self, y, x):
+        out = super()._guess(y, x)
+        ok = (x > 0) & (x < 0.05 * out.get("theta_D", 250.0)) & (y > 0)
+        if ok.sum() >= 3:
+            slope = np.polyfit(np.log(x[ok]), 1.0 / y[ok], 1)[0]
+            out["A_lnT"] = slope / G_Q
+        return out

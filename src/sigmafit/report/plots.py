@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ..io.columns import label
@@ -39,6 +41,9 @@ def plot_fit(result, ax=None, *, residuals: bool = True, components: bool = True
         mk = model_fine[k * fine.size:(k + 1) * fine.size]
         ax.plot(x[order], yk[order] * scale, "o", ms=3, alpha=0.6, label=f"data{names[k]}", color=f"C{2 * k}")
         ax.plot(fine, mk * scale, "-", lw=1.6, label=f"{result.model_name} fit{names[k]}", color=f"C{2 * k + 1}")
+    if getattr(result, "excluded", None) is not None:
+        ex, ey = result.excluded
+        ax.plot(ex, ey * scale, "x", color="C3", ms=6, label="outliers (left out)")
     if components and hasattr(result.model, "components") and len(result.model.components) > 1 and parts == 1:
         for cname, cval in result.eval_components(fine).items():
             ax.plot(fine, cval * scale, "--", lw=1, label=cname.rstrip("_"))
@@ -117,6 +122,22 @@ PAPER_RC = {
 }
 
 
+def tidy_log_axes(ax) -> None:
+    """Readable tick labels on log axes: plain numbers (2, 5, 10, 20 …), no overlapping minor labels."""
+    from matplotlib import ticker
+
+    for axis, get_scale, lim in ((ax.xaxis, ax.get_xscale, ax.get_xlim), (ax.yaxis, ax.get_yscale, ax.get_ylim)):
+        if get_scale() != "log":
+            continue
+        lo, hi = lim()
+        decades = math.log10(hi / lo) if lo > 0 and hi > lo else 10.0
+        subs = (1.0, 2.0, 5.0) if decades < 1.6 else (1.0, 3.0) if decades < 2.6 else (1.0,)
+        axis.set_major_locator(ticker.LogLocator(base=10.0, subs=subs))
+        axis.set_major_formatter(ticker.FuncFormatter(lambda v, _pos: f"{v:g}"))
+        axis.set_minor_locator(ticker.LogLocator(base=10.0, subs=np.arange(2, 10) * 1.0))
+        axis.set_minor_formatter(ticker.NullFormatter())
+
+
 def paper_style():
     """Context manager: matplotlib settings for column-width figures with 8 pt text."""
     import matplotlib as mpl
@@ -136,9 +157,9 @@ def display_axis(name: str, values=None) -> tuple[float, str]:
     if name == "delta_sigma_S":
         return 1.0 / G_Q, r"$\Delta\sigma$ ($e^2/\pi h$)"
     if name == "sheet_conductance_S":
-        return 1e3, r"$\sigma_\square$ (mS)"
+        return 1e3, "σ$_□$ (mS)"
     if name in ("resistance_ohm", "sheet_resistance_ohm"):
-        sym = r"$R_\square$" if name.startswith("sheet") else r"$R$"
+        sym = "R$_□$" if name.startswith("sheet") else r"$R$"
         if big >= 1e6:
             return 1e-6, f"{sym} (MΩ)"
         if big >= 1e4:
@@ -202,6 +223,7 @@ def plot_saved_fit(data: dict, ax=None, *, x_name: str = "x", y_name: str = "y",
     if xscale is None:
         xscale = "log" if x.size > 1 and np.all(x > 0) and x.max() / x.min() > 20 else "linear"
     ax.set_xscale(xscale)
+    tidy_log_axes(ax)
     if rax is not None:
         for k in range(parts):
             rk = res[k * x.size:(k + 1) * x.size]
@@ -262,6 +284,7 @@ def plot_trend(x, y, yerr=None, ax=None, *, xlabel: str = "", ylabel: str = "", 
         ax.set_xscale("log")
     if logy:
         ax.set_yscale("log")
+    tidy_log_axes(ax)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     if fit_x is not None or label:
@@ -297,6 +320,7 @@ def plot_zabrodskii(T, R, ax=None, *, s_model: float | None = None, window: floa
         ax.plot(tt, wm * (tt / tm) ** (-s_model), "-", color="C1", label=f"slope $-s$ = {-s_model:.2f}")
     ax.set_xscale("log")
     ax.set_yscale("log")
+    tidy_log_axes(ax)
     ax.set_xlabel(r"$T$ (K)")
     ax.set_ylabel(r"$w = -d\ln R/d\ln T$")
     ax.legend(loc="best", handlelength=1.5)
