@@ -97,6 +97,20 @@ def test_optics_spectrum_drude_lorentz(tmp_path, capsys):
     assert prm["nu01"]["value"] == pytest.approx(truth["oscillators"][0]["nu0_cm-1"], rel=0.01)
 
 
+def test_spectral_weight_from_data_and_model(tmp_path, capsys):
+    out = tmp_path / "sw.json"
+    code, text, err = run(["fit", SAMPLE / "metal_optical_sigma.txt", "--model", "drude-lorentz", "--xmax", "4eV",
+                           "--cutoff", "0.5eV", "--cutoff", "3eV", "--json", out], capsys)
+    assert code in (0, 1), err
+    doc = json.loads(out.read_text())
+    assert doc["sum_rule_deviation"] < 1e-4
+    lo, hi = doc["spectral_weight"]
+    # between two cut-offs inside the data the measured and the model weight agree (1 % noise)
+    assert hi["W_data"] - lo["W_data"] == pytest.approx(hi["W_model"] - lo["W_model"], rel=0.01)
+    assert lo["cutoff_cm-1"] == pytest.approx(0.5 * 8065.544, rel=1e-6)  # PHYSICS.md §5
+    assert "spectral weight" in text
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -38,6 +38,7 @@ def register(sub) -> None:
     g.add_argument("--json", metavar="OUT", help="write the result summary as JSON")
     g.add_argument("--plot", metavar="OUT.png", help="write the figure (PNG, PDF or SVG by suffix)")
     g.add_argument("--run", type=int, help="QCoDeS run id")
+    g.add_argument("--cutoff", action="append", metavar="NU", help="optics: spectral weight up to this frequency (with unit, e.g. 1eV; repeatable)")
     p.set_defaults(func=run)
 
 
@@ -155,6 +156,8 @@ def run(args) -> int:
             name = curve["curve"].iloc[0] if "curve" in curve.columns else curve.attrs.get("sigmafit", {}).get("curve", label)
             print(f"=== {name}")
         print(r.report())
+        if args.cutoff and model.family == "optics":
+            _spectral_weight(r, args.cutoff)
         print()
     summaries = results[0].summary(include_data=True) if len(results) == 1 else {"model": args.model, "curves": [r.summary(include_data=True) for r in results]}
 
@@ -167,6 +170,21 @@ def run(args) -> int:
 
     _outputs(args, summaries, figure)
     return 0 if all(r.success and not r.warnings for r in results) else 1
+
+
+def _spectral_weight(result, cutoffs) -> None:
+    """Print the spectral-weight table and keep it for the JSON summary."""
+    from ..fitting.spectral import spectral_weight_table, sum_rule_check
+    from ._common import parse_spectral
+
+    cut = [parse_spectral(c, "--cutoff")[0] for c in cutoffs]
+    table = spectral_weight_table(result, cut)
+    result.extras["spectral_weight"] = table.to_dict("records")
+    result.extras["sum_rule_deviation"] = sum_rule_check(result)
+    print("spectral weight ∫σ1 dν (S/cm·cm⁻¹) and effective plasma frequency:")
+    for row in table.itertuples(index=False):
+        print(f"  ≤ {row[0]:8.1f} cm⁻¹ ({row[1]:.3g} eV): data {row[2]:.4g}  model {row[3]:.4g}  "
+              f"ω_p,eff data {row[4]:.0f}  model {row[5]:.0f} cm⁻¹")
 
 
 def _outputs(args, summary, make_figure) -> None:

@@ -68,6 +68,8 @@ class FitResult:
     intervals: dict[str, dict[str, float]] | None = None
     #: points a robust loss identified as outliers and left out: (x, y), or None
     excluded: tuple[np.ndarray, np.ndarray] | None = None
+    #: further JSON-able results attached by analysis steps (e.g. "spectral_weight"); copied into the summary
+    extras: dict[str, Any] = field(default_factory=dict)
 
     # -- numbers ----------------------------------------------------------------
     @property
@@ -177,6 +179,7 @@ class FitResult:
         }
         if self.intervals is not None:
             out["intervals"] = self.intervals
+        out.update(self.extras)
         if include_data:
             out["data"] = self.curve_data()
         return out

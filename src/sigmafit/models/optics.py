@@ -162,8 +162,8 @@ def stack_observable(df, observable: Observable, *, weighting: Literal["part", "
     return xv, np.concatenate(parts), np.concatenate(weights)
 
 
-def _sigma_from_data(y, nu, observable: str) -> np.ndarray | None:
-    """σ (S/cm) estimated from data of ``observable`` for start values.
+def sigma_from_data(y, nu, observable: str) -> np.ndarray | None:
+    """σ (S/cm) from data of ``observable`` (start values, spectral weight of the data).
 
     Complex (σ2 referred to vacuum) for ``sigma``, ``eps`` and ``nk``; real σ1 for
     ``sigma1``; None for reflectance.
@@ -437,7 +437,7 @@ class OpticsModel(SigmafitModel):
         parts = [p[order] for p in split_observable(y, self.observable)]
         nu = x[order]
         y_sorted = np.concatenate(parts)
-        sig = _sigma_from_data(y_sorted, nu, self.observable)
+        sig = sigma_from_data(y_sorted, nu, self.observable)
         if sig is None:  # reflectance: Hagen–Rubens scale and the plasma edge only
             out = _guess_from_reflectance(parts[0], nu)
         else:
