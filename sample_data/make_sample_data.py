@@ -13,7 +13,7 @@ wal_film_sweeps.dat   PPMS Resistivity-option file: R_xx (bridge 1) and R_xy (br
 wal_film_rt.csv       R_xx(T), R_xy(T) cool-down 300 → 1.8 K of the same film at B = 0: Bloch–Grüneisen
                       metal plus the 2D ln T correction; two contact glitches.
 insulating_film_rt.csv  R(T) of an insulating film, Efros–Shklovskii hopping, in kΩ.
-metal_optical_sigma.txt  σ1, σ2 (S/cm) against photon energy (eV) of a Drude–Lorentz metal, 1 % noise.
+metal_optical_sigma.txt  σ1, σ2 (S/cm) against photon energy (eV) of a Drude–Lorentz metal, noise 0.5 % of each part's RMS.
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ PARAMS = {
         "wp_cm-1": 20000.0,
         "gamma_cm-1": 300.0,
         "oscillators": [{"wp_cm-1": 15000.0, "nu0_cm-1": 12000.0, "gamma_cm-1": 5000.0}],
-        "noise_relative": 0.01,
+        "noise_of_rms": 0.005,
     },
     "seed": 20261124,
 }
@@ -161,8 +161,9 @@ def optics_file(rng) -> str:
     osc = [(o["wp_cm-1"], o["nu0_cm-1"], o["gamma_cm-1"]) for o in p["oscillators"]]
     eps = drude_lorentz_eps(nu, p["eps_inf"], [(p["wp_cm-1"], p["gamma_cm-1"])], osc)
     sigma = eps_to_sigma(nu, eps)  # relative to vacuum: sigma2 includes the eps_inf polarization
-    s1 = sigma.real * (1 + rng.normal(0, p["noise_relative"], nu.size))
-    s2 = sigma.imag * (1 + rng.normal(0, p["noise_relative"], nu.size))
+    # detector-like noise: the same absolute level across the spectrum, a fraction of each part's RMS
+    s1 = sigma.real + rng.normal(0, p["noise_of_rms"] * np.sqrt(np.mean(sigma.real**2)), nu.size)
+    s2 = sigma.imag + rng.normal(0, p["noise_of_rms"] * np.sqrt(np.mean(sigma.imag**2)), nu.size)
     lines = ["# model metal: Drude + one Lorentz oscillator (see parameters.json)", "energy (eV)\tsigma1 (S/cm)\tsigma2 (S/cm)"]
     lines += [f"{e:.5f}\t{a:.6g}\t{b:.6g}" for e, a, b in zip(energy, s1, s2)]
     return "\n".join(lines) + "\n"

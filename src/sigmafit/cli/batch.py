@@ -74,7 +74,7 @@ def run(args) -> int:
     print(res.summary_line())
     failed = res.failed
     for r in failed.head(10).itertuples():
-        where = r.source if r.label is None else f"{r.source} [{r.label}]"
+        where = r.source if r.label is None or r.label != r.label else f"{r.source} [{r.label}]"
         print(f"  failed: {where}: {r.error}")
     if len(failed) > 10:
         print(f"  … {len(failed) - 10} more failures in {args.out}/results.csv")

@@ -21,13 +21,13 @@ caller can refit them with lmfit.  Which models have a vectorized form: :data:`S
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Mapping
+from typing import Callable
 
 import numpy as np
 
 #: Relative step (internal parameters) and relative χ² change below which a curve has converged.
-XTOL = 1e-11
-FTOL = 1e-14
+XTOL = 1e-10
+FTOL = 1e-12
 #: Iteration cap; curves still moving after it are handed back unconverged.
 MAX_ITER = 300
 _LAMBDA0 = 1e-3

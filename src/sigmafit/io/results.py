@@ -55,8 +55,10 @@ def _label_columns(entry: dict) -> dict[str, Any]:
     return {"curve": curve}
 
 
-def _row(label: dict[str, Any], params: dict, derived: dict | None = None) -> dict[str, Any]:
+def _row(label: dict[str, Any], params: dict, derived: dict | None = None, success: bool | None = None) -> dict[str, Any]:
     row = dict(label)
+    if success is not None:
+        row["success"] = bool(success)
     for group in (params, derived or {}):
         for name, p in group.items():
             row[name] = _num(p.get("value"))
@@ -95,6 +97,18 @@ def read(path, **_ignored) -> pd.DataFrame:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise DataFormatError(f"not valid JSON ({exc.msg})", path=path, line=exc.lineno) from None
+    return summary_table(doc, path=path, meta=meta)
+
+
+def summary_table(doc: dict, *, path=None, meta: dict | None = None) -> pd.DataFrame:
+    """One row per fitted curve from a result summary dict (one fit, a multi-curve set, or a global fit).
+
+    Shared parameters of a global fit are repeated on every row.  Used by :func:`read` and by
+    :func:`sigmafit.fitting.tables.dephasing_table`.
+    """
+    if meta is None:
+        meta = _text.new_meta(path or "fit results", "results")
+        meta["kind"] = "results"
     if not isinstance(doc, dict) or "model" not in doc:
         raise DataFormatError("this JSON is not a sigmafit result (no 'model' key)", path=path)
     meta["notes"].append(f"results of model {doc['model']}")
@@ -105,20 +119,16 @@ def read(path, **_ignored) -> pd.DataFrame:
         for c in doc.get("curves", []):
             label = {by: c["label"]} if by else {"curve": c["label"]}
             params = {**c.get("params", {}), **{k: v for k, v in shared.items() if k not in c.get("params", {})}}
-            rows.append(_row(label, params, c.get("derived")))
+            rows.append(_row(label, params, c.get("derived"), c.get("success", doc.get("success"))))
     elif "curves" in doc:
         for c in doc["curves"]:
             label = _label_columns(c)
             by = by or next(iter(label), None)
-            rows.append(_row(label, c.get("params", {}), c.get("derived")))
+            rows.append(_row(label, c.get("params", {}), c.get("derived"), c.get("success")))
     else:
-        label = _label_columns(doc)
-        rows.append(_row(label, doc.get("params", {}), doc.get("derived")))
+        rows.append(_row(_label_columns(doc), doc.get("params", {}), doc.get("derived"), doc.get("success")))
     if not rows:
         raise DataFormatError("the result holds no fitted curves", path=path)
-    if by == "curve" or by is None:
-        # labels such as "2.0 K" still give a temperature when they are numbers
-        pass
     for r in rows:
         for k, v in list(r.items()):
             if isinstance(v, float) and math.isinf(v):
