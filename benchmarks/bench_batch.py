@@ -94,14 +94,19 @@ def main(argv=None) -> None:
         print(f"  {refit} curves refitted with lmfit after the vectorized engine")
     rel = np.abs(got / ref - 1.0)
     print(f"max relative difference of values:  L_phi {np.nanmax(rel[:, 0]):.2e}  L_so {np.nanmax(rel[:, 1]):.2e}  (all curves)")
-    ok = np.isfinite(ref[:, 2]) & np.isfinite(ref[:, 3])  # lmfit reached a minimum with error bars
+    # lmfit reached a minimum with error bars and every parameter is determined (stderr < value):
+    # elsewhere the optimum is a flat valley and where an optimizer stops depends on its path
+    ok = (np.isfinite(ref[:, 2]) & np.isfinite(ref[:, 3])
+          & (ref[:, 2] < np.abs(ref[:, 0])) & (ref[:, 3] < np.abs(ref[:, 1])))
     within = int(np.sum(np.all(rel[:, :2] <= 1e-6, axis=1)))
-    print(f"  {within}/{args.curves} curves within 1e-6; {int((~ok).sum())} curves where lmfit gave no error bars")
+    within_ok = int(np.sum(np.all(rel[ok, :2] <= 1e-6, axis=1)))
+    print(f"  {within}/{args.curves} curves within 1e-6; {int((~ok).sum())} curves where lmfit gave no error bars or a "
+          f"parameter is not determined (stderr > value); {within_ok}/{int(ok.sum())} of the determined curves within 1e-6")
     for i in np.flatnonzero(np.any(rel[:, :2] > 1e-6, axis=1))[:5]:
         print(f"  curve {i}: lmfit L_phi={ref[i, 0]:.6g} L_so={ref[i, 1]:.6g} (stderr {ref[i, 3]:.3g}); "
               f"fit_batch L_phi={got[i, 0]:.6g} L_so={got[i, 1]:.6g}; χ² lmfit/batch = {chi_ref[i] / tab['chisqr'][i]:.4f}")
     print(f"max relative difference of values:  L_phi {np.nanmax(rel[ok, 0]):.2e}  L_so {np.nanmax(rel[ok, 1]):.2e}  "
-          "(curves where lmfit has error bars)")
+          "(determined curves)")
     print(f"max relative difference of stderrs: L_phi {np.nanmax(rel[ok, 2]):.2e}  L_so {np.nanmax(rel[ok, 3]):.2e}")
     print(f"recovered vs true (median |rel|):   L_phi {np.median(np.abs(got[:, 0] / truth[:, 0] - 1)):.2e}  "
           f"L_so {np.median(np.abs(got[:, 1] / truth[:, 1] - 1)):.2e}")

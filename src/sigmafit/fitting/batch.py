@@ -27,6 +27,7 @@ previous curve's result with ``seed_from_previous``); nothing is shared between 
 
 from __future__ import annotations
 
+
 import copy
 import html
 import math
@@ -196,7 +197,13 @@ def row_from_summary(summary: Mapping[str, Any]) -> dict[str, Any]:
     warns = list(summary.get("warnings", []))
     success = bool(summary.get("success"))
     error = None
-    if not success:
+    runaway = [n for n, e in summary.get("params", {}).items() if e.get("vary") and e.get("value") is None]
+    if success and runaway:
+        # "converged" with a parameter at ±inf: no usable number came out of this curve
+        success = False
+        error = (f"the fit did not converge to finite values ({', '.join(runaway)} ran off to infinity): "
+                 "the model cannot describe these data")
+    if not success and error is None:
         error = next((w for w in warns if "did not converge" in w), "the fit did not converge")
     row.update(success=success, status=_status(success, warns, error), n_warnings=len(warns),
                warnings="; ".join(warns), error=error)
@@ -514,7 +521,7 @@ def run_vector_job(job: Job) -> list[tuple[CurveTask, dict[str, Any]]]:
     if preps:
         X, Y, W, M = E.pad([(p.x, p.y, p.w) for p in preps])
         P0 = np.array([[p.start[n] for n in spec.names] for p in preps], dtype=float)
-        res = E.fit_arrays(spec, X, Y, P0, weights=W, mask=M, vary=vary, lower=lo, upper=hi)
+        res = E.fit_arrays_two_pass(spec, X, Y, P0, weights=W, mask=M, vary=vary, lower=lo, upper=hi)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             scratch = copy.deepcopy(template)  # its expression interpreter gets arrays; the template stays clean
@@ -523,19 +530,26 @@ def run_vector_job(job: Job) -> list[tuple[CurveTask, dict[str, Any]]]:
             t = prep.task
             undetermined = [n for a, n in enumerate(res.names[j] for j in res.varied)
                             if not (np.isfinite(res.stderr[i, a]) and res.stderr[i, a] <= abs(res.values[i, res.varied[a]]))]
-            if res.converged[i] and not undetermined:
+            errorbars = bool(np.all(np.isfinite(res.stderr[i])))
+            if res.converged[i] and errorbars:
+                # A converged curve keeps the vectorized result, also when a parameter is not
+                # determined by the data (a flat valley of χ²): the row carries the generic "not
+                # determined" warning and a note; where along such a valley any optimizer stops —
+                # lmfit included — depends on its path, so a refit would add cost, not information.
                 try:
                     with warnings.catch_warnings():
                         warnings.simplefilter("ignore")
                         summary = _vector_summary(prep, model, job.model, template, res, i, derived)
-                    rows[t.index] = _finish_row(t, row_from_summary(summary), "vectorized")
+                    note = (f"{', '.join(undetermined)} not determined by the data: the value depends on the start"
+                            if undetermined else None)
+                    rows[t.index] = _finish_row(t, row_from_summary(summary), "vectorized", note=note)
                     continue
                 except Exception as exc:  # noqa: BLE001 - fall through to lmfit
                     reason = _error_text(exc)
             elif not res.converged[i]:
                 reason = res.message[i]
-            else:  # a flat direction: where the optimizer ends depends on its path, so let lmfit decide
-                reason = f"{', '.join(undetermined)} not determined by the data at the vectorized optimum"
+            else:  # no error bars at the optimum (singular curvature): lmfit decides what this curve gives
+                reason = "no error bars at the vectorized optimum"
             row, _ = _fit_one_lmfit(t, job, None)
             rows[t.index] = _finish_row(t, row, "lmfit-refit", note=f"vectorized engine: {reason}; refitted with lmfit")
     return [(t, rows[t.index]) for t in job.tasks]

@@ -72,6 +72,9 @@ def generic_warnings(result, x: np.ndarray, residual: np.ndarray, derived: set[s
         if side:
             out.append(f"{p.name} = {p.value:.4g} sits at its {side}imum bound; the data do not fix it")
     for p in varied:
+        if not np.isfinite(p.value):
+            out.append(f"{p.name} ran off to {p.value}: the model cannot describe these data")
+            continue
         if p.stderr is None or not np.isfinite(p.stderr):
             out.append(f"the uncertainty of {p.name} could not be estimated (reported as null)")
         elif p.value != 0 and abs(p.stderr) > abs(p.value):

@@ -44,8 +44,13 @@ _NM = 1e-9
 
 
 def _field_nm(L_nm):
-    """B = ħ/(4eL²) in T for L in nm (0 → inf, inf → 0)."""
-    return F.char_field(np.multiply(L_nm, _NM))
+    """B = ħ/(4eL²) in T for L in nm (0 → inf; inf → the smallest positive float, not 0).
+
+    An infinite length would make Y(B_φ/B) = Y(0) = ∞ (no dephasing at all): keeping the
+    field at 2.2e-308 T leaves the model finite (Y ≈ 700) wherever an optimizer wanders.
+    """
+    with np.errstate(over="ignore"):
+        return np.maximum(F.char_field(np.multiply(L_nm, _NM)), np.finfo(float).tiny)
 
 
 def _length_nm(B):
@@ -124,7 +129,7 @@ def _best_on(fun, b, y, grids, allowed=None) -> tuple[float, ...]:
 def _guess_fields(fun, y, x, nfields: int, allowed=None) -> tuple[float, ...]:
     b, yb = _fold(y, x)
     bmin, bmax = _field_range(b)
-    ranges = [(bmin / 10.0, bmax * 100.0)] * nfields
+    ranges = [(bmin / 10.0, bmax * 10.0)] * nfields  # beyond 10·max|B| a field only shows as a limit
     per_decade = {1: 20.0, 2: 8.0}.get(nfields, 4.0)
     return _grid_search(fun, b, yb, ranges, per_decade, allowed)
 
