@@ -668,6 +668,25 @@ class BatchResult:
     def __repr__(self) -> str:
         return f"<BatchResult {self.summary_line()}>"
 
+    def plot(self, param: str | None = None, ax=None, *, x: str | None = None):
+        """A fitted parameter (default: the first) against the curve label (temperature, gate, or index).
+
+        Failed curves are left out; error bars are ±1σ.  Returns the Axes (never calls show()).
+        """
+        from ..report.plots import plot_trend
+
+        tab = self.table[self.table["status"] != "failed"]
+        params = [c[: -len("_stderr")] for c in tab.columns if c.endswith("_stderr")]
+        if not params:
+            raise SigmafitError("no fitted parameters to plot: every curve failed")
+        name = param or params[0]
+        if name not in tab.columns:
+            raise SigmafitError(f"no parameter {name!r} in the batch table; choose one of: {', '.join(params)}")
+        xcol = x or next((c for c in ("temperature_K", "gate_V", "field_T") if c in tab.columns), "index")
+        err = tab.get(f"{name}_stderr")
+        return plot_trend(tab[xcol], tab[name], None if err is None else err, ax=ax, xlabel=xcol, ylabel=name,
+                          logx=xcol == "temperature_K" and bool((tab[xcol] > 0).all()))
+
     def _repr_html_(self) -> str:
         c = self.counts()
         head = html.escape(self.summary_line())
@@ -678,7 +697,15 @@ class BatchResult:
             more = f"<li>… {c['failed'] - 20} more</li>" if c["failed"] > 20 else ""
             fails = f"<p>Failed:</p><ul>{items}{more}</ul>"
         cols = [col for col in self.table.columns if col not in ("curve_id", "warnings", "fitted_at")]
-        return (f"<div class='sigmafit-batch'><p><b>{head}</b></p>{fails}"
+        figure = ""
+        if c["failed"] < len(self.table):
+            from ..report.html import figure_png_base64
+
+            try:
+                figure = f"<img src='data:image/png;base64,{figure_png_base64(self.plot().figure)}'/>"
+            except Exception:  # noqa: BLE001 - the table still shows
+                figure = ""
+        return (f"<div class='sigmafit-batch'><p><b>{head}</b></p>{fails}{figure}"
                 f"{self.table[cols].head(50).to_html(index=False, na_rep='—', float_format=lambda v: f'{v:.4g}')}</div>")
 
 

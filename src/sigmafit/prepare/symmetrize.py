@@ -174,7 +174,11 @@ def _parity_group(
             combos += [(interp(i, 1), interp(j, -1)), (interp(j, 1), interp(i, -1))]
         for i in singles:
             combos.append((interp(i, 1), interp(i, -1)))
+        at_zero = b == 0.0
         for plus, minus in combos:
+            # at B = 0 the ±B readings are the same point: one branch reaching it is enough
+            plus = np.where(at_zero & ~np.isfinite(plus), minus, plus)
+            minus = np.where(at_zero & ~np.isfinite(minus), plus, minus)
             part = 0.5 * (plus + parity * minus)
             ok = np.isfinite(part)
             total[ok] += part[ok]
