@@ -128,8 +128,10 @@ def trigamma(z):
 
 def _piecewise(x, direct, series, at_zero):
     x = np.asarray(x, dtype=float)
-    out = np.full(x.shape, np.nan)
     lo = (x > 0) & (x < _X_SERIES)
+    if lo.all():  # the common case inside a fit window: one vectorized call, no scatter
+        return direct(x)
+    out = np.full(x.shape, np.nan)
     hi = (x >= _X_SERIES) & np.isfinite(x)
     out[lo] = direct(x[lo])
     out[hi] = series(x[hi])
@@ -187,7 +189,8 @@ def _x(H, B):
     H = np.asarray(H, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         x = H / absB
-    return np.where(absB == 0, np.inf, x)
+    zero = absB == 0
+    return np.where(zero, np.inf, x) if zero.any() else x
 
 
 def _yb(H, B):
