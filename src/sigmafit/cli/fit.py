@@ -164,9 +164,11 @@ def run(args) -> int:
     def figure():
         if len(results) == 1:
             return results[0].plot().figure
-        from ..report.plots import plot_many
+        from ..report.plots import plot_saved_curves
 
-        return plot_many(results).figure
+        curves = [(", ".join(f"{k} = {v:g}" for k, v in r.source["curve"].items()) if isinstance(r.source.get("curve"), dict)
+                   else str(r.source.get("curve", i)), r.curve_data()) for i, r in enumerate(results)]
+        return plot_saved_curves(curves, x_name=results[0].x_name, y_name=results[0].y_name).figure
 
     _outputs(args, summaries, figure)
     return 0 if all(r.success and not r.warnings for r in results) else 1

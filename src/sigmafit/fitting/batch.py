@@ -51,7 +51,7 @@ from . import engine as E
 from . import parallel
 from .diagnostics import generic_warnings, model_warnings
 from .result import _num, _stderr
-from .single import MIN_POINTS, apply_settings, data_arrays, fit, window_mask
+from .single import MIN_POINTS, apply_settings, data_arrays, describe_window, fit, window_mask
 from .store import BatchStore, canonical_json, curve_id, data_digest, write_outputs
 
 Engine = Literal["auto", "vectorized", "lmfit"]
@@ -373,14 +373,7 @@ def _prepare(task: CurveTask, model, template: lmfit.Parameters, opts: Mapping[s
     if not finite.all():
         notes.append(f"{int((~finite).sum())} points with NaN/inf were left out")
     xmin, xmax, bmax = opts.get("xmin"), opts.get("xmax"), opts.get("bmax")
-    window: dict[str, Any] = {"x": xn, "min": xmin, "max": xmax}
-    if bmax is not None:
-        window["abs_max"] = float(bmax)
-        window["how"] = f"|{xn}| ≤ {bmax:g} (given)"
-    elif xmin is not None or xmax is not None:
-        window["how"] = "given"
-    else:
-        window["how"] = "all data"
+    window = describe_window(xn, xmin, xmax, bmax)
     mask = finite & window_mask(xv, xmin, xmax, bmax)
     if mask.sum() < MIN_POINTS:
         raise FitError(f"only {int(mask.sum())} points lie in the fit window; need at least {MIN_POINTS}")

@@ -146,9 +146,11 @@ class GlobalFitResult:
         return global_report(self.summary())
 
     def plot(self, ax=None, **kwargs):
-        from ..report.plots import plot_global
+        from ..report.plots import plot_saved_curves
 
-        return plot_global(self, ax=ax, **kwargs)
+        by = self.by or "curve"
+        curves = [(f"{by} = {c['label']}", c["data"]) for c in self.summary(include_data=True)["curves"]]
+        return plot_saved_curves(curves, ax=ax, x_name=self.x_name, y_name=self.y_name, **kwargs)
 
     def _repr_html_(self) -> str:
         from ..report.html import global_html

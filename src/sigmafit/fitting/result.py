@@ -203,10 +203,22 @@ class FitResult:
         return self.report()
 
     def plot(self, ax=None, **kwargs):
-        """Data, model, components and residuals; returns the main Axes (never calls show())."""
-        from ..report.plots import plot_fit
+        """Data, model, components and residuals; returns the main Axes (never calls show()).
 
-        return plot_fit(self, ax=ax, **kwargs)
+        Drawn by :func:`sigmafit.report.plots.plot_saved_fit` from :meth:`curve_data`, so a live
+        result and a saved one look the same.  ``kwargs``: ``residuals``, ``components``, ``xscale``.
+        """
+        from ..report.plots import plot_saved_fit
+
+        if "xscale" not in kwargs:
+            scales = {getattr(c, "plot_xscale", "linear") for c in getattr(self.model, "components", [self.model])}
+            if "log" in scales and np.all(self.x > 0):
+                kwargs["xscale"] = "log"
+        ax = plot_saved_fit(self.curve_data(), ax=ax, x_name=self.x_name, y_name=self.y_name,
+                            model_name=self.model_name, **kwargs)
+        if self.warnings:
+            ax.set_title(f"{len(self.warnings)} warning(s): see the report", fontsize="small", color="darkred")
+        return ax
 
     def _repr_html_(self) -> str:
         from ..report.html import fit_html

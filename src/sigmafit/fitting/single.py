@@ -168,6 +168,19 @@ def robust_scale(r: np.ndarray) -> float:
     return float(1.4826 * np.median(np.abs(r - np.median(r)))) if r.size else 0.0
 
 
+def describe_window(xn: str, xmin, xmax, bmax) -> dict[str, Any]:
+    """The ``window`` record of a result: limits and how they were chosen (bmax a number or None)."""
+    window: dict[str, Any] = {"x": xn, "min": xmin, "max": xmax}
+    if bmax is not None:
+        window["abs_max"] = float(bmax)
+        window["how"] = f"|{xn}| ≤ {bmax:g} (given)"
+    elif xmin is not None or xmax is not None:
+        window["how"] = "given"
+    else:
+        window["how"] = "all data"
+    return window
+
+
 def _run(model, params, x, y, w, method, loss, max_nfev):
     """One lmfit least-squares fit (``loss`` other than linear switches to scipy's least_squares)."""
     indep = independent_kwargs(model, x)
@@ -273,18 +286,11 @@ def fit(
         full = np.tile(mask, parts)
         return xv[mask], yv[full], (None if wv is None else wv[full if wv.size == yv.size else mask])
 
-    window: dict[str, Any] = {"x": xn, "min": xmin, "max": xmax}
     auto = isinstance(bmax, str)
     if auto and bmax != "auto":
         raise FitError(f"bmax must be a number (T) or 'auto', not {bmax!r}")
+    window = describe_window(xn, xmin, xmax, None if auto else bmax)
     base = finite & window_mask(xv, xmin, xmax, None if auto else bmax)
-    if not auto and bmax is not None:
-        window["abs_max"] = float(bmax)
-        window["how"] = f"|{xn}| ≤ {bmax:g} (given)"
-    elif xmin is not None or xmax is not None:
-        window["how"] = "given"
-    else:
-        window["how"] = "all data"
     if base.sum() < MIN_POINTS:
         raise FitError(f"only {int(base.sum())} points lie in the fit window; need at least {MIN_POINTS}")
 
