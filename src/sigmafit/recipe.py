@@ -327,7 +327,7 @@ def _geometry(f: Mapping[str, Any]):
 
 
 def _window(f: Mapping[str, Any], family: str) -> dict[str, Any]:
-    from .cli._common import parse_spectral
+    from .io.units import parse_spectral
 
     w: dict[str, Any] = {}
     for k in ("xmin", "xmax"):
@@ -358,58 +358,30 @@ def _window(f: Mapping[str, Any], family: str) -> dict[str, Any]:
 
 def run_fit(f: Mapping[str, Any], notes: list[str] | None = None) -> dict[str, Any]:
     """Load, prepare and fit one [[fit]] entry; returns its summary in the ``--json`` shape (with data)."""
-    from . import io, models
-    from .exceptions import DataWarning, FitQualityWarning
-    from .fitting import fit, fit_global, pipeline
+    from . import models
+    from .exceptions import DataWarning, FitError
+    from .fitting import pipeline
 
     notes = notes if notes is not None else []
     where = f"[[fit]] '{f['name']}'"
     family = models.model_class(f["model"]).family
-    opts = {k: f[k] for k in ("x_unit", "y_unit") if k in f}
+    window = _window(f, family)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", DataWarning)
-        df = io.load(str(f["path"]), format=f.get("format"), **opts)
-    notes += [f"{f['name']}: {w.message}" for w in caught if issubclass(w.category, Warning)]
-    model_opts: dict[str, Any] = {}
-    if f.get("oscillators") is not None:
-        model_opts["n_oscillators"] = int(f["oscillators"])
-    observable = f.get("observable")
-    if family == "optics" and not observable:
-        from .models.optics import best_observable
-        from .prepare.optics import add_optical_conductivity
-
-        cols = df.columns if "sigma1_S_per_cm" in df.columns else add_optical_conductivity(df).columns
-        observable = best_observable(cols)
-    if observable:
-        model_opts["observable"] = observable
-    model = models.get(f["model"], **model_opts)
-    curves = pipeline.curves(df, model, geometry=_geometry(f), by=f.get("by"), symmetrize=f.get("symmetrize", True),
-                             field_offset=f.get("field_offset"), channel=f.get("channel"), y=f.get("y"),
-                             tmin=f.get("tmin"), tmax=f.get("tmax"))
-    if not curves:
-        raise RecipeError(f"{where}: no curve to fit in {f['file']} after preparation")
-    window = _window(f, family)
-    fix, init = dict(f.get("fix") or {}), dict(f.get("init") or {})
-    src = {"path": str(f["path"])}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", FitQualityWarning)  # warnings travel in the results
-        if f.get("share"):
-            if len(curves) < 2:
-                raise RecipeError(f"{where}: key 'share' needs several curves, but {f['file']} gave one; choose them with 'by'")
-            res = fit_global([c for _, c in curves], f["model"], share=list(f["share"]), labels=[lab for lab, _ in curves],
-                             x=f.get("x"), y=f.get("y") if f.get("y") in curves[0][1].columns else None,
-                             fix=fix, init=init, background=f.get("background"), **window, **model_opts)
-            res.by = f.get("by") or ("temperature_K" if family == "magnetoconductance" else None)
-            res.source = {**res.source, **src}
-            return res.summary(include_data=True)
-        results = []
-        for _, curve in curves:
-            r = fit(curve, models.get(f["model"], **model_opts), x=f.get("x"), y=f.get("y") if f.get("y") in curve.columns else None,
-                    fix=fix, init=init, background=f.get("background"), loss=f.get("loss", "linear"), source=src, **window)
-            results.append(r.summary(include_data=True))
-    if len(results) == 1:
-        return results[0]
-    return {"model": f["model"], "curves": results}
+        try:
+            result = pipeline.fit_file(
+                str(f["path"]), f["model"], format=f.get("format"),
+                load_options={k: f[k] for k in ("x_unit", "y_unit") if k in f}, geometry=_geometry(f), by=f.get("by"),
+                symmetrize=f.get("symmetrize", True), field_offset=f.get("field_offset"), channel=f.get("channel"),
+                x=f.get("x"), y=f.get("y"), tmin=f.get("tmin"), tmax=f.get("tmax"), share=f.get("share"),
+                fix=dict(f.get("fix") or {}), init=dict(f.get("init") or {}), background=f.get("background"),
+                loss=f.get("loss", "linear"), n_oscillators=f.get("oscillators"), observable=f.get("observable"),
+                **{k: v for k, v in window.items() if k in ("xmin", "xmax", "bmax")},
+            )
+        except FitError as exc:
+            raise RecipeError(f"{where}: {exc}") from None
+    notes += [f"{f['name']}: {w.message}" for w in caught if issubclass(w.category, DataWarning)]
+    return pipeline.results_summary(result, f["model"])
 
 
 def run_trend(t: Mapping[str, Any], source: Mapping[str, Any]) -> dict[str, Any]:

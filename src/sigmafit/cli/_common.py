@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 import re
 
-from .. import constants as C
 from ..exceptions import SigmafitError
+from ..io.units import spectral_window
 
-_QUANTITY = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*([A-Za-zµμ%/\-0-9]*)\s*$")
 
 
 def parse_assignments(items: list[str] | None, option: str) -> dict[str, float]:
@@ -23,38 +22,6 @@ def parse_assignments(items: list[str] | None, option: str) -> dict[str, float]:
         except ValueError:
             raise SigmafitError(f"{option} expects NAME=VALUE with a number, e.g. {option} L_so=120; got {item!r}") from None
     return out
-
-
-def parse_spectral(text: str | None, option: str) -> tuple[float | None, bool]:
-    """A spectral position with optional unit (``"1eV"``, ``"100cm-1"``, ``"2um"``, ``"500"`` = cm⁻¹) → (cm⁻¹, is_wavelength)."""
-    if text is None:
-        return None, False
-    m = _QUANTITY.match(text)
-    if not m:
-        raise SigmafitError(f"{option} expects a number with an optional unit (cm-1, eV, meV, THz, nm, um), e.g. {option} 1eV; got {text!r}")
-    value, unit = float(m.group(1)), (m.group(2) or "cm-1").replace("µ", "u").replace("μ", "u")
-    units = {u.lower(): u for u in list(C.SPECTRAL_TO_CM1) + list(C.WAVELENGTH_TO_UM)}
-    if unit.lower() not in units:
-        raise SigmafitError(f"{option}: unknown unit {unit!r}; use one of cm-1, eV, meV, THz, nm, um")
-    unit = units[unit.lower()]
-    return float(C.spectral_to_cm1(value, unit)), unit in C.WAVELENGTH_TO_UM
-
-
-def spectral_window(xmin: str | None, xmax: str | None) -> tuple[float | None, float | None]:
-    """--xmin/--xmax with units → a window in cm⁻¹ (wavelength limits swap ends)."""
-    lo, lo_wl = parse_spectral(xmin, "--xmin")
-    hi, hi_wl = parse_spectral(xmax, "--xmax")
-    if lo_wl:
-        lo, hi_from_lo = None, lo
-    else:
-        hi_from_lo = None
-    if hi_wl:
-        hi, lo_from_hi = None, hi
-    else:
-        lo_from_hi = None
-    lo = lo if lo is not None else lo_from_hi
-    hi = hi if hi is not None else hi_from_lo
-    return lo, hi
 
 
 def add_data_options(p: argparse.ArgumentParser) -> None:
@@ -114,3 +81,47 @@ def geometry_from_args(args):
     except ValueError as exc:
         raise SigmafitError(str(exc)) from None
     return None
+
+
+def fit_window(args, family: str) -> dict:
+    """--xmin/--xmax (with units for optics) and --bmax as keyword arguments of a fit."""
+    w: dict = {}
+    if family == "optics":
+        w["xmin"], w["xmax"] = spectral_window(args.xmin, args.xmax)
+    else:
+        for k in ("xmin", "xmax"):
+            v = getattr(args, k)
+            if v is not None:
+                try:
+                    w[k] = float(v)
+                except ValueError:
+                    raise SigmafitError(f"--{k} expects a number in the x column's unit; got {v!r}") from None
+    if args.bmax is not None:
+        if args.bmax == "auto":
+            w["bmax"] = "auto"
+        else:
+            try:
+                w["bmax"] = float(args.bmax)
+            except ValueError:
+                raise SigmafitError(f"--bmax expects a field in tesla or 'auto'; got {args.bmax!r}") from None
+    return w
+
+
+def field_offset(text):
+    """--field-offset: None, 'auto' or a field in T."""
+    if text is None or text == "auto":
+        return text
+    try:
+        return float(text)
+    except ValueError:
+        raise SigmafitError(f"--field-offset expects a field in tesla or 'auto'; got {text!r}") from None
+
+
+def model_options(args) -> dict:
+    """Model constructor options from --oscillators and --observable."""
+    opts = {}
+    if args.oscillators is not None:
+        opts["n_oscillators"] = args.oscillators
+    if args.observable:
+        opts["observable"] = args.observable
+    return opts

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ._common import add_data_options, add_fit_options, geometry_from_args, parse_assignments
+from ._common import (add_data_options, add_fit_options, field_offset, fit_window, geometry_from_args, model_options,
+                      parse_assignments)
 
 EXAMPLES = """examples:
   sigmafit batch sweeps/ --model hln-dp --width 10 --length 40 --bmax 0.2 --out run1
@@ -49,18 +50,17 @@ def run(args) -> int:
     from .. import models
     from ..exceptions import SigmafitError
     from ..fitting.batch import fit_batch_files
-    from .fit import _field_offset, _model_options, _window
 
     if args.workers is not None and args.workers < 1:
         raise SigmafitError(f"--workers must be at least 1, not {args.workers}")
-    model_opts = _model_options(args)
+    model_opts = model_options(args)
     model = models.get(args.model, **model_opts)
-    window = _window(args, model.family)
+    window = fit_window(args, model.family)
     load_options = {k: v for k, v in (("x_unit", args.x_unit), ("y_unit", args.y_unit)) if v}
     try:
         res = fit_batch_files(
             args.files, args.model, by=args.by, geometry=geometry_from_args(args), symmetrize=not args.no_symmetrize,
-            field_offset=_field_offset(args.field_offset), channel=args.channel, tmin=args.tmin, tmax=args.tmax,
+            field_offset=field_offset(args.field_offset), channel=args.channel, tmin=args.tmin, tmax=args.tmax,
             format=args.format, load_options=load_options, out=args.out, seed_from_previous=args.seed_previous,
             engine=args.engine, workers=args.workers, scheduler=args.scheduler,
             progress=False if args.no_progress else None, x=args.x, y=args.y,

@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from ._common import add_data_options, add_fit_options, geometry_from_args, parse_assignments, spectral_window
+from ._common import add_data_options, add_fit_options, field_offset, fit_window, geometry_from_args, parse_assignments
 
 EXAMPLES = """examples:
   sigmafit fit sample_data/wal_film_sweeps.dat --model hln-so --width 10 --length 40 --bmax 0.5 --json out.json --plot out.png
@@ -42,142 +42,49 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
-def _load(args):
-    from .. import io
-
-    opts = {}
-    if args.x_unit:
-        opts["x_unit"] = args.x_unit
-    if args.y_unit:
-        opts["y_unit"] = args.y_unit
-    if args.run is not None:
-        opts["run"] = args.run
-    return io.load(args.file, format=args.format, **opts)
-
-
-def _model_options(args) -> dict:
-    opts = {}
-    if args.oscillators is not None:
-        opts["n_oscillators"] = args.oscillators
-    if args.observable:
-        opts["observable"] = args.observable
-    return opts
-
-
-def _window(args, family: str) -> dict:
-    from ..exceptions import SigmafitError
-
-    w: dict = {}
-    if family == "optics":
-        w["xmin"], w["xmax"] = spectral_window(args.xmin, args.xmax)
-    else:
-        for k in ("xmin", "xmax"):
-            v = getattr(args, k)
-            if v is not None:
-                try:
-                    w[k] = float(v)
-                except ValueError:
-                    raise SigmafitError(f"--{k} expects a number in the x column's unit; got {v!r}") from None
-    if args.bmax is not None:
-        if args.bmax == "auto":
-            w["bmax"] = "auto"
-        else:
-            try:
-                w["bmax"] = float(args.bmax)
-            except ValueError:
-                raise SigmafitError(f"--bmax expects a field in tesla or 'auto'; got {args.bmax!r}") from None
-    return w
-
-
-def _field_offset(text):
-    from ..exceptions import SigmafitError
-
-    if text is None or text == "auto":
-        return text
-    try:
-        return float(text)
-    except ValueError:
-        raise SigmafitError(f"--field-offset expects a field in tesla or 'auto'; got {text!r}") from None
-
-
 def run(args) -> int:
-    import warnings
-
     from .. import models
-    from ..exceptions import FitQualityWarning, SigmafitError
-    from ..fitting import fit, fit_global, pipeline
+    from ..fitting import pipeline
 
     family = models.model_class(args.model).family
-    fix, init = parse_assignments(args.fix, "--fix"), parse_assignments(args.init, "--init")
-    window = _window(args, family)
-    if family == "temperature":
-        window.setdefault("xmin", args.tmin)
-        window.setdefault("xmax", args.tmax)
-    df = _load(args)
-    if family == "optics" and not args.observable:
-        from ..models.optics import best_observable
-        from ..prepare.optics import add_optical_conductivity
-
-        cols = df.columns if "sigma1_S_per_cm" in df.columns else add_optical_conductivity(df).columns
-        args.observable = best_observable(cols)
-    model = models.get(args.model, **_model_options(args))
-    curves = pipeline.curves(
-        df, model, geometry=geometry_from_args(args), by=args.by, symmetrize=not args.no_symmetrize,
-        field_offset=_field_offset(args.field_offset), channel=args.channel, y=args.y,
-        tmin=args.tmin, tmax=args.tmax,
+    window = fit_window(args, family)
+    opts = {k: v for k, v in (("x_unit", args.x_unit), ("y_unit", args.y_unit), ("run", args.run)) if v is not None}
+    result = pipeline.fit_file(
+        args.file, args.model, format=args.format, load_options=opts, geometry=geometry_from_args(args), by=args.by,
+        symmetrize=not args.no_symmetrize, field_offset=field_offset(args.field_offset), channel=args.channel,
+        x=args.x, y=args.y, tmin=args.tmin, tmax=args.tmax, share=args.share,
+        fix=parse_assignments(args.fix, "--fix"), init=parse_assignments(args.init, "--init"),
+        background=args.background, loss=args.loss, conf_interval=args.conf_interval,
+        n_oscillators=args.oscillators, observable=args.observable, **window,
     )
-    if not curves:
-        raise SigmafitError(f"{args.file}: no curve to fit after preparation")
-    warnings.simplefilter("ignore", FitQualityWarning)  # the warnings are printed in the report
-
-    if args.share:
-        if len(curves) < 2:
-            raise SigmafitError(f"--share needs several curves, but {args.file} gave one; choose them with --by")
-        if window.get("bmax") == "auto":
-            raise SigmafitError("--bmax auto is not available for global fits; give --bmax in tesla")
-        labels = [lab for lab, _ in curves]
-        res = fit_global([c for _, c in curves], args.model, share=args.share, labels=labels, x=args.x,
-                         y=args.y if args.y in curves[0][1].columns else None,
-                         fix=fix, init=init, background=args.background, **window, **_model_options(args))
-        res.by = args.by or next((c for c in ("temperature_K", "gate_V") if c in curves[0][1].columns), "curve")
-        print(res.report())
-        summaries = res.summary(include_data=True)
-        _outputs(args, summaries, lambda: res.plot().figure)
-        return 0 if res.success and not res.warnings else 1
-
-    results = []
-    for label, curve in curves:
-        r = fit(curve, model if len(curves) == 1 else models.get(args.model, **_model_options(args)),
-                x=args.x, y=args.y if args.y in curve.columns else None, fix=fix, init=init,
-                background=args.background, loss=args.loss, conf_interval=args.conf_interval,
-                source={"path": args.file}, **window)
-        results.append(r)
-        if len(curves) > 1:
-            name = curve["curve"].iloc[0] if "curve" in curve.columns else curve.attrs.get("sigmafit", {}).get("curve", label)
-            print(f"=== {name}")
+    if not isinstance(result, list):  # global fit
+        print(result.report())
+        _outputs(args, pipeline.results_summary(result, args.model), lambda: result.plot().figure)
+        return 0 if result.success and not result.warnings else 1
+    for r in result:
+        if len(result) > 1:
+            print(f"=== {pipeline.curve_label(r)}")
         print(r.report())
-        if args.cutoff and model.family == "optics":
+        if args.cutoff and family == "optics":
             _spectral_weight(r, args.cutoff)
         print()
-    summaries = results[0].summary(include_data=True) if len(results) == 1 else {"model": args.model, "curves": [r.summary(include_data=True) for r in results]}
 
     def figure():
-        if len(results) == 1:
-            return results[0].plot().figure
+        if len(result) == 1:
+            return result[0].plot().figure
         from ..report.plots import plot_saved_curves
 
-        curves = [(", ".join(f"{k} = {v:g}" for k, v in r.source["curve"].items()) if isinstance(r.source.get("curve"), dict)
-                   else str(r.source.get("curve", i)), r.curve_data()) for i, r in enumerate(results)]
-        return plot_saved_curves(curves, x_name=results[0].x_name, y_name=results[0].y_name).figure
+        curves = [(pipeline.curve_label(r) or str(i), r.curve_data()) for i, r in enumerate(result)]
+        return plot_saved_curves(curves, x_name=result[0].x_name, y_name=result[0].y_name).figure
 
-    _outputs(args, summaries, figure)
-    return 0 if all(r.success and not r.warnings for r in results) else 1
+    _outputs(args, pipeline.results_summary(result, args.model), figure)
+    return 0 if all(r.success and not r.warnings for r in result) else 1
 
 
 def _spectral_weight(result, cutoffs) -> None:
     """Print the spectral-weight table and keep it for the JSON summary."""
     from ..fitting.spectral import spectral_weight_table, sum_rule_check
-    from ._common import parse_spectral
+    from ..io.units import parse_spectral
 
     cut = [parse_spectral(c, "--cutoff")[0] for c in cutoffs]
     table = spectral_weight_table(result, cut)

@@ -129,3 +129,79 @@ def curves(df: pd.DataFrame, model, *, geometry: Geometry | None = None, by: str
     if family == "optics":
         return optics_curves(df, by=by)
     return _group(df, by)
+
+
+def fit_file(path, model_name: str, *, format: str | None = None, load_options: dict | None = None,
+             geometry: Geometry | None = None, by: str | None = None, symmetrize: bool = True, field_offset=None,
+             channel: int | None = None, x: str | None = None, y: str | None = None,
+             tmin: float | None = None, tmax: float | None = None, share=None,
+             fix=None, init=None, background: str | None = None, loss: str = "linear", conf_interval: bool = False,
+             xmin=None, xmax=None, bmax=None, n_oscillators: int | None = None, observable: str | None = None):
+    """Load ``path``, prepare it for ``model_name`` and fit it: the work of ``sigmafit fit`` and of a recipe's ``[[fit]]``.
+
+    Returns a :class:`~sigmafit.fitting.GlobalFitResult` when ``share`` names parameters, else a
+    list of :class:`~sigmafit.fitting.FitResult` (one per curve).  For temperature laws ``tmin``/
+    ``tmax`` are the fit window; for optics the observable defaults to the most informative one the
+    file has (n,k → ε → σ1+σ2 → reflectance → σ1).  Fit-quality warnings travel in the results.
+    """
+    import warnings
+
+    from .. import io, models
+    from ..exceptions import FitQualityWarning
+    from .global_ import fit_global
+    from .single import fit
+
+    family = models.model_class(model_name).family
+    df = io.load(path, format=format, **(load_options or {}))
+    model_options: dict[str, Any] = {}
+    if n_oscillators is not None:
+        model_options["n_oscillators"] = int(n_oscillators)
+    if family == "optics" and not observable:
+        from ..models.optics import best_observable
+
+        cols = df.columns if "sigma1_S_per_cm" in df.columns else prepare.add_optical_conductivity(df).columns
+        observable = best_observable(cols)
+    if observable:
+        model_options["observable"] = observable
+    model = models.get(model_name, **model_options)
+    found = curves(df, model, geometry=geometry, by=by, symmetrize=symmetrize, field_offset=field_offset,
+                   channel=channel, y=y, tmin=tmin, tmax=tmax)
+    if not found:
+        raise FitError(f"{path}: no curve to fit after preparation")
+    window = {"xmin": xmin, "xmax": xmax, "bmax": bmax}
+    if family == "temperature":
+        window["xmin"] = tmin if xmin is None else xmin
+        window["xmax"] = tmax if xmax is None else xmax
+    ycol = y if y in found[0][1].columns else None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FitQualityWarning)
+        if share:
+            if len(found) < 2:
+                raise FitError(f"sharing {list(share)} needs several curves, but {path} gave one; choose them with --by")
+            if bmax == "auto":
+                raise FitError("an automatic field window is not available for global fits; give bmax in tesla")
+            res = fit_global([c for _, c in found], model_name, share=list(share), labels=[lab for lab, _ in found],
+                             x=x, y=ycol, fix=fix, init=init, background=background, **window, **model_options)
+            res.by = by or next((c for c in ("temperature_K", "gate_V") if c in found[0][1].columns), "curve")
+            res.source = {**res.source, "path": str(path)}
+            return res
+        return [fit(curve, model if len(found) == 1 else models.get(model_name, **model_options), x=x, y=ycol,
+                    fix=fix, init=init, background=background, loss=loss, conf_interval=conf_interval,
+                    source={"path": str(path)}, **window) for _, curve in found]
+
+
+def results_summary(result, model_name: str) -> dict[str, Any]:
+    """The ``--json`` shape of :func:`fit_file`'s result (with curve data): one fit, ``{"model", "curves"}``, or a global fit."""
+    if not isinstance(result, list):
+        return result.summary(include_data=True)
+    if len(result) == 1:
+        return result[0].summary(include_data=True)
+    return {"model": model_name, "curves": [r.summary(include_data=True) for r in result]}
+
+
+def curve_label(result) -> str:
+    """A short label of a single-curve result (``temperature_K = 2``) for legends and headings."""
+    curve = result.source.get("curve")
+    if isinstance(curve, dict):
+        return ", ".join(f"{k} = {v:g}" if isinstance(v, (int, float)) else f"{k} = {v}" for k, v in curve.items())
+    return "" if curve is None else str(curve)

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from .. import constants as C
+from ..exceptions import SigmafitError
 
 # unit spelling → key of the constants tables
 _UNIT_ALIASES = {
@@ -251,7 +252,7 @@ def canonicalize(df, meta: dict, *, path, x_unit: str | None = None, y_unit: str
     """
     import pandas as pd
 
-    from ..exceptions import DataFormatError
+    from ..exceptions import SigmafitError, DataFormatError
 
     out = {}
     taken: set[str] = set(df.columns)
@@ -288,3 +289,40 @@ def canonicalize(df, meta: dict, *, path, x_unit: str | None = None, y_unit: str
         meta["units"][m.canonical] = m.unit
         meta["origin"][m.canonical] = str(col)
     return pd.DataFrame(out)
+
+
+# --- spectral positions typed by users (--xmin 1eV, xmax = "2um") ------------------------------
+
+_QUANTITY = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*([A-Za-zµμ%/\-0-9]*)\s*$")
+
+
+def parse_spectral(text: str | None, option: str) -> tuple[float | None, bool]:
+    """A spectral position with optional unit (``"1eV"``, ``"100cm-1"``, ``"2um"``, ``"500"`` = cm⁻¹) → (cm⁻¹, is_wavelength)."""
+    if text is None:
+        return None, False
+    m = _QUANTITY.match(text)
+    if not m:
+        raise SigmafitError(f"{option} expects a number with an optional unit (cm-1, eV, meV, THz, nm, um), e.g. {option} 1eV; got {text!r}")
+    value, unit = float(m.group(1)), (m.group(2) or "cm-1").replace("µ", "u").replace("μ", "u")
+    units = {u.lower(): u for u in list(C.SPECTRAL_TO_CM1) + list(C.WAVELENGTH_TO_UM)}
+    if unit.lower() not in units:
+        raise SigmafitError(f"{option}: unknown unit {unit!r}; use one of cm-1, eV, meV, THz, nm, um")
+    unit = units[unit.lower()]
+    return float(C.spectral_to_cm1(value, unit)), unit in C.WAVELENGTH_TO_UM
+
+
+def spectral_window(xmin: str | None, xmax: str | None) -> tuple[float | None, float | None]:
+    """--xmin/--xmax with units → a window in cm⁻¹ (wavelength limits swap ends)."""
+    lo, lo_wl = parse_spectral(xmin, "--xmin")
+    hi, hi_wl = parse_spectral(xmax, "--xmax")
+    if lo_wl:
+        lo, hi_from_lo = None, lo
+    else:
+        hi_from_lo = None
+    if hi_wl:
+        hi, lo_from_hi = None, hi
+    else:
+        lo_from_hi = None
+    lo = lo if lo is not None else lo_from_hi
+    hi = hi if hi is not None else hi_from_lo
+    return lo, hi
