@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import re
 
 from ..exceptions import SigmafitError
 from ..io.units import spectral_window

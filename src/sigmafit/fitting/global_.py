@@ -9,7 +9,6 @@ for all of them and one L_φ per temperature::
 
 from __future__ import annotations
 
-import copy
 import warnings
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence

@@ -14,7 +14,6 @@ global summary with ``"global": true``), so a report can do it without refitting
 
 from __future__ import annotations
 
-import math
 from typing import Any, Mapping
 
 import numpy as np

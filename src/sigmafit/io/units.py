@@ -252,7 +252,7 @@ def canonicalize(df, meta: dict, *, path, x_unit: str | None = None, y_unit: str
     """
     import pandas as pd
 
-    from ..exceptions import SigmafitError, DataFormatError
+    from ..exceptions import DataFormatError
 
     out = {}
     taken: set[str] = set(df.columns)
