@@ -13,12 +13,16 @@ def fit_report(summary: dict[str, Any]) -> str:
     src = summary.get("source", {})
     if src.get("path") or src.get("curve") is not None:
         where = src.get("path", "")
-        if src.get("curve") is not None:
-            where += f" [{src['curve']}]"
+        curve = src.get("curve")
+        if isinstance(curve, dict):
+            where += " [" + ", ".join(f"{k} = {v:g}" if isinstance(v, (int, float)) else f"{k} = {v}" for k, v in curve.items()) + "]"
+        elif curve is not None:
+            where += f" [{curve}]"
         lines.append(f"data   {where.strip()}  ({src.get('y')} vs {src.get('x')})")
     win = summary.get("window") or {}
     if win.get("how"):
-        lines.append(f"window {win['how']}, {win.get('n_points', '?')} points")
+        limit = f" = {win['abs_max']:.4g} T" if win.get("abs_max") is not None and str(win["how"]).startswith("auto") else ""
+        lines.append(f"window {win['how']}{limit}, {win.get('n_points', '?')} points")
     lines.append("parameters:")
     for name, p in summary["params"].items():
         if p.get("vary", True):
