@@ -321,7 +321,8 @@ def fit(
                 break
         else:
             notes.append("the automatic field window did not settle in 8 iterations")
-        window.update(abs_max=limit, how=f"auto: |{xn}| ≤ {window_factor:g}·(characteristic field), {it} iterations")
+        shown = f"{limit:.4g}" if limit is not None else "?"
+        window.update(abs_max=limit, how=f"auto: |{xn}| ≤ {shown} = {window_factor:g}·(characteristic field), {it} iterations")
 
     if conf_interval:
         try:

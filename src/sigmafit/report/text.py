@@ -21,8 +21,7 @@ def fit_report(summary: dict[str, Any]) -> str:
         lines.append(f"data   {where.strip()}  ({src.get('y')} vs {src.get('x')})")
     win = summary.get("window") or {}
     if win.get("how"):
-        limit = f" = {win['abs_max']:.4g} T" if win.get("abs_max") is not None and str(win["how"]).startswith("auto") else ""
-        lines.append(f"window {win['how']}{limit}, {win.get('n_points', '?')} points")
+        lines.append(f"window {win['how']}, {win.get('n_points', '?')} points")
     lines.append("parameters:")
     for name, p in summary["params"].items():
         if p.get("vary", True):
