@@ -300,8 +300,18 @@ class _HoppingBase(_TemperatureModel):
 class _VRHBase(_HoppingBase):
     physics = "variable-range hopping R0·exp[(T0/T)^s]"
     reference = "Mott, J. Non-Cryst. Solids 1, 1 (1968); Efros & Shklovskii, J. Phys. C 8, L49 (1975)"
-    s_default: float = 0.5
-    s_vary: bool = True
+    @property
+    def _s(self) -> Param:
+        """The exponent's row of the parameter table: its default and whether it is fitted."""
+        return next(p for p in self.params_table if p.name == "s")
+
+    @property
+    def s_default(self) -> float:
+        return self._s.default
+
+    @property
+    def s_vary(self) -> bool:
+        return self._s.vary
 
     @staticmethod
     def function(T, R0, T0, s):
@@ -368,8 +378,6 @@ class VRHMott2DModel(_VRHBase):
 
     name = "vrh-mott2d"
     physics = "2D Mott variable-range hopping R0·exp[(T0/T)^(1/3)]"
-    s_default = 1.0 / 3.0
-    s_vary = False
     params_table = _VRHBase._table(1.0 / 3.0, False, "hopping exponent, 1/3 for 2D Mott")
 
 
@@ -379,8 +387,6 @@ class VRHMott3DModel(_VRHBase):
 
     name = "vrh-mott3d"
     physics = "3D Mott variable-range hopping R0·exp[(T0/T)^(1/4)]"
-    s_default = 0.25
-    s_vary = False
     params_table = _VRHBase._table(0.25, False, "hopping exponent, 1/4 for 3D Mott")
 
 
@@ -390,8 +396,6 @@ class VRHESModel(_VRHBase):
 
     name = "vrh-es"
     physics = "Efros–Shklovskii hopping R0·exp[(T0/T)^(1/2)]"
-    s_default = 0.5
-    s_vary = False
     params_table = _VRHBase._table(0.5, False, "hopping exponent, 1/2 for Efros–Shklovskii")
 
 
