@@ -11,21 +11,30 @@ x and y columns, so the CLI, batch runs and recipes prepare data the same way:
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from .. import prepare
-from ..exceptions import DataFormatError, FitError
+from ..exceptions import DataFormatError, DataWarning, FitError
 from ..prepare.geometry import Geometry
-
-#: Two temperatures closer than this (K) belong to one curve.
-TEMPERATURE_TOLERANCE_K = 0.05
+from ..prepare.pipeline import TEMPERATURE_TOLERANCE_K, group_levels
 
 
 def _has_channels(df: pd.DataFrame) -> bool:
     return "channel" in df.columns and df["channel"].nunique() > 1
+
+
+def _temperature_labels(t: pd.Series) -> np.ndarray:
+    """Set point of every temperature (NaN stays NaN), as :func:`sigmafit.prepare.group_levels` clusters them."""
+    v = t.to_numpy(dtype=float)
+    labels = np.full(v.shape, np.nan)
+    ok = np.isfinite(v)
+    if ok.any():
+        labels[ok] = group_levels(v[ok], TEMPERATURE_TOLERANCE_K)[0]
+    return labels
 
 
 def _group(df: pd.DataFrame, by: str | None) -> list[tuple[Any, pd.DataFrame]]:
@@ -33,9 +42,10 @@ def _group(df: pd.DataFrame, by: str | None) -> list[tuple[Any, pd.DataFrame]]:
         return [(None, df)]
     if by not in df.columns:
         raise DataFormatError(f"cannot split curves by {by!r}: no such column (columns: {', '.join(map(str, df.columns))})")
-    key = df[by]
-    if by == "temperature_K":
-        key = (np.round(df[by] / TEMPERATURE_TOLERANCE_K) * TEMPERATURE_TOLERANCE_K).round(4)
+    key = pd.Series(_temperature_labels(df[by]), index=df.index) if by == "temperature_K" else df[by]
+    missing = int(key.isna().sum())
+    if missing:
+        warnings.warn(f"{missing} rows have no {by} value and belong to no curve; they were left out", DataWarning, stacklevel=3)
     out = []
     for k, g in df.groupby(key, sort=True):
         g = g.copy()
@@ -48,10 +58,8 @@ def _auto_by(df: pd.DataFrame, x: str) -> str | None:
     """``temperature_K`` when the file holds sweeps at several distinct temperatures."""
     if x == "temperature_K" or "temperature_K" not in df.columns:
         return None
-    t = df["temperature_K"].dropna()
-    if t.empty:
-        return None
-    levels = np.unique(np.round(t / TEMPERATURE_TOLERANCE_K))
+    levels = np.unique(_temperature_labels(df["temperature_K"]))
+    levels = levels[np.isfinite(levels)]
     return "temperature_K" if levels.size > 1 else None
 
 
