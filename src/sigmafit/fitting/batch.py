@@ -45,6 +45,7 @@ import pandas as pd
 
 from .._version import __version__
 from ..exceptions import FitError, SigmafitError
+from ..io.results import param_columns
 from ..models import registry
 from ..models.base import derived_names, param_units
 from . import engine as E
@@ -185,11 +186,7 @@ def _status(success: bool, warns: list[str], error: str | None) -> str:
 
 def row_from_summary(summary: Mapping[str, Any]) -> dict[str, Any]:
     """Flatten a :meth:`FitResult.summary` dict into one table row (NaN for missing numbers)."""
-    row: dict[str, Any] = {}
-    for group in ("params", "derived"):
-        for name, e in summary.get(group, {}).items():
-            row[name] = np.nan if e.get("value") is None else e["value"]
-            row[f"{name}_stderr"] = np.nan if e.get("stderr") is None else e["stderr"]
+    row: dict[str, Any] = param_columns(summary.get("params", {}), summary.get("derived"))
     stats = summary.get("statistics", {})
     for k in STAT_COLUMNS:
         v = stats.get(k)

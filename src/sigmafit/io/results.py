@@ -55,14 +55,21 @@ def _label_columns(entry: dict) -> dict[str, Any]:
     return {"curve": curve}
 
 
-def _row(label: dict[str, Any], params: dict, derived: dict | None = None, success: bool | None = None) -> dict[str, Any]:
-    row = dict(label)
-    if success is not None:
-        row["success"] = bool(success)
+def param_columns(params: dict, derived: dict | None = None) -> dict[str, float]:
+    """``{name: value, name_stderr: stderr}`` for every parameter and derived entry of a summary (NaN for null)."""
+    row: dict[str, float] = {}
     for group in (params, derived or {}):
         for name, p in group.items():
             row[name] = _num(p.get("value"))
             row[f"{name}_stderr"] = _num(p.get("stderr"))
+    return row
+
+
+def _row(label: dict[str, Any], params: dict, derived: dict | None = None, success: bool | None = None) -> dict[str, Any]:
+    row = dict(label)
+    if success is not None:
+        row["success"] = bool(success)
+    row.update(param_columns(params, derived))
     return row
 
 
