@@ -169,6 +169,8 @@ def test_global_fit_shares_spin_orbit_length():
     np.testing.assert_allclose(table["L_phi"], [400, 280, 200], rtol=0.03)
     assert table["L_phi"].is_monotonic_decreasing
     json.dumps(s, allow_nan=False)
+    html = g._repr_html_()  # Jupyter: the report's tables and the figure
+    assert "L_so (shared)" in html and "data:image/png;base64," in html and "<th>warnings</th>" in html
     with pytest.raises(FitError, match="cannot share"):
         sigmafit.fit_global(curves, "hln-so", share=["L_xx"])
 

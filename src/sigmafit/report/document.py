@@ -39,7 +39,7 @@ import numpy as np
 
 from .._version import __version__
 from ..exceptions import SigmafitError
-from .format import round_pdg
+from .format import format_value, round_pdg
 
 #: Name of the HTML file written into the report folder.
 REPORT_NAME = "report.html"
@@ -217,14 +217,9 @@ def _pdg_cell(entry: Mapping[str, Any] | None, *, name: str = "", curve: Any = N
     if val is None:
         text, v, e = "—", "", ""
     else:
-        v, e = round_pdg(float(val), None if err is None else float(err))
-        if e is None:
-            text = f"{v} (± n/a)"
-        elif "e" in e and "e" not in v:
-            mant, exp = e.split("e")
-            text = f"({v} ± {mant})e{exp}"
-        else:
-            text = f"{v} ± {e}"
+        err = None if err is None else float(err)
+        v, e = round_pdg(float(val), err)
+        text = format_value(float(val), err)
     if unit and entry.get("unit"):
         text += f" {entry['unit']}"
     fixed = entry.get("vary") is False and not entry.get("shared")
