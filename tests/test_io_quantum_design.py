@@ -8,7 +8,7 @@ import pytest
 import sigmafit
 from sigmafit.exceptions import DataWarning
 from sigmafit.io import describe, sniff
-from sigmafit.io.summary import count_sweeps
+from sigmafit.prepare.sweeps import segment, sweep_summary
 
 RES = "formats/ppms-resistivity-snse-nbse2/Resistivity_Ch1_TMR_Ch2_Hall_test.dat"
 MBE = "formats/dynacool-resistivity-mbe-film/TRP4_MBE1-230327A-MS_RvsH_50K.dat"
@@ -40,7 +40,7 @@ def test_resistivity_option(external_dir):
     assert df[df.channel == 2].iloc[0]["resistance_ohm"] == pytest.approx(0.22415763258934)
     assert meta["units"]["field_T"] == "Oe"
     assert meta["geometry"][1]["defaults"] is True
-    assert describe(df)["sweeps"]["per_channel"]["1"] == 7
+    assert sweep_summary(df)["per_channel"]["1"] == 7
 
 
 def test_dynacool_resistivity_mbe(external_dir):
@@ -79,8 +79,8 @@ def test_act_interleaved_channels(act):
 
 def test_act_sweeps_per_channel(act):
     for n in (1, 2):
-        field = act.loc[act.channel == n, "field_T"].to_numpy()
-        assert count_sweeps(field) == 8  # one ±1 T sweep per temperature, 8 temperatures
+        one = act[act.channel == n]
+        assert segment(one)["sweep"].nunique() == 8  # one ±1 T sweep per temperature, 8 temperatures
     temps = np.round(act.groupby("channel")["temperature_K"].median(), 1)
     assert (temps > 1.9).all()
 

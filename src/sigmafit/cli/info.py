@@ -40,6 +40,7 @@ def run(args) -> int:
 
     from .. import io as sio
     from ..exceptions import DataWarning
+    from ..prepare.sweeps import sweep_summary
 
     options = {k: v for k, v in (("x_unit", args.x_unit), ("y_unit", args.y_unit)) if v}
     fmt = args.format or sio.sniff(args.file)
@@ -59,6 +60,7 @@ def run(args) -> int:
         warnings.simplefilter("ignore", DataWarning)
         df = sio.load(args.file, format=args.format, **options)
     summary = sio.describe(df)
+    summary["sweeps"] = sweep_summary(df)  # loading knows no sweeps: the preparation step finds them
     if args.json:
         print(json.dumps(summary, indent=2, default=str))
     else:

@@ -1,8 +1,10 @@
 """Summaries of a loaded frame, for ``sigmafit info`` and notebooks.
 
 :func:`describe` returns a plain JSON-able dict (columns with units and origins, rows,
-channels with roles, sweeps, metadata, dropped counts, suspicious columns);
-:func:`format_description` renders it as text.
+channels with roles, metadata, dropped counts, suspicious columns);
+:func:`format_description` renders it as text, with the sweeps when the caller added them
+(``sigmafit info`` adds :func:`sigmafit.prepare.sweeps.sweep_summary`: finding sweeps is a
+preparation step, and io does not import prepare).
 """
 
 from __future__ import annotations
@@ -29,59 +31,6 @@ def _plain(v: Any) -> Any:
     if isinstance(v, (np.floating, float)):
         return None if not math.isfinite(float(v)) else float(v)
     return v
-
-
-def count_sweeps(x: np.ndarray, rel_tol: float = 0.02) -> int:
-    """Number of monotonic sweeps in ``x``: direction reversals + 1 (steps below ``rel_tol`` × range ignored)."""
-    x = np.asarray(x, dtype=float)
-    x = x[np.isfinite(x)]
-    if x.size < 2:
-        return int(x.size > 0)
-    span = np.ptp(x)
-    if span == 0:
-        return 1
-    tol = rel_tol * span
-    direction, ext, reversals = 0, x[0], 0
-    for v in x[1:]:
-        if direction == 0:
-            if abs(v - ext) > tol:
-                direction, ext = (1 if v > ext else -1), v
-        elif direction * (v - ext) > 0:
-            ext = v
-        elif abs(v - ext) > tol:
-            reversals += 1
-            direction, ext = -direction, v
-    return reversals + 1
-
-
-def _sweeps(df: pd.DataFrame) -> dict:
-    """Sweeps per channel along field (if it varies) else temperature."""
-    axis = None
-    for col in ("field_T", "temperature_K", "gate_V"):
-        if col in df.columns and np.nanmax(np.abs(df[col].to_numpy(dtype=float) - np.nanmedian(df[col]))) > 1e-3:
-            axis = col
-            break
-    if axis is None:
-        return {}
-    try:  # prefer the pipeline's own segmentation when it exists
-        from sigmafit.prepare.sweeps import segment  # type: ignore[import-not-found]
-
-        if axis == "gate_V":
-            raise LookupError("segment() sweeps field or temperature only")
-        seg = segment(df, x=axis)
-        by = ["channel"] if "channel" in seg.columns else []
-        if by:
-            counts = {str(k): int(g["sweep"].nunique()) for k, g in seg.groupby(by[0])}
-        else:
-            counts = {"all": int(seg["sweep"].nunique())}
-        return {"axis": axis, "method": "sigmafit.prepare.sweeps.segment", "per_channel": counts}
-    except Exception:  # module missing or not applicable: simple local count
-        pass
-    if "channel" in df.columns:
-        counts = {str(k): count_sweeps(g[axis].to_numpy()) for k, g in df.groupby("channel")}
-    else:
-        counts = {"all": count_sweeps(df[axis].to_numpy())}
-    return {"axis": axis, "method": "direction reversals", "per_channel": counts}
 
 
 def describe(df: pd.DataFrame) -> dict:
@@ -121,7 +70,6 @@ def describe(df: pd.DataFrame) -> dict:
         "rows": int(len(df)),
         "columns": cols,
         "channels": meta.get("channels", {}),
-        "sweeps": _sweeps(df),
         "sample": meta.get("sample"),
         "geometry": meta.get("geometry", {}),
         "dropped": meta.get("dropped", []),
@@ -156,7 +104,7 @@ def format_description(d: dict) -> str:
         out.append("channels:")
         for n, ch in d["channels"].items():
             out.append(f"  {n}: {ch.get('name')!s}  role={ch.get('role')}  points={ch.get('points')}")
-    if d["sweeps"]:
+    if d.get("sweeps"):
         s = d["sweeps"]
         per = ", ".join(f"{k}: {v}" for k, v in s["per_channel"].items())
         out.append(f"sweeps along {s['axis']} ({s['method']}): {per}")

@@ -270,3 +270,27 @@ def describe_sweeps(df: pd.DataFrame, x: str = "field_T") -> pd.DataFrame:
     out = pd.DataFrame(rows, columns=["sweep", "channel", "direction", "x_min", "x_max", "n_points", "temperature_K"])
     out = out.sort_values(["channel", "sweep"] if "channel" in keys else ["sweep"], ignore_index=True)
     return finish(out, df, None)
+
+
+def sweep_summary(df: pd.DataFrame) -> dict:
+    """Sweeps per channel along the axis that varies (field, else temperature, else gate), by :func:`segment`.
+
+    ``{"axis": column, "method": "sigmafit.prepare.sweeps.segment", "per_channel": {"1": n, …}}``
+    (``"all"`` without a channel column); ``{}`` when no axis varies by more than 1e-3.  Used by
+    ``sigmafit info``.
+    """
+    axis = None
+    for col in ("field_T", "temperature_K", "gate_V"):
+        if col in df.columns:
+            v = df[col].to_numpy(dtype=float)
+            if np.isfinite(v).any() and np.nanmax(np.abs(v - np.nanmedian(v))) > 1e-3:
+                axis = col
+                break
+    if axis is None:
+        return {}
+    seg = segment(df, x=axis)
+    if "channel" in seg.columns:
+        counts = {str(k): int(g["sweep"].nunique()) for k, g in seg.groupby("channel")}
+    else:
+        counts = {"all": int(seg["sweep"].nunique())}
+    return {"axis": axis, "method": "sigmafit.prepare.sweeps.segment", "per_channel": counts}
