@@ -164,16 +164,19 @@ def fit_file(path, model_name: str, *, format: str | None = None, load_options: 
     model_options: dict[str, Any] = {}
     if n_oscillators is not None:
         model_options["n_oscillators"] = int(n_oscillators)
-    if family == "optics" and not observable:
-        from ..models.optics import best_observable
+    if family == "optics":
+        found = optics_curves(df, by=by)  # σ, ε added once; the observable is read off the prepared spectrum
+        if not observable and found:
+            from ..models.optics import best_observable
 
-        cols = df.columns if "sigma1_S_per_cm" in df.columns else prepare.add_optical_conductivity(df).columns
-        observable = best_observable(cols)
-    if observable:
-        model_options["observable"] = observable
-    model = models.get(model_name, **model_options)
-    found = curves(df, model, geometry=geometry, by=by, symmetrize=symmetrize, field_offset=field_offset,
-                   channel=channel, y=y, tmin=tmin, tmax=tmax)
+            observable = best_observable(found[0][1].columns)
+        if observable:
+            model_options["observable"] = observable
+        model = models.get(model_name, **model_options)
+    else:
+        model = models.get(model_name, **model_options)
+        found = curves(df, model, geometry=geometry, by=by, symmetrize=symmetrize, field_offset=field_offset,
+                       channel=channel, y=y, tmin=tmin, tmax=tmax)
     if not found:
         raise FitError(f"{path}: no curve to fit after preparation")
     window = {"xmin": xmin, "xmax": xmax, "bmax": bmax}
