@@ -6,10 +6,7 @@ refractiveindex-au-olmon: a quick Drude check gives ħω_p ≈ 8.8 eV, γ ≈ 45
 
 import json
 
-import pytest
-
 from sigmafit.cli.main import main
-
 
 def _fit(args, tmp_path, capsys):
     out = tmp_path / "r.json"
@@ -17,7 +14,6 @@ def _fit(args, tmp_path, capsys):
     err = capsys.readouterr().err
     assert code in (0, 1), err
     return json.loads(out.read_text())
-
 
 def test_drude_on_gold_infrared(external_dir, tmp_path, capsys):
     doc = _fit([external_dir / "formats" / "refractiveindex-au-olmon" / "Olmon-ev.yml", "--model", "drude",
@@ -27,7 +23,6 @@ def test_drude_on_gold_infrared(external_dir, tmp_path, capsys):
     assert 8.0 < doc["derived"]["hbar_wp"]["value"] < 9.5
     assert 10.0 < doc["derived"]["tau"]["value"] < 25.0
     assert doc["derived"]["tau"]["unit"] == "fs" and doc["derived"]["sigma0"]["unit"] == "S/cm"
-
 
 def test_drude_lorentz_over_the_visible(external_dir, tmp_path, capsys):
     doc = _fit([external_dir / "optics" / "refractiveindex-metals" / "Au_Johnson.yml", "--model", "drude-lorentz",
