@@ -13,6 +13,7 @@ A model class sets:
 ``reference``   literature reference of the formula
 ``x``, ``y``    canonical DataFrame columns it fits (``field_T`` → ``delta_sigma_S`` …)
 ``params_table`` / ``derived_table``
+``reference_values``  independent reference values (:class:`Reference`), checked by one generic test
 ``function``    a ``staticmethod`` whose first argument is the independent variable
                 and whose other arguments are the table's parameters, in the table's units
 
@@ -25,8 +26,8 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
-from typing import Any, ClassVar
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Mapping
 
 import lmfit
 import numpy as np
@@ -48,6 +49,8 @@ class Param:
     max: float = math.inf
     description: str = ""
     vary: bool = True
+    #: how a reader sees the name in reports and figures (unicode, e.g. "L_φ", "τ_φ", "ε_∞"); default: ``name``
+    symbol: str = ""
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,27 @@ class Derived:
     expr: str
     unit: str
     description: str = ""
+    #: display name (see :attr:`Param.symbol`)
+    symbol: str = ""
+
+
+@dataclass(frozen=True)
+class Reference:
+    """An independent reference value of a model (the sasmodels habit: each model carries its own).
+
+    ``params`` (table units, every parameter the function takes) evaluated at ``x`` must give ``y``
+    within ``rtol``/``atol``.  ``source`` says where the numbers come from — a PHYSICS.md table, a
+    limit, a hand or 40-digit calculation — never this code's own output.  ``options`` go to the
+    model's constructor (e.g. ``{"observable": "eps"}``).  One generic test runs them all.
+    """
+
+    params: Mapping[str, float]
+    x: tuple[float, ...]
+    y: tuple[float, ...]
+    source: str
+    rtol: float = 1e-10
+    atol: float = 0.0
+    options: Mapping[str, Any] = field(default_factory=dict)
 
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -74,6 +98,8 @@ class SigmafitModel(lmfit.Model):
     y: ClassVar[str] = ""
     params_table: ClassVar[tuple[Param, ...]] = ()
     derived_table: ClassVar[tuple[Derived, ...]] = ()
+    #: independent reference values of :attr:`function` (see :class:`Reference`)
+    reference_values: ClassVar[tuple[Reference, ...]] = ()
     #: x-axis scale for figures of this model ("linear" or "log").
     plot_xscale: ClassVar[str] = "linear"
 
@@ -145,6 +171,15 @@ class SigmafitModel(lmfit.Model):
         out = {p.name: p.unit for p in cls.params_table}
         out.update({d.name: d.unit for d in cls.derived_table})
         return out
+
+    @classmethod
+    def symbols(cls) -> dict[str, str]:
+        """Display name of every parameter and derived quantity (unprefixed names): the row's ``symbol``,
+        else the package's table (:mod:`sigmafit.models.symbols`), else the name."""
+        from .symbols import symbol
+
+        rows = (*cls.params_table, *cls.derived_table)
+        return {r.name: r.symbol or symbol(r.name) for r in rows}
 
     @classmethod
     def describe(cls) -> str:

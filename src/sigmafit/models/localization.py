@@ -26,8 +26,8 @@ from typing import Callable, ClassVar
 import lmfit
 import numpy as np
 
-from ..constants import E_CHARGE, HBAR, HBAR_OVER_4E
-from .base import Derived, Param, SigmafitModel
+from ..constants import E_CHARGE, G_Q, HBAR, HBAR_OVER_4E
+from .base import Derived, Param, Reference, SigmafitModel
 from .formulas import localization as F
 from .registry import register
 
@@ -60,6 +60,14 @@ def _length_nm(B):
 
 def _bexpr(length: str) -> str:
     return f"{_BL!r}/{length}**2"
+
+
+def _ref_L(B_T: float) -> float:
+    """Length (nm) whose characteristic field ħ/(4eL²) is ``B_T``: reference tables are given in fields."""
+    return math.sqrt(_BL / B_T) if B_T > 0 else math.inf
+
+
+_PHYSICS_2 = "PHYSICS.md §2 (mpmath, 40 digits)"
 
 
 # --- start values ------------------------------------------------------------------------------
@@ -281,6 +289,14 @@ class HLN(_Localization):
         _L_PHI,
     )
     derived_table = (_B_PHI,)
+    reference_values = (
+        # α = 1: Δσ/G_Q = Y(B_φ/B); Y(10), Y(1), Y(0.1) from PHYSICS.md §1 (B_φ = 0.01 T)
+        Reference({"alpha": 1.0, "L_phi": _ref_L(0.01)}, (0.001, 0.01, 0.1),
+                  tuple(G_Q * v for v in (4.1594130364069125e-4, 0.036489973978576521, 0.76196587910085527)),
+                  "PHYSICS.md §1 Y(x) table (mpmath)", rtol=1e-12),
+        Reference({"alpha": -0.5, "L_phi": _ref_L(0.01)}, (-0.1, 0.0), (-0.5 * G_Q * 0.76196587910085527, 0.0),
+                  "PHYSICS.md §1 (even in B, Δσ(0) = 0)", rtol=1e-12),
+    )
 
     @staticmethod
     def function(B, alpha, L_phi):
@@ -347,6 +363,21 @@ class HLNSpinOrbit(_Localization):
         Param("L_s", "nm", math.inf, 0.0, math.inf, "magnetic (spin-flip) scattering length; inf = none", vary=False),
     )
     derived_table = (_B_PHI, Derived("B_so", _bexpr("L_so"), "T", "spin–orbit field ħ/(4e L_so²)"))
+    # B_e = ħ/(2e ℓ²) = 2·ħ/(4eℓ²): ℓ = _ref_L(B_e / 2)
+    reference_values = (
+        Reference({"L_phi": _ref_L(0.01), "L_so": _ref_L(0.1), "L_e": _ref_L(0.5), "L_s": math.inf}, (0.01, 0.1, 0.5),
+                  tuple(G_Q * v for v in (-0.0179444704445297, -0.353032565047120, -0.650259413094482)), _PHYSICS_2, rtol=1e-11),
+        Reference({"L_phi": _ref_L(0.01), "L_so": math.inf, "L_e": _ref_L(0.5), "L_s": math.inf}, (0.1,),
+                  (G_Q * 0.761549937797215,), _PHYSICS_2 + ", B_so = 0", rtol=1e-11),
+        Reference({"L_phi": _ref_L(0.01), "L_so": _ref_L(100.0), "L_e": _ref_L(0.5), "L_s": math.inf}, (0.1,),
+                  (G_Q * -0.380982945245116,), _PHYSICS_2 + ", B_so = 100 T", rtol=1e-11),
+        Reference({"L_phi": _ref_L(0.01), "L_so": _ref_L(0.1), "L_e": _ref_L(0.5), "L_s": _ref_L(0.005)}, (0.1,),
+                  (G_Q * -0.167947919308129,), _PHYSICS_2 + ", magnetic scattering B_s = 0.005 T", rtol=1e-11),
+        Reference({"L_phi": _ref_L(0.01), "L_so": _ref_L(0.1), "L_e": _ref_L(0.5), "L_s": _ref_L(0.02)}, (0.5,),
+                  (G_Q * -0.0503964708058248,), _PHYSICS_2 + ", magnetic scattering B_s = 0.02 T", rtol=1e-11),
+        Reference({"L_phi": _ref_L(0.002), "L_so": math.inf, "L_e": _ref_L(0.5e9), "L_s": _ref_L(0.01)}, (0.1,),
+                  (G_Q * 1.10875292605296,), _PHYSICS_2 + ", magnetic scattering, B_so = 0, B_e = 1e9 T", rtol=1e-11),
+    )
 
     @staticmethod
     def function(B, L_phi, L_so, L_e, L_s):
@@ -384,6 +415,12 @@ class HLNDyakonovPerel(_Localization):
     reference = "Iordanskii, Lyanda-Geller, Pikus, JETP Lett. 60, 206 (1994)"
     params_table = (_L_PHI, Param("L_so", "nm", 50.0, 0.0, math.inf, "spin–orbit precession length"))
     derived_table = (_B_PHI, Derived("B_so", _bexpr("L_so"), "T", "spin–orbit field ħ/(4e L_so²)"))
+    reference_values = (
+        Reference({"L_phi": _ref_L(0.01), "L_so": _ref_L(0.1)}, (0.01, 0.1),
+                  (G_Q * -0.0178539078573264, G_Q * -0.345690612559227), _PHYSICS_2, rtol=1e-11),
+        Reference({"L_phi": _ref_L(0.01), "L_so": math.inf}, (0.1,), (G_Q * 0.761965879100855,), _PHYSICS_2 + ", B_so = 0",
+                  rtol=1e-11),
+    )
 
     @staticmethod
     def function(B, L_phi, L_so):
@@ -415,6 +452,13 @@ class Graphene(_Localization):
         _B_PHI,
         Derived("B_i", _bexpr("L_i"), "T", "intervalley field ħ/(4e L_i²)"),
         Derived("B_star", _bexpr("L_star"), "T", "intravalley field ħ/(4e L_star²)"),
+    )
+    reference_values = (
+        Reference({"L_phi": _ref_L(0.001), "L_i": _ref_L(0.05), "L_star": _ref_L(0.5)}, (0.01, 0.1, 1.0),
+                  tuple(G_Q * v for v in (0.761530672819776, 2.651606928503, 3.99411130719527)), _PHYSICS_2 + " (graphene)",
+                  rtol=1e-11),
+        Reference({"L_phi": _ref_L(0.01), "L_i": _ref_L(0.01), "L_star": _ref_L(0.01)}, (0.1,), (G_Q * 0.0450731662414627,),
+                  _PHYSICS_2 + " (graphene)", rtol=1e-11),
     )
 
     @staticmethod
@@ -567,6 +611,13 @@ class Kawabata(_Localization):
     y = "delta_sigma_S_per_m"
     params_table = (_L_PHI,)
     derived_table = (_B_PHI,)
+    # Δσ = G_Q·√(eB/ħ)·f₃(B_φ/B) with f₃(1), f₃(0.1), f₃(10) of PHYSICS.md §3 (B_φ = 0.01 T)
+    reference_values = (
+        Reference({"L_phi": _ref_L(0.01)}, (0.01, 0.1, 0.001),
+                  tuple(G_Q * math.sqrt(E_CHARGE * b / HBAR) * f for b, f in
+                        ((0.01, 0.019112205794725419), (0.1, 0.19094553156511189), (0.001, 6.5809023949153232e-4))),
+                  "PHYSICS.md §3 f₃ table (Hurwitz-zeta closed form, 80 digits)", rtol=1e-11),
+    )
 
     @staticmethod
     def function(B, L_phi):
