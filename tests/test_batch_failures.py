@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 
 from sigmafit.exceptions import FitError
-from sigmafit.fitting.batch import BatchResult, fit_batch, fit_batch_files
+from sigmafit.fitting.batch import BatchResult, fit_batch
+from sigmafit.workflow import fit_batch_files
 from sigmafit.models.formulas import localization as F
 
 

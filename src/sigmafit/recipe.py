@@ -61,6 +61,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from .exceptions import SigmafitError
+from .fitting.options import Background, Loss, choices, with_quantities
 
 
 class RecipeError(SigmafitError):
@@ -100,6 +101,7 @@ FIT_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
     "observable": ((str,), "sigma1, sigma, eps, nk or reflectance"),
     "background": ((str,), "'quadratic'"),
     "loss": ((str,), "linear, soft_l1, huber or cauchy"),
+    "weights": ((str,), "none, relative or a column of 1σ uncertainties"),
 }
 TREND_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
     "name": ((str,), "a name of letters, digits, _ and -"),
@@ -224,81 +226,13 @@ def parse_recipe(source: str | Path, *, text: str | None = None) -> Recipe:
     fits = doc.get("fit")
     if not isinstance(fits, list) or not fits or not all(isinstance(f, dict) for f in fits):
         raise RecipeError("a recipe needs at least one [[fit]] table (name, file, model)")
-    available = models.available()
     seen: set[str] = set()
-    out_fits = []
-    for i, f in enumerate(fits):
-        where = _where("fit", i, f)
-        _check_keys(f, FIT_KEYS, where)
-        for req in ("name", "file", "model"):
-            if req not in f:
-                raise RecipeError(f"{where}: missing required key '{req}' ({FIT_KEYS[req][1]})")
-        if not _NAME.match(f["name"]):
-            raise RecipeError(f"{where}: key 'name' must be letters, digits, _ and - only")
-        if f["name"] in seen:
-            raise RecipeError(f"{where}: key 'name' repeats an earlier [[fit]]; names must be unique")
-        seen.add(f["name"])
-        if f["model"] not in available:
-            raise RecipeError(f"{where}: key 'model' = '{f['model']}' is not a model; choose from {', '.join(available)}")
-        file = (base / f["file"]).resolve()
-        if not file.is_file():
-            raise RecipeError(f"{where}: key 'file' = '{f['file']}' does not exist (looked for {file})")
-        geo = f.get("geometry")
-        if geo is not None and geo not in ("hallbar", "vdp", "sheet"):
-            raise RecipeError(f"{where}: key 'geometry' must be 'hallbar', 'vdp' or 'sheet', not {geo!r}")
-        if ("width_um" in f) != ("length_um" in f):
-            raise RecipeError(f"{where}: a Hall bar needs both keys 'width_um' and 'length_um'")
-        if geo in ("vdp", "sheet") and "width_um" in f:
-            raise RecipeError(f"{where}: key 'geometry' = '{geo}' contradicts 'width_um'/'length_um'; give one geometry")
-        for k in ("bmax", "field_offset"):
-            if isinstance(f.get(k), str) and f[k] != "auto":
-                raise RecipeError(f"{where}: key '{k}' must be a number (T) or 'auto', not {f[k]!r}")
-        if f.get("share") is not None and f.get("bmax") == "auto":
-            raise RecipeError(f"{where}: key 'bmax' = 'auto' is not available with 'share' (global fits); give a field in T")
-        if f.get("loss") not in (None, "linear", "soft_l1", "huber", "cauchy"):
-            raise RecipeError(f"{where}: key 'loss' must be linear, soft_l1, huber or cauchy, not {f['loss']!r}")
-        if f.get("background") not in (None, "quadratic"):
-            raise RecipeError(f"{where}: key 'background' must be 'quadratic', not {f['background']!r}")
-        cls = models.model_class(f["model"])
-        names = [p.name for p in cls.params_table] if not f.get("oscillators") else []
-        for s in f.get("share") or []:
-            if not isinstance(s, str) or (names and s not in names):
-                raise RecipeError(f"{where}: key 'share' names unknown parameter {s!r}; {f['model']} has {', '.join(names)}")
-        _check_assignments(f, "fix", where, names)
-        _check_assignments(f, "init", where, names)
-        out_fits.append({**f, "path": file})
+    out_fits = [_parse_fit(f, i, base, seen) for i, f in enumerate(fits)]
     trends = doc.get("trend") or []
     if not isinstance(trends, list) or not all(isinstance(t, dict) for t in trends):
         raise RecipeError("'trend' must be [[trend]] tables")
-    out_trends = []
     by_name = {f["name"]: f for f in out_fits}
-    for i, t in enumerate(trends):
-        where = _where("trend", i, t)
-        _check_keys(t, TREND_KEYS, where)
-        if "kind" not in t:
-            raise RecipeError(f"{where}: missing required key 'kind' ({', '.join(TREND_KINDS)})")
-        if t["kind"] not in TREND_KINDS:
-            raise RecipeError(f"{where}: key 'kind' = {t['kind']!r} is not known; choose from {', '.join(TREND_KINDS)}")
-        if "from" not in t:
-            raise RecipeError(f"{where}: missing required key 'from' (the name of a [[fit]])")
-        if t["from"] not in by_name:
-            raise RecipeError(f"{where}: key 'from' = {t['from']!r} names no [[fit]]; fits: {', '.join(by_name)}")
-        src_model = models.model_class(by_name[t["from"]]["model"])
-        if "L_phi" not in [p.name for p in src_model.params_table]:
-            raise RecipeError(f"{where}: key 'from' = {t['from']!r} is a {by_name[t['from']]['model']} fit, which has no L_phi to fit a dephasing law to")
-        model = t.get("model", TREND_KINDS[t["kind"]][0])
-        if model not in TREND_KINDS[t["kind"]]:
-            raise RecipeError(f"{where}: key 'model' must be one of {', '.join(TREND_KINDS[t['kind']])}, not {model!r}")
-        name = t.get("name", t["kind"])
-        if not _NAME.match(name):
-            raise RecipeError(f"{where}: key 'name' must be letters, digits, _ and - only")
-        if name in seen:
-            raise RecipeError(f"{where}: key 'name' = {name!r} is already used; names must be unique")
-        seen.add(name)
-        names = [p.name for p in models.model_class(model).params_table]
-        _check_assignments(t, "fix", where, names)
-        _check_assignments(t, "init", where, names)
-        out_trends.append({**t, "name": name, "model": model})
+    out_trends = [_parse_trend(t, i, by_name, seen) for i, t in enumerate(trends)]
     report = doc.get("report") or {}
     if not isinstance(report, dict):
         raise RecipeError("'report' must be a [report] table")
@@ -309,79 +243,102 @@ def parse_recipe(source: str | Path, *, text: str | None = None) -> Recipe:
     return Recipe(path=path, base=base, text=text, fits=out_fits, trends=out_trends, report=report, title=title)
 
 
+def _parse_fit(f: Mapping[str, Any], i: int, base: Path, seen: set[str]) -> dict[str, Any]:
+    """One validated [[fit]] table (with its resolved ``path``)."""
+    from . import models
+
+    where = _where("fit", i, f)
+    _check_keys(f, FIT_KEYS, where)
+    for req in ("name", "file", "model"):
+        if req not in f:
+            raise RecipeError(f"{where}: missing required key '{req}' ({FIT_KEYS[req][1]})")
+    _check_name(f["name"], where, seen)
+    available = models.available()
+    if f["model"] not in available:
+        raise RecipeError(f"{where}: key 'model' = '{f['model']}' is not a model; choose from {', '.join(available)}")
+    file = (base / f["file"]).resolve()
+    if not file.is_file():
+        raise RecipeError(f"{where}: key 'file' = '{f['file']}' does not exist (looked for {file})")
+    geo = f.get("geometry")
+    if geo is not None and geo not in ("hallbar", "vdp", "sheet"):
+        raise RecipeError(f"{where}: key 'geometry' must be 'hallbar', 'vdp' or 'sheet', not {geo!r}")
+    if ("width_um" in f) != ("length_um" in f):
+        raise RecipeError(f"{where}: a Hall bar needs both keys 'width_um' and 'length_um'")
+    if geo in ("vdp", "sheet") and "width_um" in f:
+        raise RecipeError(f"{where}: key 'geometry' = '{geo}' contradicts 'width_um'/'length_um'; give one geometry")
+    for k in ("bmax", "field_offset"):
+        if isinstance(f.get(k), str) and f[k] != "auto":
+            raise RecipeError(f"{where}: key '{k}' must be a number (T) or 'auto', not {f[k]!r}")
+    if f.get("share") is not None and f.get("bmax") == "auto":
+        raise RecipeError(f"{where}: key 'bmax' = 'auto' is not available with 'share' (global fits); give a field in T")
+    for key, literal in (("loss", Loss), ("background", Background)):
+        if f.get(key) is not None and f[key] not in choices(literal):
+            raise RecipeError(f"{where}: key '{key}' must be one of {', '.join(choices(literal))}, not {f[key]!r}")
+    names = [p.name for p in models.model_class(f["model"]).params_table] if not f.get("oscillators") else []
+    for s in f.get("share") or []:
+        if not isinstance(s, str) or (names and s not in names):
+            raise RecipeError(f"{where}: key 'share' names unknown parameter {s!r}; {f['model']} has {', '.join(names)}")
+    _check_assignments(f, "fix", where, names)
+    _check_assignments(f, "init", where, names)
+    return {**f, "path": file}
+
+
+def _check_name(name: str, where: str, seen: set[str]) -> None:
+    if not _NAME.match(name):
+        raise RecipeError(f"{where}: key 'name' must be letters, digits, _ and - only")
+    if name in seen:
+        raise RecipeError(f"{where}: key 'name' = {name!r} is already used; names must be unique")
+    seen.add(name)
+
+
+def _parse_trend(t: Mapping[str, Any], i: int, by_name: Mapping[str, Mapping[str, Any]], seen: set[str]) -> dict[str, Any]:
+    """One validated [[trend]] table."""
+    from . import models
+
+    where = _where("trend", i, t)
+    _check_keys(t, TREND_KEYS, where)
+    if "kind" not in t:
+        raise RecipeError(f"{where}: missing required key 'kind' ({', '.join(TREND_KINDS)})")
+    if t["kind"] not in TREND_KINDS:
+        raise RecipeError(f"{where}: key 'kind' = {t['kind']!r} is not known; choose from {', '.join(TREND_KINDS)}")
+    if "from" not in t:
+        raise RecipeError(f"{where}: missing required key 'from' (the name of a [[fit]])")
+    if t["from"] not in by_name:
+        raise RecipeError(f"{where}: key 'from' = {t['from']!r} names no [[fit]]; fits: {', '.join(by_name)}")
+    src_model = by_name[t["from"]]["model"]
+    if "L_phi" not in [p.name for p in models.model_class(src_model).params_table]:
+        raise RecipeError(f"{where}: key 'from' = {t['from']!r} is a {src_model} fit, which has no L_phi to fit a dephasing law to")
+    model = t.get("model", TREND_KINDS[t["kind"]][0])
+    if model not in TREND_KINDS[t["kind"]]:
+        raise RecipeError(f"{where}: key 'model' must be one of {', '.join(TREND_KINDS[t['kind']])}, not {model!r}")
+    name = t.get("name", t["kind"])
+    _check_name(name, where, seen)
+    names = [p.name for p in models.model_class(model).params_table]
+    _check_assignments(t, "fix", where, names)
+    _check_assignments(t, "init", where, names)
+    return {**t, "name": name, "model": model}
+
+
 # ---------------------------------------------------------------------------------------------
 # execution
 # ---------------------------------------------------------------------------------------------
-def _geometry(f: Mapping[str, Any]):
-    from .prepare.geometry import Geometry
-
-    try:
-        if f.get("geometry") in ("vdp", "sheet"):
-            return Geometry(kind=f["geometry"], thickness_nm=f.get("thickness_nm"))
-        if "width_um" in f:
-            return Geometry(kind="hallbar", width_um=float(f["width_um"]), length_um=float(f["length_um"]),
-                            thickness_nm=f.get("thickness_nm"))
-    except ValueError as exc:
-        raise RecipeError(f"[[fit]] '{f['name']}': {exc}") from None
-    return None
-
-
-def _window(f: Mapping[str, Any], family: str) -> dict[str, Any]:
-    from .io.units import parse_spectral
-
-    w: dict[str, Any] = {}
-    for k in ("xmin", "xmax"):
-        v = f.get(k)
-        if v is None:
-            continue
-        if family == "optics":
-            if isinstance(v, str):
-                try:
-                    w[k], _ = parse_spectral(v, k)
-                except SigmafitError as exc:
-                    raise RecipeError(f"[[fit]] '{f['name']}': key '{k}': {exc}") from None
-            else:
-                w[k] = float(v)
-        else:
-            if isinstance(v, str):
-                raise RecipeError(f"[[fit]] '{f['name']}': key '{k}' must be a number in the x column's unit, not {v!r}")
-            w[k] = float(v)
-    if f.get("bmax") is not None:
-        w["bmax"] = f["bmax"] if f["bmax"] == "auto" else float(f["bmax"])
-    if family == "temperature":
-        if f.get("tmin") is not None:
-            w.setdefault("xmin", float(f["tmin"]))
-        if f.get("tmax") is not None:
-            w.setdefault("xmax", float(f["tmax"]))
-    return w
-
-
 def run_fit(f: Mapping[str, Any], notes: list[str] | None = None) -> dict[str, Any]:
     """Load, prepare and fit one [[fit]] entry; returns its summary in the ``--json`` shape (with data)."""
-    from . import models
-    from .exceptions import DataWarning, FitError
-    from .fitting import pipeline
+    from . import models, workflow
+    from .exceptions import DataWarning
 
     notes = notes if notes is not None else []
     where = f"[[fit]] '{f['name']}'"
     family = models.model_class(f["model"]).family
-    window = _window(f, family)
+    options = {k: v for k, v in f.items() if k not in ("name", "file", "model", "path")}
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", DataWarning)
         try:
-            result = pipeline.fit_file(
-                str(f["path"]), f["model"], format=f.get("format"),
-                load_options={k: f[k] for k in ("x_unit", "y_unit") if k in f}, geometry=_geometry(f), by=f.get("by"),
-                symmetrize=f.get("symmetrize", True), field_offset=f.get("field_offset"), channel=f.get("channel"),
-                x=f.get("x"), y=f.get("y"), tmin=f.get("tmin"), tmax=f.get("tmax"), share=f.get("share"),
-                fix=dict(f.get("fix") or {}), init=dict(f.get("init") or {}), background=f.get("background"),
-                loss=f.get("loss", "linear"), n_oscillators=f.get("oscillators"), observable=f.get("observable"),
-                **{k: v for k, v in window.items() if k in ("xmin", "xmax", "bmax")},
-            )
-        except FitError as exc:
+            result = workflow.fit_file(str(f["path"]), f["model"], **with_quantities(options, family))
+        except SigmafitError as exc:
             raise RecipeError(f"{where}: {exc}") from None
     notes += [f"{f['name']}: {w.message}" for w in caught if issubclass(w.category, DataWarning)]
-    return pipeline.results_summary(result, f["model"])
+    return workflow.results_summary(result, f["model"])
 
 
 def run_trend(t: Mapping[str, Any], source: Mapping[str, Any]) -> dict[str, Any]:

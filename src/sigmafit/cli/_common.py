@@ -1,16 +1,21 @@
-"""Options and helpers shared by the ``fit`` and ``batch`` verbs (names are part of the contract)."""
+"""Options shared by the ``fit`` and ``batch`` verbs (names are part of the contract, DESIGN.md §4).
+
+The flags are parsed into the same option objects that Python keywords and recipe keys build
+(:mod:`sigmafit.fitting.options`): argparse ``choices`` come from the same ``Literal`` types, and one function
+(:func:`options_from_args`) maps the flags onto the option names.  Output paths are checked before any work.
+"""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from ..exceptions import SigmafitError
-from ..io.units import spectral_window
-
+from ..fitting.options import Background, Engine, Loss, choices, with_quantities
 
 
 def parse_assignments(items: list[str] | None, option: str) -> dict[str, float]:
-    """``["L_so=120", "alpha=-0.5"]`` → ``{"L_so": 120.0, "alpha": -0.5}``; one-sentence error otherwise."""
+    """``["L_so=120", "tau_phi[0]=40.5"]`` → ``{"L_so": 120.0, "tau_phi[0]": 40.5}``; one sentence otherwise."""
     out: dict[str, float] = {}
     for item in items or []:
         name, sep, value = item.partition("=")
@@ -24,7 +29,7 @@ def parse_assignments(items: list[str] | None, option: str) -> dict[str, float]:
 
 
 def add_data_options(p: argparse.ArgumentParser) -> None:
-    """Loading and preparation options (DESIGN.md §4)."""
+    """Loading and preparation options."""
     g = p.add_argument_group("data")
     g.add_argument("--format", help="force the file format instead of detecting it")
     g.add_argument("--x", dest="x", metavar="COL", help="x column when the file is ambiguous")
@@ -41,86 +46,90 @@ def add_data_options(p: argparse.ArgumentParser) -> None:
     geo.add_argument("--thickness", type=float, metavar="NM", help="film thickness (nm), for resistivity")
     prep = p.add_argument_group("preparation")
     prep.add_argument("--no-symmetrize", action="store_true", help="do not symmetrize R(B) (default: symmetrize for magnetoconductance models)")
-    prep.add_argument("--field-offset", default=None, metavar="T|auto", help="field offset to subtract (T); default 'auto' (estimated from the symmetry of R(B) when symmetrizing); 0 keeps the fields as read")
+    prep.add_argument("--field-offset", default=None, metavar="T|auto",
+                      help="field offset to subtract (T); default 'auto' (estimated from the symmetry of R(B)); 0 keeps the fields as read")
 
 
 def add_fit_options(p: argparse.ArgumentParser) -> None:
-    """Model, window and parameter options (DESIGN.md §4)."""
+    """Model, window and parameter options."""
     g = p.add_argument_group("fit")
     g.add_argument("--model", required=True, help="model name (see `sigmafit models`)")
-    g.add_argument("--bmax", metavar="T|auto", help="fit |B| ≤ BMAX tesla, or 'auto' (|B| ≤ 10·B_φ, iterated)")
-    g.add_argument("--xmin", help="lower end of the fit window in the x column's unit (optics: with unit, e.g. 100cm-1, 0.1eV)")
-    g.add_argument("--xmax", help="upper end of the fit window (optics: with unit, e.g. 1eV, 2um)")
-    g.add_argument("--tmin", type=float, metavar="K", help="lowest temperature to fit (K)")
-    g.add_argument("--tmax", type=float, metavar="K", help="highest temperature to fit (K)")
-    g.add_argument("--fix", action="append", metavar="NAME=VALUE", help="fix a parameter (repeatable)")
-    g.add_argument("--init", action="append", metavar="NAME=VALUE", help="start value of a parameter (repeatable)")
-    g.add_argument("--background", choices=["quadratic"], help="add a classical c2·B² background")
-    g.add_argument("--loss", default="linear", choices=["linear", "soft_l1", "huber", "cauchy"], help="robust loss that discounts glitches (default linear)")
+    g.add_argument("--bmax", metavar="B|auto", help="fit |B| ≤ BMAX (tesla, or with a unit: 500mT, 5kOe), or 'auto' (|B| ≤ 10·B_φ, iterated)")
+    g.add_argument("--xmin", help="lower end of the fit window in the x column's unit, or with a unit (100cm-1, 0.1eV, 50mT, 300mK)")
+    g.add_argument("--xmax", help="upper end of the fit window (same rules as --xmin)")
+    g.add_argument("--tmin", metavar="K", help="lowest temperature to fit (K, or with a unit: 300mK)")
+    g.add_argument("--tmax", metavar="K", help="highest temperature to fit (K, or with a unit)")
+    g.add_argument("--fix", action="append", metavar="NAME=VALUE",
+                   help="fix a parameter (repeatable); in a global fit NAME[LABEL]=VALUE fixes it for the curve labelled LABEL")
+    g.add_argument("--init", action="append", metavar="NAME=VALUE", help="start value of a parameter (repeatable; NAME[LABEL] as for --fix)")
+    g.add_argument("--background", choices=choices(Background), help="add a classical c2·B² background")
+    g.add_argument("--loss", default="linear", choices=choices(Loss), help="robust loss that discounts glitches (default linear)")
+    g.add_argument("--weights", metavar="none|relative|COL",
+                   help="per-point weighting: none, relative (1/|y|), or a column of 1σ uncertainties (default: the file's "
+                        "uncertainties when it has them, else the model's default)")
     g.add_argument("--oscillators", type=int, metavar="N", help="number of Lorentz oscillators (drude-lorentz)")
     g.add_argument("--observable", help="optics: what to fit (sigma1, sigma, eps, nk, reflectance)")
 
 
-def geometry_from_args(args):
-    """A Geometry from --width/--length, --vdp or --sheet (None when none given)."""
-    from ..prepare.geometry import Geometry
-
-    chosen = [n for n, v in (("--width/--length", args.width is not None or args.length is not None), ("--vdp", args.vdp), ("--sheet", args.sheet)) if v]
-    if len(chosen) > 1:
-        raise SigmafitError(f"give only one geometry, not {' and '.join(chosen)}")
-    try:
-        if args.vdp:
-            return Geometry(kind="vdp", thickness_nm=args.thickness)
-        if args.sheet:
-            return Geometry(kind="sheet", thickness_nm=args.thickness)
-        if args.width is not None or args.length is not None:
-            if args.width is None or args.length is None:
-                raise SigmafitError("a Hall bar needs both --width and --length (µm)")
-            return Geometry(kind="hallbar", width_um=args.width, length_um=args.length, thickness_nm=args.thickness)
-    except ValueError as exc:
-        raise SigmafitError(str(exc)) from None
-    return None
+def add_batch_options(p: argparse.ArgumentParser) -> None:
+    """How a batch runs."""
+    g = p.add_argument_group("batch")
+    g.add_argument("--out", required=True, metavar="DIR", help="output folder (resumable store, results.csv, run.json)")
+    g.add_argument("--replace", action="store_true", help="discard the results of a run with other settings in --out")
+    g.add_argument("--workers", type=int, metavar="N", help="local worker processes (default: number of CPUs)")
+    g.add_argument("--scheduler", metavar="ADDR", help="Dask scheduler address, e.g. tcp://host:8786 (needs sigmafit[dask])")
+    g.add_argument("--engine", default="auto", choices=choices(Engine),
+                   help="auto (default): vectorized Levenberg–Marquardt when the model allows, else lmfit per curve")
+    g.add_argument("--seed-previous", action="store_true", help="start each curve from the previous curve's result (sweeps)")
+    g.add_argument("--no-progress", action="store_true", help="no progress bar or progress lines")
 
 
-def fit_window(args, family: str) -> dict:
-    """--xmin/--xmax (with units for optics) and --bmax as keyword arguments of a fit."""
-    w: dict = {}
-    if family == "optics":
-        w["xmin"], w["xmax"] = spectral_window(args.xmin, args.xmax)
-    else:
-        for k in ("xmin", "xmax"):
-            v = getattr(args, k)
-            if v is not None:
-                try:
-                    w[k] = float(v)
-                except ValueError:
-                    raise SigmafitError(f"--{k} expects a number in the x column's unit; got {v!r}") from None
-    if args.bmax is not None:
-        if args.bmax == "auto":
-            w["bmax"] = "auto"
-        else:
-            try:
-                w["bmax"] = float(args.bmax)
-            except ValueError:
-                raise SigmafitError(f"--bmax expects a field in tesla or 'auto'; got {args.bmax!r}") from None
-    return w
+def _geometry(args) -> dict:
+    given = [n for n, v in (("--width/--length", args.width is not None or args.length is not None), ("--vdp", args.vdp),
+                            ("--sheet", args.sheet)) if v]
+    if len(given) > 1:
+        raise SigmafitError(f"give only one geometry, not {' and '.join(given)}")
+    kind = "vdp" if args.vdp else "sheet" if args.sheet else None
+    return {"geometry": kind, "width_um": args.width, "length_um": args.length, "thickness_nm": args.thickness}
 
 
-def field_offset(text):
-    """--field-offset: None, 'auto' or a field in T."""
-    if text is None or text == "auto":
-        return text
-    try:
-        return float(text)
-    except ValueError:
-        raise SigmafitError(f"--field-offset expects a field in tesla or 'auto'; got {text!r}") from None
+def options_from_args(args, family: str) -> dict:
+    """Flat option names (those of :func:`sigmafit.fit` / :func:`sigmafit.workflow.fit_file`) from the flags,
+    quantities converted to their units."""
+    out = {
+        "format": args.format, "x": args.x, "y": args.y, "x_unit": args.x_unit, "y_unit": args.y_unit, "by": args.by,
+        "channel": args.channel, "symmetrize": not args.no_symmetrize, "field_offset": args.field_offset,
+        "xmin": args.xmin, "xmax": args.xmax, "bmax": args.bmax, "tmin": args.tmin, "tmax": args.tmax,
+        "fix": parse_assignments(args.fix, "--fix"), "init": parse_assignments(args.init, "--init"),
+        "background": args.background, "loss": args.loss, "weights": args.weights,
+        "oscillators": args.oscillators, "observable": args.observable,
+    }
+    out.update(_geometry(args))
+    return with_quantities({k: v for k, v in out.items() if v is not None}, family)
 
 
-def model_options(args) -> dict:
-    """Model constructor options from --oscillators and --observable."""
-    opts = {}
-    if args.oscillators is not None:
-        opts["n_oscillators"] = args.oscillators
-    if args.observable:
-        opts["observable"] = args.observable
-    return opts
+def check_outputs(outputs: dict[str, str | None], inputs: list[str]) -> None:
+    """Refuse, before any work, an output that would overwrite an input, that lies under a file, or whose
+    figure format matplotlib cannot write."""
+    sources = {Path(p).resolve() for p in inputs}
+    for option, path in outputs.items():
+        if not path:
+            continue
+        target = Path(path)
+        if target.resolve() in sources:
+            raise SigmafitError(f"{option} {path} would overwrite the input file; choose another name")
+        if target.is_dir():
+            raise SigmafitError(f"{option} {path} is a folder; give a file name")
+        parent = target.parent
+        while not parent.exists() and parent != parent.parent:
+            parent = parent.parent
+        if not parent.is_dir():
+            raise SigmafitError(f"{option} {path}: {parent} is a file, not a folder")
+        if option == "--plot":
+            from matplotlib.figure import Figure
+
+            supported = Figure().canvas.get_supported_filetypes()
+            suffix = target.suffix.lstrip(".").lower()
+            if suffix not in supported:
+                raise SigmafitError(f"--plot {path}: cannot write a .{suffix or '(no suffix)'} figure; use one of "
+                                    f"{', '.join('.' + s for s in sorted(supported))}")

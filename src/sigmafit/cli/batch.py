@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ._common import (add_data_options, add_fit_options, field_offset, fit_window, geometry_from_args, model_options,
-                      parse_assignments)
+from ._common import add_batch_options, add_data_options, add_fit_options, options_from_args
 
 EXAMPLES = """examples:
   sigmafit batch sweeps/ --model hln-dp --width 10 --length 40 --bmax 0.2 --out run1
@@ -18,8 +17,11 @@ A folder stands for every file in it.  Finished curves are stored in OUT/results
 they finish; run the same command again after an interruption to resume without refitting.
 At the end OUT/results.csv (and results.parquet with pyarrow) and OUT/run.json are written.
 
+A folder holding a run with other settings is refused (--replace discards it); one batch writes
+into a folder at a time.
+
 exit status: 0 every curve fitted cleanly, 1 some curves have warnings or failed (the table
-says which and why), 2 bad usage.
+says which and why), 2 bad usage, 3 internal error (a defect: please report it).
 """
 
 
@@ -35,38 +37,20 @@ def register(sub) -> None:
     p.add_argument("files", nargs="+", metavar="FILE", help="measurement files or folders")
     add_fit_options(p)
     add_data_options(p)
-    g = p.add_argument_group("batch")
-    g.add_argument("--out", required=True, metavar="DIR", help="output folder (resumable store, results.csv, run.json)")
-    g.add_argument("--workers", type=int, metavar="N", help="local worker processes (default: number of CPUs)")
-    g.add_argument("--scheduler", metavar="ADDR", help="Dask scheduler address, e.g. tcp://host:8786 (needs sigmafit[dask])")
-    g.add_argument("--engine", default="auto", choices=["auto", "vectorized", "lmfit"],
-                   help="auto (default): vectorized Levenberg–Marquardt when the model allows, else lmfit per curve")
-    g.add_argument("--seed-previous", action="store_true", help="start each curve from the previous curve's result (sweeps)")
-    g.add_argument("--no-progress", action="store_true", help="no progress bar or progress lines")
+    add_batch_options(p)
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
-    from .. import models
-    from ..exceptions import SigmafitError
-    from ..fitting.batch import fit_batch_files
+    from .. import models, workflow
 
-    if args.workers is not None and args.workers < 1:
-        raise SigmafitError(f"--workers must be at least 1, not {args.workers}")
-    model_opts = model_options(args)
-    model = models.get(args.model, **model_opts)
-    window = fit_window(args, model.family)
-    load_options = {k: v for k, v in (("x_unit", args.x_unit), ("y_unit", args.y_unit)) if v}
+    family = models.model_class(args.model).family
+    options = options_from_args(args, family)
+    options.update(out=args.out, replace=args.replace or None, seed_from_previous=args.seed_previous or None,
+                   engine=args.engine, workers=args.workers, scheduler=args.scheduler,
+                   progress=False if args.no_progress else None)
     try:
-        res = fit_batch_files(
-            args.files, args.model, by=args.by, geometry=geometry_from_args(args), symmetrize=not args.no_symmetrize,
-            field_offset=field_offset(args.field_offset), channel=args.channel, tmin=args.tmin, tmax=args.tmax,
-            format=args.format, load_options=load_options, out=args.out, seed_from_previous=args.seed_previous,
-            engine=args.engine, workers=args.workers, scheduler=args.scheduler,
-            progress=False if args.no_progress else None, x=args.x, y=args.y,
-            fix=parse_assignments(args.fix, "--fix"), init=parse_assignments(args.init, "--init"),
-            background=args.background, loss=args.loss, **window, **model_opts,
-        )
+        res = workflow.fit_batch_files(args.files, args.model, **options)
     except KeyboardInterrupt:
         print(f"sigmafit batch: interrupted; finished curves are kept in {args.out} — run the same command again to resume",
               file=sys.stderr)

@@ -6,17 +6,19 @@ import argparse
 import json
 import sys
 
-from ._common import add_data_options, add_fit_options, field_offset, fit_window, geometry_from_args, parse_assignments
+from ._common import add_data_options, add_fit_options, check_outputs, options_from_args
 
 EXAMPLES = """examples:
   sigmafit fit sample_data/wal_film_sweeps.dat --model hln-so --width 10 --length 40 --bmax 0.5 --json out.json --plot out.png
   sigmafit fit sample_data/wal_film_sweeps.dat --model hln --width 10 --length 40 --bmax auto
   sigmafit fit sweeps.dat --model hln-so --width 10 --length 40 --by temperature_K --share L_so
+  sigmafit fit gate.dat --model graphene-soc-tau --sheet --by step --share tau_asy --share tau_sym --fix 'tau_phi[0]=40.5'
   sigmafit fit rt.csv --model lnT --tmax 10 --width 10 --length 40 --json out.json --plot out.png
   sigmafit fit Au.yml --model drude --xmax 1eV --json out.json --plot out.png
   sigmafit fit Au_Johnson.yml --model drude-lorentz --oscillators 3 --xmin 0.6eV --xmax 5eV
 
-exit status: 0 fitted cleanly, 1 fitted with warnings or did not converge (results still written), 2 bad input or usage.
+exit status: 0 fitted cleanly, 1 fitted with warnings or did not converge (results still written), 2 bad input or
+usage, 3 internal error (a defect: please report it).
 """
 
 
@@ -43,27 +45,22 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from .. import models
-    from ..fitting import pipeline
+    from .. import models, workflow
 
     family = models.model_class(args.model).family
-    window = fit_window(args, family)
-    opts = {k: v for k, v in (("x_unit", args.x_unit), ("y_unit", args.y_unit), ("run", args.run)) if v is not None}
-    result = pipeline.fit_file(
-        args.file, args.model, format=args.format, load_options=opts, geometry=geometry_from_args(args), by=args.by,
-        symmetrize=not args.no_symmetrize, field_offset=field_offset(args.field_offset), channel=args.channel,
-        x=args.x, y=args.y, tmin=args.tmin, tmax=args.tmax, share=args.share,
-        fix=parse_assignments(args.fix, "--fix"), init=parse_assignments(args.init, "--init"),
-        background=args.background, loss=args.loss, conf_interval=args.conf_interval,
-        n_oscillators=args.oscillators, observable=args.observable, **window,
-    )
+    options = options_from_args(args, family)
+    options.update(share=args.share, conf_interval=args.conf_interval or None, run=args.run)
+    check_outputs({"--json": args.json, "--plot": args.plot}, [args.file])
+    if args.cutoff and family == "optics":
+        _cutoffs(args.cutoff)  # refuse a bad --cutoff before the fit
+    result = workflow.fit_file(args.file, args.model, **options)
     if not isinstance(result, list):  # global fit
         print(result.report())
-        _outputs(args, pipeline.results_summary(result, args.model), lambda: result.plot().figure)
+        _outputs(args, workflow.results_summary(result, args.model), lambda: result.plot().figure)
         return 0 if result.success and not result.warnings else 1
     for r in result:
         if len(result) > 1:
-            print(f"=== {pipeline.curve_label(r)}")
+            print(f"=== {workflow.curve_label(r)}")
         print(r.report())
         if args.cutoff and family == "optics":
             _spectral_weight(r, args.cutoff)
@@ -74,19 +71,24 @@ def run(args) -> int:
             return result[0].plot().figure
         from ..report.plots import plot_saved_curves
 
-        curves = [(pipeline.curve_label(r) or str(i), r.curve_data()) for i, r in enumerate(result)]
+        curves = [(workflow.curve_label(r) or str(i), r.curve_data()) for i, r in enumerate(result)]
         return plot_saved_curves(curves, x_name=result[0].x_name, y_name=result[0].y_name).figure
 
-    _outputs(args, pipeline.results_summary(result, args.model), figure)
+    _outputs(args, workflow.results_summary(result, args.model), figure)
     return 0 if all(r.success and not r.warnings for r in result) else 1
+
+
+def _cutoffs(cutoffs) -> list[float]:
+    from ..io.units import parse_spectral
+
+    return [parse_spectral(c, "--cutoff")[0] for c in cutoffs]
 
 
 def _spectral_weight(result, cutoffs) -> None:
     """Print the spectral-weight table and keep it for the JSON summary."""
     from ..fitting.spectral import spectral_weight_table, sum_rule_check
-    from ..io.units import parse_spectral
 
-    cut = [parse_spectral(c, "--cutoff")[0] for c in cutoffs]
+    cut = _cutoffs(cutoffs)
     table = spectral_weight_table(result, cut)
     result.extras["spectral_weight"] = table.to_dict("records")
     result.extras["sum_rule_deviation"] = sum_rule_check(result)

@@ -1,19 +1,28 @@
 """Entry point of the ``sigmafit`` command: builds the parser from one module per verb.
 
 Each verb module defines ``register(subparsers)`` which adds its sub-parser and sets
-``func=run``.  Errors a user can fix (:class:`~sigmafit.exceptions.SigmafitError`,
-missing files) are printed as one sentence and exit with status 2, never a traceback.
+``func=run``.  One exit-status rule for every verb: 0 done cleanly, 1 done with warnings (results
+written), 2 bad input or usage (one sentence naming the file, line or column — never a traceback),
+3 internal error (a defect: one line asking for a report; ``SIGMAFIT_DEBUG=1`` shows the traceback).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import traceback
 import warnings
 from importlib import import_module
 
+from pathlib import Path
+
 from .._version import __version__
 from ..exceptions import SigmafitError, SigmafitWarning
+
+#: Exit status of an internal error (a defect), distinct from 0 ok, 1 warnings, 2 bad input.
+EXIT_INTERNAL = 3
+ISSUES_URL = "https://github.com/sigmafit/sigmafit/issues"
 
 #: Verb modules, in the order ``--help`` lists them.
 VERBS = ["info", "fit", "batch", "report", "models", "demo", "run"]
@@ -74,9 +83,23 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and closed early
         sys.stderr.close()
         return 0
+    except PermissionError as exc:
+        print(f"sigmafit {args.verb}: error: permission denied: {exc.filename}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print(f"sigmafit {args.verb}: interrupted", file=sys.stderr)
         return 130
+    except MemoryError:
+        print(f"sigmafit {args.verb}: internal error: out of memory; please report it with the command and the file "
+              f"size at {ISSUES_URL}", file=sys.stderr)
+        return EXIT_INTERNAL
+    except Exception as exc:  # noqa: BLE001 - any other exception is a defect of sigmafit, not of the input
+        if os.environ.get("SIGMAFIT_DEBUG"):
+            traceback.print_exc()
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        print(f"sigmafit {args.verb}: internal error ({type(exc).__name__} at {Path(where.filename).name}:{where.lineno}); "
+              f"this is a defect of sigmafit — please report it with the command at {ISSUES_URL}", file=sys.stderr)
+        return EXIT_INTERNAL
     return int(code or 0)
 
 

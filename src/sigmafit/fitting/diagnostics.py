@@ -18,6 +18,10 @@ from ..models.base import components, derived_names
 CORRELATION_LIMIT = 0.95
 #: |z| of the Wald–Wolfowitz runs test above which residuals count as structured.
 RUNS_Z_LIMIT = 3.0
+#: With per-point uncertainties, χ²_ν further from 1 than this many of its standard deviations √(2/ν)
+#: (and by more than CHI2_MIN_DEVIATION) is reported.
+CHI2_SIGMAS = 5.0
+CHI2_MIN_DEVIATION = 0.2
 
 
 def at_bound(par: lmfit.Parameter, rtol: float = 1e-4, scale: float | None = None) -> str | None:
@@ -112,4 +116,38 @@ def model_warnings(result: lmfit.model.ModelResult, x: np.ndarray, y: np.ndarray
             out.extend(comp.diagnose(result.params, x))
         if hasattr(comp, "diagnose_data"):
             out.extend(comp.diagnose_data(result.params, x, y))
+    return out
+
+
+def chi2_warning(redchi: float | None, dof: int, *, what: str = "the model") -> str | None:
+    """A sentence when χ²_ν (computed with per-point uncertainties) is incompatible with 1, else None.
+
+    χ²_ν of a correct model with correct uncertainties scatters about 1 with standard deviation √(2/ν).
+    """
+    if redchi is None or not math.isfinite(redchi) or dof < 1:
+        return None
+    spread = CHI2_SIGMAS * math.sqrt(2.0 / dof)
+    if redchi > 1.0 + max(spread, CHI2_MIN_DEVIATION):
+        return (f"χ²_ν = {redchi:.3g} with the data's uncertainties (expected 1 ± {math.sqrt(2.0 / dof):.2g}): {what} does not "
+                "describe the data within their errors, or the uncertainties are underestimated; the errors quoted are "
+                f"scaled by √χ²_ν = {math.sqrt(redchi):.3g}")
+    if redchi < 1.0 - max(spread, CHI2_MIN_DEVIATION):
+        return (f"χ²_ν = {redchi:.3g} with the data's uncertainties (expected 1 ± {math.sqrt(2.0 / dof):.2g}): the "
+                "uncertainties look overestimated (or the points are not independent)")
+    return None
+
+
+def fit_warnings(result, model, x: np.ndarray, y: np.ndarray, w: np.ndarray | None, parts: int = 1, *,
+                 weighted: bool = False) -> list[str]:
+    """Every reason not to trust one fitted curve: the generic checks, the model's physics checks and, when the
+    weights are per-point uncertainties, the goodness of fit χ²_ν."""
+    resid = y - result.best_fit
+    if w is not None:
+        resid = resid * w
+    out = generic_warnings(result, np.tile(x, parts), resid)
+    out += model_warnings(result, x, y)
+    if weighted:
+        note = chi2_warning(result.redchi, int(result.ndata - result.nvarys))
+        if note:
+            out.append(note)
     return out

@@ -242,21 +242,139 @@ def _covariance(J):
     return out
 
 
-def fit_arrays(
-    spec: VectorSpec,
-    x: np.ndarray,
-    y: np.ndarray,
-    p0: np.ndarray,
-    *,
-    weights: np.ndarray | None = None,
-    mask: np.ndarray | None = None,
-    vary: np.ndarray | None = None,
-    lower: np.ndarray | None = None,
-    upper: np.ndarray | None = None,
-    max_iter: int = MAX_ITER,
-    lambda0: float = _LAMBDA0,
-    max_step: float | None = None,
-) -> BatchFit:
+class _Problem:
+    """Padded data, bounds transforms, model and Jacobian of one batched least-squares problem."""
+
+    def __init__(self, spec: VectorSpec, x, y, p0, weights, mask, vary, lower, upper):
+        self.spec, self.names = spec, spec.names
+        self.x = np.asarray(x, dtype=float)
+        self.y = np.asarray(y, dtype=float)
+        c, k = p0.shape
+        self.M = np.ones(self.y.shape, dtype=bool) if mask is None else np.asarray(mask, dtype=bool)
+        self.W = np.where(self.M, 1.0 if weights is None else weights, 0.0)
+        vary = np.ones(k, dtype=bool) if vary is None else np.asarray(vary, dtype=bool)
+        self.vi = np.flatnonzero(vary)
+        self.lo = np.broadcast_to(-np.inf if lower is None else np.asarray(lower, float), (c, k))[:, self.vi]
+        self.hi = np.broadcast_to(np.inf if upper is None else np.asarray(upper, float), (c, k))[:, self.vi]
+        self.kind = _kinds(self.lo, self.hi)
+        self.p0 = np.array(p0, dtype=float)
+
+    def start(self) -> np.ndarray:
+        """Internal start values of the varied parameters (clipped into their bounds)."""
+        return to_internal(np.clip(self.p0[:, self.vi], self.lo, self.hi), self.lo, self.hi, self.kind)
+
+    def external(self, idx, u) -> dict[str, np.ndarray]:
+        ext = self.p0[idx].copy()
+        ext[:, self.vi] = to_external(u, self.lo[idx], self.hi[idx], self.kind[idx])
+        return {name: ext[:, j : j + 1] for j, name in enumerate(self.names)}
+
+    def model(self, idx, u):
+        """Model (a, n), weighted residual (a, n) and χ² of curves ``idx`` at internal values ``u``."""
+        with np.errstate(all="ignore"):
+            f, _ = self.spec.function(self.x[idx], self.external(idx, u), jac=False)
+            r = np.where(self.M[idx], (f - self.y[idx]) * self.W[idx], 0.0)
+        return f, r, np.einsum("an,an->a", r, r)
+
+    def jacobian(self, idx, u):
+        """Weighted Jacobian in internal parameters (a, n, nv) of curves ``idx``."""
+        with np.errstate(all="ignore"):
+            _, jac = self.spec.function(self.x[idx], self.external(idx, u), jac="only")
+            g = scale_gradient(u, self.lo[idx], self.hi[idx], self.kind[idx])
+            w = np.where(self.M[idx], self.W[idx], 0.0)
+            return np.stack([jac[self.names[j]] * w for j in self.vi], axis=-1) * g[:, None, :]
+
+
+@dataclass
+class _State:
+    """Where every curve of a batched LM stands: values, λ, χ², Jacobian, counts and messages."""
+
+    U: np.ndarray
+    lam: np.ndarray
+    chi2: np.ndarray
+    J_best: np.ndarray
+    best_f: np.ndarray
+    nfev: np.ndarray
+    converged: np.ndarray
+    message: list[str]
+
+
+def _lm_step(prob: _Problem, st: _State, active, A_r, A_J, A_chi, max_step):
+    """One damped Gauss–Newton step of the active curves; returns the accepted mask, done, failed and new state."""
+    A = np.einsum("anp,anq->apq", A_J, A_J)
+    g = np.einsum("anp,an->ap", A_J, A_r)
+    d = np.diagonal(A, axis1=1, axis2=2).copy()
+    d = np.where(d > 0, d, 1.0)
+    Am = A + (st.lam[active][:, None] * d)[:, :, None] * np.eye(prob.vi.size)[None]
+    step = -_solve(Am, g)
+    u_old = st.U[active]
+    if max_step is not None:  # trust-region-like cap on the relative step of every parameter
+        ratio = np.max(np.abs(step) / (max_step * (np.abs(u_old) + 1.0)), axis=1)
+        step = step / np.maximum(ratio, 1.0)[:, None]
+    u_new = u_old + step
+    f_new, r_new, chi_new = prob.model(active, u_new)
+    st.nfev[active] += 1
+    ok = np.isfinite(chi_new) & (chi_new <= A_chi)
+    J_new = A_J.copy()
+    if ok.any():
+        J_new[ok] = prob.jacobian(active[ok], u_new[ok])
+    acc = active[ok]
+    st.U[acc] = u_new[ok]
+    st.lam[acc] = np.maximum(st.lam[acc] * 0.1, 1e-15)
+    st.best_f[acc] = f_new[ok]
+    rel_step = np.max(np.abs(step) / (np.abs(u_old) + XTOL), axis=1)
+    rel_chi = np.where(A_chi > 0, (A_chi - np.where(np.isfinite(chi_new), chi_new, np.inf)) / A_chi, 0.0)
+    done = ok & ((rel_step <= XTOL) | (rel_chi <= FTOL))
+    st.lam[active[~ok]] *= 10.0
+    # a curve whose λ exploded cannot improve further: converged if the step vanished
+    stuck = ~ok & (st.lam[active] > _LAMBDA_MAX)
+    done_stuck = stuck & (rel_step <= 1e-8)
+    A_r = np.where(ok[:, None], r_new, A_r)
+    A_J = np.where(ok[:, None, None], J_new, A_J)
+    A_chi = np.where(ok, chi_new, A_chi)
+    return done | done_stuck, stuck & ~done_stuck, A_r, A_J, A_chi
+
+
+def _iterate(prob: _Problem, st: _State, active, A_r, A_J, A_chi, max_iter: int, max_step) -> None:
+    it = 0
+    while active.size and it < max_iter:
+        it += 1
+        finish, failed, A_r, A_J, A_chi = _lm_step(prob, st, active, A_r, A_J, A_chi, max_step)
+        st.converged[active[finish]] = True
+        for i in active[failed]:
+            st.message[i] = "the vectorized Levenberg–Marquardt could not reduce χ² further (step rejected at λ > 1e16)"
+        keep = ~(finish | failed)
+        leaving = ~keep
+        if leaving.any():
+            st.J_best[active[leaving]] = A_J[leaving]
+            st.chi2[active[leaving]] = A_chi[leaving]
+        active, A_r, A_J, A_chi = active[keep], A_r[keep], A_J[keep], A_chi[keep]
+    if active.size:
+        st.J_best[active] = A_J
+        st.chi2[active] = A_chi
+        for i in active:
+            st.message[i] = f"the vectorized Levenberg–Marquardt did not converge in {max_iter} iterations"
+
+
+def _result(prob: _Problem, st: _State) -> BatchFit:
+    values = prob.p0.copy()
+    values[:, prob.vi] = to_external(st.U, prob.lo, prob.hi, prob.kind)
+    ndata = prob.M.sum(axis=1)
+    cov_int = _covariance(st.J_best)
+    g = scale_gradient(st.U, prob.lo, prob.hi, prob.kind)
+    dof = ndata - prob.vi.size
+    with np.errstate(all="ignore"):
+        redchi = np.where(dof > 0, st.chi2 / dof, np.nan)
+    covar = cov_int * g[:, :, None] * g[:, None, :] * redchi[:, None, None]
+    for i in np.flatnonzero(st.converged):
+        st.message[i] = "Fit succeeded."
+    return BatchFit(names=prob.names, varied=prob.vi, values=values, covar=covar, chisqr=st.chi2, ndata=ndata, nfev=st.nfev,
+                    converged=st.converged & np.isfinite(st.chi2), message=st.message, best_fit=st.best_f)
+
+
+def fit_arrays(spec: VectorSpec, x: np.ndarray, y: np.ndarray, p0: np.ndarray, *, weights: np.ndarray | None = None,
+               mask: np.ndarray | None = None, vary: np.ndarray | None = None, lower: np.ndarray | None = None,
+               upper: np.ndarray | None = None, max_iter: int = MAX_ITER, lambda0: float = _LAMBDA0,
+               max_step: float | None = None) -> BatchFit:
     """Least-squares fit of ``spec`` to every row of ``y`` at once.
 
     Parameters
@@ -266,131 +384,25 @@ def fit_arrays(
     weights : (c, n) multiplying the residual, as in lmfit (default 1).
     vary : (k,) which parameters are fitted (same for every curve); default all.
     lower, upper : (c, k) or (k,) bounds (default ±inf), handled like lmfit (MINUIT transforms).
+    max_iter, lambda0 : iteration cap and initial damping; ``max_step`` caps the relative step.
     """
-    x = np.asarray(x, dtype=float)
-    y = np.asarray(y, dtype=float)
-    c, k = p0.shape
-    M = np.ones(y.shape, dtype=bool) if mask is None else np.asarray(mask, dtype=bool)
-    W = np.where(M, 1.0 if weights is None else weights, 0.0)
-    vary = np.ones(k, dtype=bool) if vary is None else np.asarray(vary, dtype=bool)
-    vi = np.flatnonzero(vary)
-    lo = np.broadcast_to(-np.inf if lower is None else np.asarray(lower, float), (c, k))[:, vi]
-    hi = np.broadcast_to(np.inf if upper is None else np.asarray(upper, float), (c, k))[:, vi]
-    kind = _kinds(lo, hi)
-    p0 = np.array(p0, dtype=float)
-    U = to_internal(np.clip(p0[:, vi], lo, hi), lo, hi, kind)
-    names = spec.names
-
-    def external(idx, u):
-        ext = p0[idx].copy()
-        ext[:, vi] = to_external(u, lo[idx], hi[idx], kind[idx])
-        return {name: ext[:, j : j + 1] for j, name in enumerate(names)}
-
-    def model(idx, u):
-        """Model (a, n), weighted residual (a, n) and χ² of curves ``idx`` at internal values ``u``."""
-        with np.errstate(all="ignore"):
-            f, _ = spec.function(x[idx], external(idx, u), jac=False)
-            r = np.where(M[idx], (f - y[idx]) * W[idx], 0.0)
-        return f, r, np.einsum("an,an->a", r, r)
-
-    def jacobian(idx, u):
-        """Weighted Jacobian in internal parameters (a, n, nv) of curves ``idx``."""
-        with np.errstate(all="ignore"):
-            _, jac = spec.function(x[idx], external(idx, u), jac="only")
-            g = scale_gradient(u, lo[idx], hi[idx], kind[idx])
-            w = np.where(M[idx], W[idx], 0.0)
-            return np.stack([jac[names[j]] * w for j in vi], axis=-1) * g[:, None, :]
-
-    def evaluate(idx, u):
-        f, r, chi2 = model(idx, u)
-        return r, jacobian(idx, u), chi2, f
-
+    prob = _Problem(spec, x, y, p0, weights, mask, vary, lower, upper)
+    c = prob.p0.shape[0]
+    U = prob.start()
     all_idx = np.arange(c)
-    r, J, chi2, f = evaluate(all_idx, U)
-    best_f = f.copy()
-    nfev = np.ones(c, dtype=int)
-    lam = np.full(c, float(lambda0))
-    converged = np.zeros(c, dtype=bool)
+    f, r, chi2 = prob.model(all_idx, U)
+    J = prob.jacobian(all_idx, U)
+    st = _State(U=U, lam=np.full(c, float(lambda0)), chi2=chi2, J_best=J, best_f=f.copy(), nfev=np.ones(c, dtype=int),
+                converged=np.zeros(c, dtype=bool), message=["" for _ in range(c)])
     dead = ~np.isfinite(chi2)
-    message = ["" for _ in range(c)]
     for i in np.flatnonzero(dead):
-        message[i] = "the model is not finite at the start values"
-    J_best = J
+        st.message[i] = "the model is not finite at the start values"
     active = np.flatnonzero(~dead)
-    # per-active-curve state
-    A_r, A_J, A_chi = r[active], J[active], chi2[active]
-    if vi.size == 0:
-        converged[active] = True
+    if prob.vi.size == 0:
+        st.converged[active] = True
         active = active[:0]
-    it = 0
-    while active.size and it < max_iter:
-        it += 1
-        A = np.einsum("anp,anq->apq", A_J, A_J)
-        g = np.einsum("anp,an->ap", A_J, A_r)
-        d = np.diagonal(A, axis1=1, axis2=2).copy()
-        d = np.where(d > 0, d, 1.0)
-        lam_a = lam[active]
-        Am = A + (lam_a[:, None] * d)[:, :, None] * np.eye(vi.size)[None]
-        step = -_solve(Am, g)
-        u_old = U[active]
-        if max_step is not None:  # trust-region-like cap on the relative step of every parameter
-            ratio = np.max(np.abs(step) / (max_step * (np.abs(u_old) + 1.0)), axis=1)
-            step = step / np.maximum(ratio, 1.0)[:, None]
-        u_new = u_old + step
-        f_new, r_new, chi_new = model(active, u_new)
-        nfev[active] += 1
-        ok = np.isfinite(chi_new) & (chi_new <= A_chi)
-        J_new = A_J.copy()
-        if ok.any():
-            J_new[ok] = jacobian(active[ok], u_new[ok])
-        # accept
-        acc = active[ok]
-        U[acc] = u_new[ok]
-        lam[acc] = np.maximum(lam[acc] * 0.1, 1e-15)
-        best_f[acc] = f_new[ok]
-        rel_step = np.max(np.abs(step) / (np.abs(u_old) + XTOL), axis=1)
-        rel_chi = np.where(A_chi > 0, (A_chi - np.where(np.isfinite(chi_new), chi_new, np.inf)) / A_chi, 0.0)
-        done = ok & ((rel_step <= XTOL) | (rel_chi <= FTOL))
-        # reject
-        rej = active[~ok]
-        lam[rej] = lam[rej] * 10.0
-        # a curve whose λ exploded cannot improve further: converged if the step vanished
-        stuck = ~ok & (lam[active] > _LAMBDA_MAX)
-        done_stuck = stuck & (rel_step <= 1e-8)
-        failed = stuck & ~done_stuck
-        A_r = np.where(ok[:, None], r_new, A_r)
-        A_J = np.where(ok[:, None, None], J_new, A_J)
-        A_chi = np.where(ok, chi_new, A_chi)
-        finish = done | done_stuck
-        converged[active[finish]] = True
-        for i in active[failed]:
-            message[i] = "the vectorized Levenberg–Marquardt could not reduce χ² further (step rejected at λ > 1e16)"
-        keep = ~(finish | failed)
-        leaving = ~keep
-        if leaving.any():
-            J_best[active[leaving]] = A_J[leaving]
-            chi2[active[leaving]] = A_chi[leaving]
-        active, A_r, A_J, A_chi = active[keep], A_r[keep], A_J[keep], A_chi[keep]
-    if active.size:
-        J_best[active] = A_J
-        chi2[active] = A_chi
-        for i in active:
-            message[i] = f"the vectorized Levenberg–Marquardt did not converge in {max_iter} iterations"
-    values = p0.copy()
-    values[:, vi] = to_external(U, lo, hi, kind)
-    ndata = M.sum(axis=1)
-    cov_int = _covariance(J_best)
-    g = scale_gradient(U, lo, hi, kind)
-    dof = ndata - vi.size
-    with np.errstate(all="ignore"):
-        redchi = np.where(dof > 0, chi2 / dof, np.nan)
-    covar = cov_int * g[:, :, None] * g[:, None, :] * redchi[:, None, None]
-    for i in np.flatnonzero(converged):
-        message[i] = "Fit succeeded."
-    return BatchFit(
-        names=names, varied=vi, values=values, covar=covar, chisqr=chi2, ndata=ndata, nfev=nfev,
-        converged=converged & np.isfinite(chi2), message=message, best_fit=best_f,
-    )
+    _iterate(prob, st, active, r[active], J[active], chi2[active], max_iter, max_step)
+    return _result(prob, st)
 
 
 #: Relative step cap of the second pass (see :func:`fit_arrays_two_pass`).

@@ -1,49 +1,78 @@
 """Global fits: several curves fitted together, some parameters shared, the rest per curve.
 
-Typical use: R(B) sweeps at several temperatures with one spin–orbit length (and α)
-for all of them and one L_φ per temperature::
+Typical use: R(B) sweeps at several temperatures with one spin–orbit length for all of them and one L_φ per
+temperature::
 
     res = sigmafit.fit_global(curves, "hln-so", by="temperature_K", share=["L_so"])
     res.table()      # one row per curve
+
+``fix``/``init`` apply to every curve; a key ``NAME[LABEL]`` acts on the curve labelled LABEL only (e.g.
+``{"tau_phi[0.025]": 40.5}`` fixes τ_φ of the base-temperature curve).
 """
 
 from __future__ import annotations
 
+import re
 import warnings
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from typing import Any, Sequence
 
 import lmfit
 import numpy as np
 import pandas as pd
 
-from .._version import __version__
 from ..exceptions import FitError, FitQualityWarning
 from ..models import registry
 from ..models.base import SigmafitModel, independent_kwargs
-from .diagnostics import RUNS_Z_LIMIT, generic_warnings, runs_test_z
-from .result import _num, _stderr
-from .single import MIN_POINTS, apply_settings, data_arrays, window_mask
+from ..prepare.split import plain, split_curves
+from . import schema
+from .curve import apply_settings, curve_data, in_window
+from .diagnostics import RUNS_Z_LIMIT, chi2_warning, generic_warnings, runs_test_z
+from .options import FitSettings, Window, split_options
+from .result import presentation
+
+_CURVE_KEY = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\[(?P<label>[^\]]+)\]$")
 
 
-def _curves(data, by: str | None, labels: Sequence[Any] | None) -> list[tuple[Any, Any]]:
+def _items(data, by: str | None, labels: Sequence[Any] | None) -> list[tuple[Any, Any]]:
     if isinstance(data, pd.DataFrame):
         if by is None:
             raise FitError("a global fit of one DataFrame needs by= (the column that labels the curves, e.g. temperature_K)")
-        if by not in data.columns:
-            raise FitError(f"no column {by!r} to split curves by; columns: {', '.join(map(str, data.columns))}")
-        out = []
-        for key, g in data.groupby(by, sort=True):
-            g = g.copy()
-            g.attrs = {**data.attrs}
-            out.append((key, g))
-        return out
+        return split_curves(data, by)
     items = list(data)
-    if labels is None:
-        labels = list(range(len(items)))
+    labels = list(range(len(items))) if labels is None else list(labels)
     if len(labels) != len(items):
         raise FitError(f"{len(labels)} labels for {len(items)} curves")
-    return list(zip(labels, items))
+    return [(plain(lab), item) for lab, item in zip(labels, items)]
+
+
+def _same_label(text: str, label: Any) -> bool:
+    if str(label) == text:
+        return True
+    try:
+        return float(text) == float(label)
+    except (TypeError, ValueError):
+        return False
+
+
+def _expand(mapping, names: list[str], share: Sequence[str], models, labels, bg: bool, kind: str) -> dict[str, float]:
+    """Per-curve lmfit names of ``fix``/``init`` entries (``NAME`` → every curve, ``NAME[LABEL]`` → one)."""
+    out: dict[str, float] = {}
+    for key, value in mapping.items():
+        m = _CURVE_KEY.match(key)
+        name, label = (m.group("name"), m.group("label")) if m else (key, None)
+        if name not in names and not (bg and name.startswith("bg_")):
+            raise FitError(f"--{kind} names unknown parameter {name!r}; the model has {', '.join(names)}")
+        if name in share:
+            if label is not None:
+                raise FitError(f"--{kind} {key}: {name} is shared by every curve, so it cannot be set for one curve")
+            out[name] = value
+            continue
+        hits = [mod for mod, lab in zip(models, labels) if label is None or _same_label(label, lab)]
+        if not hits:
+            raise FitError(f"--{kind} {key}: no curve is labelled {label!r}; the labels are {', '.join(map(str, labels))}")
+        out.update({mod.prefix + name: value for mod in hits})
+    return out
 
 
 @dataclass
@@ -65,6 +94,9 @@ class GlobalFitResult:
     #: what is evaluated per curve: the model, or model + background (default: ``models``)
     evaluators: list[lmfit.Model] | None = None
     background: str | None = None
+    #: per-curve weights (None: unweighted) and whether they are 1/σ of per-point uncertainties
+    ws: list[np.ndarray | None] = field(default_factory=list)
+    weighted: bool = False
 
     @property
     def params(self) -> lmfit.Parameters:
@@ -84,120 +116,130 @@ class GlobalFitResult:
         m = (self.evaluators or self.models)[i]
         return np.asarray(m.eval(self.params, **independent_kwargs(m, xv)), dtype=float)
 
+    def _weights(self, i: int):
+        return self.ws[i] if self.ws else None
+
     def table(self) -> pd.DataFrame:
         """One row per curve: label, each parameter and its stderr (None → NaN), points."""
         rows = []
         for i, lab in enumerate(self.labels):
             row: dict[str, Any] = {self.by or "curve": lab}
             for name, p in self.curve_params(i).items():
+                err = schema.stderr_of(p)
                 row[name] = p.value
-                row[f"{name}_stderr"] = np.nan if _stderr(p) is None else _stderr(p)
+                row[f"{name}_stderr"] = np.nan if err is None else err
             row["ndata"] = self.xs[i].size
             rows.append(row)
         return pd.DataFrame(rows)
 
-    def summary(self, include_data: bool = False) -> dict[str, Any]:
-        """JSON-able dict: shared parameters, one entry per curve (with its points and model line if ``include_data``)."""
+    def _units(self) -> dict[str, str]:
         units = dict(self.models[0].units())
         if self.background:
             units.update({f"bg_{k}": v for k, v in registry.model_class(self.background).units().items()})
+        return units
+
+    def _curve_entry(self, i: int, units: dict[str, str], include_data: bool) -> dict[str, Any]:
         derived = {d.name for d in self.models[0].derived_table}
-        shared = {
-            n: {"value": _num(self.params[n].value), "stderr": _stderr(self.params[n]), "unit": units.get(n, ""), "vary": bool(self.params[n].vary)}
-            for n in self.shared
-        }
-        curves = []
-        for i, lab in enumerate(self.labels):
-            ps, ds = {}, {}
-            for name, p in self.curve_params(i).items():
-                e = {"value": _num(p.value), "stderr": _stderr(p), "unit": units.get(name, "")}
-                if name in derived:
-                    ds[name] = e
-                else:
-                    e["vary"] = bool(p.vary) or name in self.shared
-                    e["shared"] = name in self.shared
-                    ps[name] = e
-            resid = self.ys[i] - self.eval(i)
-            entry = {"label": _label(lab), "params": ps, "derived": ds, "ndata": int(self.xs[i].size), "chisqr": _num(np.sum(resid**2))}
-            if include_data:
-                x = self.xs[i]
-                fine = np.linspace(x.min(), x.max(), 400)
-                entry["data"] = {"x": x.tolist(), "y": self.ys[i].tolist(), "residual": resid.tolist(),
-                                 "fine_x": fine.tolist(), "fine_y": self.eval(i, fine).tolist(), "parts": 1}
-            curves.append(entry)
+        ps, ds = schema.param_entries(self.curve_params(i), units, derived, shared=self.shared)
+        resid = self.ys[i] - self.eval(i)
+        w = self._weights(i)
+        chisqr = float(np.sum((resid if w is None else resid * w) ** 2))
+        entry = {"label": self.labels[i], "params": ps, "derived": ds, "ndata": int(self.xs[i].size),
+                 "chisqr": schema.number(chisqr)}
+        if include_data:
+            x = self.xs[i]
+            fine = np.linspace(x.min(), x.max(), 400)
+            entry["data"] = {"x": x.tolist(), "y": self.ys[i].tolist(), "residual": resid.tolist(),
+                             "fine_x": fine.tolist(), "fine_y": self.eval(i, fine).tolist(), "parts": 1}
+            if self.weighted and w is not None:
+                entry["data"]["y_err"] = (1.0 / w).tolist()
+        return entry
+
+    def summary(self, include_data: bool = False) -> dict[str, Any]:
+        """JSON-able dict: shared parameters, one entry per curve (with its points and model line if ``include_data``)."""
+        units = self._units()
+        shared = {n: {"value": schema.number(self.params[n].value), "stderr": schema.stderr_of(self.params[n]),
+                      "unit": units.get(n, ""), "vary": bool(self.params[n].vary)} for n in self.shared}
         r = self.minimizer_result
+        ys = np.concatenate(self.ys)
+        model_y = np.concatenate([self.eval(i) for i in range(len(self.ys))])
+        stats = schema.statistics(y=ys, model_y=model_y, residual_weighted=r.residual, nvarys=r.nvarys, nfev=r.nfev,
+                                  weighted=self.weighted)
         return {
-            "model": self.model_name,
-            "success": self.success,
-            "global": True,
-            "by": self.by,
-            "shared": shared,
-            "curves": curves,
-            "statistics": {"ndata": int(r.ndata), "nvarys": int(r.nvarys), "chisqr": _num(r.chisqr), "redchi": _num(r.redchi), "aic": _num(r.aic), "bic": _num(r.bic)},
-            "warnings": list(self.warnings),
-            "source": {**self.source, "x": self.x_name, "y": self.y_name},
-            "software": {"sigmafit": __version__, "lmfit": lmfit.__version__},
+            "model": self.model_name, "success": self.success, "global": True, "by": self.by, "shared": shared,
+            "curves": [self._curve_entry(i, units, include_data) for i in range(len(self.labels))],
+            "statistics": stats, "warnings": list(self.warnings),
+            "source": {**self.source, "x": self.x_name, "y": self.y_name}, "software": schema.software(),
         }
 
     def report(self) -> str:
-        from ..report.text import global_report
+        return presentation().global_text(self.summary())
 
-        return global_report(self.summary())
+    def fit_report(self) -> str:
+        """The same text as :meth:`report` (lmfit's name for it)."""
+        return self.report()
 
     def plot(self, ax=None, **kwargs):
-        from ..report.plots import plot_saved_curves
-
-        by = self.by or "curve"
-        curves = [(f"{by} = {c['label']}", c["data"]) for c in self.summary(include_data=True)["curves"]]
-        return plot_saved_curves(curves, ax=ax, x_name=self.x_name, y_name=self.y_name, **kwargs)
+        return presentation().plot_global(self.summary(include_data=True), ax=ax, **kwargs)
 
     def _repr_html_(self) -> str:
-        from ..report.html import global_html
-
-        return global_html(self)
+        return presentation().global_html(self.summary(include_data=True))
 
 
-def _label(v: Any) -> Any:
-    if isinstance(v, (np.floating, np.integer)):
-        return v.item()
-    return v
+def _prepare_curves(items, cls, model_options, settings: FitSettings, window: Window, bg_name):
+    """Per-curve models, points, weights and guessed parameters (one curve preparation for every path)."""
+    params = lmfit.Parameters()
+    out = {"models": [], "evaluators": [], "xs": [], "ys": [], "ws": [], "labels": [], "weighted": [], "source": {},
+           "x_name": "x", "y_name": "y"}
+    guesses = []
+    for i, (lab, item) in enumerate(items):
+        m = cls(prefix=f"c{i}_", **model_options)
+        curve = curve_data(item, m, settings)
+        try:
+            xv, yv, wv = in_window(curve, window)
+        except FitError as exc:
+            raise FitError(f"curve {lab!r}: {exc}") from None
+        p = m.guess(yv, x=xv)
+        guesses.append(p)
+        params.update(p)
+        ev = m
+        if bg_name:
+            bg = registry.get(bg_name, prefix=f"c{i}_bg_")
+            params.update(bg.make_params())
+            ev = m + bg
+        for key, value in (("models", m), ("evaluators", ev), ("xs", xv), ("ys", yv), ("ws", wv), ("labels", lab),
+                           ("weighted", curve.weighted)):
+            out[key].append(value)
+        out["source"] = out["source"] or curve.source
+        out["x_name"], out["y_name"] = curve.x_name, curve.y_name
+    return params, guesses, out
 
 
-def fit_global(
-    data,
-    model: str,
-    *,
-    share: Sequence[str] = (),
-    by: str | None = None,
-    labels: Sequence[Any] | None = None,
-    x: str | None = None,
-    y: str | None = None,
-    xmin: float | None = None,
-    xmax: float | None = None,
-    bmax: float | None = None,
-    fix: Mapping[str, float] | None = None,
-    init: Mapping[str, float] | None = None,
-    method: str = "leastsq",
-    background: str | None = None,
-    warn: bool = True,
-    **model_options: Any,
-) -> GlobalFitResult:
+def fit_global(data, model: str, *, share: Sequence[str] = (), by: str | None = None, labels: Sequence[Any] | None = None,
+               window: Window | None = None, settings: FitSettings | None = None, warn: bool = True,
+               **options: Any) -> GlobalFitResult:
     """Fit several curves at once with the parameters in ``share`` common to all.
 
     Parameters
     ----------
     data : a DataFrame split by ``by`` (e.g. ``"temperature_K"``), or a list of DataFrames / ``(x, y)`` pairs.
     model : registry name of a sigmafit model.
-    share : parameter names fitted as one value for every curve (e.g. ``["L_so"]``); the
-        others get one value per curve.
+    share : parameter names fitted as one value for every curve (e.g. ``["L_so"]``); the others get one value
+        per curve.
     labels : labels of a list of curves (default 0, 1, …).
-    xmin, xmax, bmax : window applied to every curve (x units; bmax is |B| in T).
-    fix, init : ``{name: value}`` applied to every curve (shared or not).
-    background : ``"quadratic"`` adds a c2·B² term per curve (reported as ``bg_c2``).
+    window, settings, options : as for :func:`sigmafit.fit` (``xmin, xmax, bmax`` in T for |B|, ``fix``,
+        ``init``, ``background``, ``x``, ``y``, ``weights``, ``method``), applied to every curve; ``fix``/
+        ``init`` keys ``NAME[LABEL]`` act on one curve.  An automatic window (``bmax="auto"``) is not available.
     """
+    w_opts, s_opts, model_options = split_options({k: v for k, v in options.items() if v is not None})
+    window = window or w_opts
+    settings = settings or s_opts
+    share = list(share or settings.share)
     if not isinstance(model, str):
         raise FitError("fit_global takes a registry model name")
-    items = _curves(data, by, labels)
+    if window.auto:
+        raise FitError("an automatic field window is not available for global fits; give bmax in tesla")
+    items = _items(data, by, labels)
     if len(items) < 2:
         raise FitError(f"a global fit needs at least two curves, got {len(items)}")
     cls = registry.model_class(model)
@@ -205,79 +247,48 @@ def fit_global(
     bad = [s for s in share if s not in names]
     if bad:
         raise FitError(f"cannot share {bad}: {model} has parameters {names}")
-    params = lmfit.Parameters()
-    models, evaluators, labs, xs, ys, ws = [], [], [], [], [], []
-    bg_name = None if not background else (background if "-" in background else f"{background}-bg")
-    xn = yn = ""
-    src: dict[str, Any] = {}
-    guesses: dict[str, list[float]] = {s: [] for s in share}
-    for i, (lab, item) in enumerate(items):
-        m = cls(prefix=f"c{i}_", **model_options)
-        xv, yv, wv, xn, yn, src_i = data_arrays(item, m, x=x, y=y)
-        src = src or src_i
-        keep = np.isfinite(xv) & np.isfinite(yv) & window_mask(xv, xmin, xmax, bmax)
-        if keep.sum() < MIN_POINTS:
-            raise FitError(f"curve {lab!r} has only {int(keep.sum())} points in the window; need {MIN_POINTS}")
-        xv, yv = xv[keep], yv[keep]
-        wv = None if wv is None else wv[keep]
-        p = m.guess(yv, x=xv)
-        for s in share:
-            guesses[s].append(p[m.prefix + s].value)
-        params.update(p)
-        models.append(m)
-        if bg_name:
-            bg = registry.get(bg_name, prefix=f"c{i}_bg_")
-            params.update(bg.make_params())
-            evaluators.append(m + bg)
-        else:
-            evaluators.append(m)
-        labs.append(_label(lab))
-        xs.append(xv)
-        ys.append(yv)
-        ws.append(wv)
-    template = models[0]
+    bg_name = f"{settings.background}-bg" if settings.background else None
+    params, guesses, c = _prepare_curves(items, cls, model_options, settings, window, bg_name)
     for s in share:
-        hint = template.param_hints[s]
-        params.add(s, value=float(np.median(guesses[s])), min=hint.get("min", -np.inf), max=hint.get("max", np.inf))
-        for m in models:
+        hint = c["models"][0].param_hints[s]
+        start = float(np.median([g[m.prefix + s].value for g, m in zip(guesses, c["models"])]))
+        params.add(s, value=start, min=hint.get("min", -np.inf), max=hint.get("max", np.inf), vary=hint.get("vary", True))
+        for m in c["models"]:
             params[m.prefix + s].set(expr=s)
-    # settings apply to every curve
-    expanded_fix = {}
-    expanded_init = {}
-    for src_map, dst in ((fix or {}, expanded_fix), (init or {}, expanded_init)):
-        for k, v in src_map.items():
-            if k in share:
-                dst[k] = v
-            elif k in names or (bg_name and k.startswith("bg_")):
-                dst.update({m.prefix + k: v for m in models})
-            else:
-                raise FitError(f"unknown parameter {k!r}; {model} has {names}")
-    apply_settings(params, expanded_fix, expanded_init)
+    apply_settings(params, _expand(settings.fix, names, share, c["models"], c["labels"], bool(bg_name), "fix"),
+                   _expand(settings.init, names, share, c["models"], c["labels"], bool(bg_name), "init"))
 
     def residual(pars):
         out = []
-        for m, xv, yv, wv in zip(evaluators, xs, ys, ws):
+        for m, xv, yv, wv in zip(c["evaluators"], c["xs"], c["ys"], c["ws"]):
             r = m.eval(pars, **independent_kwargs(m, xv)) - yv
             out.append(r if wv is None else r * wv)
         return np.concatenate(out)
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        mres = lmfit.minimize(residual, params, method=method)
-    res = GlobalFitResult(
-        model_name=model, minimizer_result=mres, models=models, labels=labs, xs=xs, ys=ys, shared=list(share),
-        by=by, x_name=xn, y_name=yn, source=src, evaluators=evaluators, background=bg_name,
-    )
-    derived = {m.prefix + d.name for m in models for d in m.derived_table}
-    # residual structure is judged per curve below, not on the concatenation
-    res.warnings = generic_warnings(mres, np.zeros(0), np.zeros(0), derived)
-    for i, m in enumerate(models):
-        for w in m.diagnose(mres.params, xs[i]):
-            res.warnings.append(f"[{by or 'curve'} = {labs[i]}] {w}")
-        r_i = ys[i] - res.eval(i)
-        z = runs_test_z(r_i[np.argsort(xs[i])])
-        if z < -RUNS_Z_LIMIT:
-            res.warnings.append(f"[{by or 'curve'} = {labs[i]}] the residuals are structured (runs test z = {z:.1f})")
+        mres = lmfit.minimize(residual, params, method=settings.method, max_nfev=settings.max_nfev)
+    weighted = all(c["weighted"])
+    res = GlobalFitResult(model_name=model, minimizer_result=mres, models=c["models"], labels=c["labels"], xs=c["xs"],
+                          ys=c["ys"], shared=share, by=by, x_name=c["x_name"], y_name=c["y_name"], source=c["source"],
+                          evaluators=c["evaluators"], background=bg_name, ws=c["ws"], weighted=weighted)
+    res.warnings = _warnings(res, mres, by, weighted)
     if warn and res.warnings:
         warnings.warn(f"{model} global fit: {len(res.warnings)} warning(s); first: {res.warnings[0]}", FitQualityWarning, stacklevel=2)
     return res
+
+
+def _warnings(res: GlobalFitResult, mres, by: str | None, weighted: bool) -> list[str]:
+    derived = {m.prefix + d.name for m in res.models for d in m.derived_table}
+    out = generic_warnings(mres, np.zeros(0), np.zeros(0), derived)  # residual structure: per curve below
+    tag = by or "curve"
+    for i, m in enumerate(res.models):
+        out += [f"[{tag} = {res.labels[i]}] {w}" for w in m.diagnose(mres.params, res.xs[i])]
+        z = runs_test_z((res.ys[i] - res.eval(i))[np.argsort(res.xs[i])])
+        if z < -RUNS_Z_LIMIT:
+            out.append(f"[{tag} = {res.labels[i]}] the residuals are structured (runs test z = {z:.1f})")
+    if weighted:
+        note = chi2_warning(mres.redchi, int(mres.ndata - mres.nvarys), what="the global model")
+        if note:
+            out.append(note)
+    return out

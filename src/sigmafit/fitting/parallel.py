@@ -12,6 +12,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
+import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import Any, Callable, Iterable, Iterator
 
@@ -21,6 +22,18 @@ from .._optional import require
 def default_workers() -> int:
     """Default number of local worker processes: the number of CPUs."""
     return max(1, os.cpu_count() or 1)
+
+
+def _end_with_parent(parent: int) -> None:
+    """Worker initializer: a daemon thread ends this worker when its parent process is gone (also on kill -9)."""
+
+    def watch() -> None:
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="sigmafit-parent-watch", daemon=True).start()
 
 
 def run_inline(fn: Callable[[Any], Any], jobs: Iterable[Any]) -> Iterator[tuple[Any, Any]]:
@@ -38,7 +51,7 @@ def run_local(fn: Callable[[Any], Any], jobs: list[Any], workers: int) -> Iterat
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods and threading.active_count() == 1 else "spawn")
     pending = list(reversed(jobs))
-    ex = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+    ex = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_end_with_parent, initargs=(os.getpid(),))
     try:
         running: dict[Any, Any] = {}
 

@@ -1,41 +1,35 @@
-"""``FitResult``: one fitted curve, its numbers, its warnings, and how to show them.
+"""``FitResult``: one fitted curve, its numbers and its warnings.
 
-The JSON schema of :meth:`FitResult.summary` is the one in DESIGN.md §4 and is shared
-with ``sigmafit fit --json`` and the batch table.  A ``stderr`` of ``None`` means
-"could not be estimated", never 0.
+The JSON schema of :meth:`FitResult.summary` is the one in DESIGN.md §4 (built by
+:mod:`sigmafit.fitting.schema`) and is shared with ``sigmafit fit --json`` and the batch table.  A ``stderr``
+of ``None`` means "could not be estimated", never 0.
+
+Results know nothing of how they are shown: ``report()``, ``plot()`` and the Jupyter view hand the summary to
+the presentation backend, looked up by module name (:data:`PRESENTATION_BACKEND`, the pandas plotting-backend
+pattern), so ``sigmafit.fitting`` never imports ``sigmafit.report``.
 """
 
 from __future__ import annotations
 
 import json
-import math
+import warnings
 from dataclasses import dataclass, field
+from importlib import import_module
 from typing import Any
 
 import lmfit
 import numpy as np
 
-from .._version import __version__
 from ..models.base import derived_names, independent_kwargs, param_units
+from . import schema
+
+#: Module that turns summaries into text, figures and HTML (``fit_text``, ``plot_fit``, ``fit_html`` …).
+PRESENTATION_BACKEND = "sigmafit.report.backend"
 
 
-def _num(v: Any) -> float | None:
-    """A JSON-safe float: NaN/inf/None → None."""
-    if v is None:
-        return None
-    try:
-        f = float(v)
-    except (TypeError, ValueError):
-        return None
-    return f if math.isfinite(f) else None
-
-
-def _stderr(p: lmfit.Parameter) -> float | None:
-    """The uncertainty, or None when there is none to report (fixed, or not estimable): never 0."""
-    s = _num(p.stderr)
-    if s is None or s == 0.0 or (not p.vary and not p.expr):
-        return None
-    return s
+def presentation():
+    """The presentation backend module (see :data:`PRESENTATION_BACKEND`)."""
+    return import_module(PRESENTATION_BACKEND)
 
 
 @dataclass
@@ -70,6 +64,8 @@ class FitResult:
     excluded: tuple[np.ndarray, np.ndarray] | None = None
     #: further JSON-able results attached by analysis steps (e.g. "spectral_weight"); copied into the summary
     extras: dict[str, Any] = field(default_factory=dict)
+    #: True when ``weights`` are 1/σ of per-point uncertainties (χ²_ν is then a goodness of fit)
+    weighted: bool = False
 
     # -- numbers ----------------------------------------------------------------
     @property
@@ -113,23 +109,31 @@ class FitResult:
         return float(self.params[name].value)
 
     def stderr(self, name: str) -> float | None:
-        return _stderr(self.params[name])
+        return schema.stderr_of(self.params[name])
 
     def statistics(self) -> dict[str, Any]:
+        """ndata, nvarys, χ², χ²_ν, R², AIC, BIC, nfev and whether χ² is weighted by per-point uncertainties."""
         r = self.lmfit_result
-        res = self.residual
-        ss_tot = float(np.sum((self.y - np.mean(self.y)) ** 2))
-        r2 = 1.0 - float(np.sum(res**2)) / ss_tot if ss_tot > 0 else None
-        return {
-            "ndata": int(r.ndata),
-            "nvarys": int(r.nvarys),
-            "chisqr": _num(r.chisqr),
-            "redchi": _num(r.redchi),
-            "r_squared": _num(r2),
-            "aic": _num(r.aic),
-            "bic": _num(r.bic),
-            "nfev": int(r.nfev),
-        }
+        model_y = self.eval()
+        resid = self.y - model_y
+        if self.weights is not None:
+            resid = resid * self.weights
+        return schema.statistics(y=self.y, model_y=model_y, residual_weighted=resid, nvarys=r.nvarys, nfev=r.nfev,
+                                 weighted=self.weighted)
+
+    def band(self, x=None, sigma: float = 1.0) -> np.ndarray | None:
+        """Half-width of the model's ``sigma`` confidence band at ``x`` (lmfit ``eval_uncertainty``), or None."""
+        xv = self.x if x is None else np.asarray(x, dtype=float)
+        if not self.lmfit_result.errorbars or self.lmfit_result.covar is None:
+            return None
+        try:
+            with warnings.catch_warnings(), np.errstate(all="ignore"):
+                warnings.simplefilter("ignore")
+                b = self.lmfit_result.eval_uncertainty(params=self.params, sigma=sigma, **independent_kwargs(self.model, xv))
+        except Exception:  # noqa: BLE001 - a band that cannot be computed is simply not drawn
+            return None
+        b = np.asarray(b, dtype=float)
+        return b if b.size and np.all(np.isfinite(b)) else None
 
     def curve_data(self, n_fine: int = 400) -> dict[str, Any]:
         """The fitted points and the model on a fine grid, so a report can redraw the fit without refitting.
@@ -146,6 +150,12 @@ class FitResult:
             "x": x.tolist(), "y": self.y.tolist(), "residual": self.residual.tolist(),
             "fine_x": fine.tolist(), "fine_y": self.eval(fine).tolist(), "parts": int(self.y.size // max(x.size, 1)),
         }
+        if self.weighted and self.weights is not None:
+            with np.errstate(divide="ignore"):
+                out["y_err"] = (1.0 / np.asarray(self.weights, dtype=float)).tolist()
+        band = self.band(fine)
+        if band is not None:
+            out["fine_band"] = band.tolist()
         if self.excluded is not None:
             out["excluded_x"], out["excluded_y"] = self.excluded[0].tolist(), self.excluded[1].tolist()
         if len(getattr(self.model, "components", [])) > 1 and out["parts"] == 1:
@@ -154,29 +164,10 @@ class FitResult:
 
     def summary(self, include_data: bool = False) -> dict[str, Any]:
         """Plain JSON-able dict (DESIGN.md §4 schema); ``include_data`` adds :meth:`curve_data` under ``"data"``."""
-        units = self.units
-        derived = derived_names(self.model)
-        params, der = {}, {}
-        for name, p in self.params.items():
-            entry = {"value": _num(p.value), "stderr": _stderr(p), "unit": units.get(name, "")}
-            if name in derived:
-                der[name] = entry
-            elif p.expr:  # user constraint: report like a derived quantity
-                der[name] = entry
-            else:
-                entry["vary"] = bool(p.vary)
-                params[name] = entry
-        out: dict[str, Any] = {
-            "model": self.model_name,
-            "success": self.success,
-            "params": params,
-            "derived": der,
-            "statistics": self.statistics(),
-            "warnings": list(self.warnings),
-            "source": {**self.source, "x": self.x_name, "y": self.y_name},
-            "window": dict(self.window),
-            "software": {"sigmafit": __version__, "lmfit": lmfit.__version__},
-        }
+        params, der = schema.param_entries(self.params, self.units, derived_names(self.model))
+        out = schema.fit_summary(model=self.model_name, success=self.success, params=params, derived=der,
+                                 statistics=self.statistics(), warnings=self.warnings,
+                                 source={**self.source, "x": self.x_name, "y": self.y_name}, window=self.window)
         if self.intervals is not None:
             out["intervals"] = self.intervals
         out.update(self.extras)
@@ -192,35 +183,25 @@ class FitResult:
                 fh.write(text + "\n")
         return text
 
-    # -- presentation (delegated to sigmafit.report, imported lazily) ------------
+    # -- presentation (the backend reads the summary; results never import it) ---------
     def report(self) -> str:
         """Human-readable text: parameters ± errors (one rounding rule), statistics, warnings."""
-        from ..report.text import fit_report
+        return presentation().fit_text(self.summary())
 
-        return fit_report(self.summary())
+    def fit_report(self) -> str:
+        """The same text as :meth:`report` (lmfit's name for it)."""
+        return self.report()
 
     def __str__(self) -> str:
         return self.report()
 
     def plot(self, ax=None, **kwargs):
-        """Data, model, components and residuals; returns the main Axes (never calls show()).
+        """Data, model (with its 1σ band), components and residuals; returns the main Axes (never calls show()).
 
-        Drawn by :func:`sigmafit.report.plots.plot_saved_fit` from :meth:`curve_data`, so a live
-        result and a saved one look the same.  ``kwargs``: ``residuals``, ``components``, ``xscale``.
+        Drawn from :meth:`summary` with the curve data, so a live result and a saved one look the same.
+        ``kwargs``: ``residuals``, ``components``, ``xscale``.
         """
-        from ..report.plots import plot_saved_fit
-
-        if "xscale" not in kwargs:
-            scales = {getattr(c, "plot_xscale", "linear") for c in getattr(self.model, "components", [self.model])}
-            if "log" in scales and np.all(self.x > 0):
-                kwargs["xscale"] = "log"
-        ax = plot_saved_fit(self.curve_data(), ax=ax, x_name=self.x_name, y_name=self.y_name,
-                            model_name=self.model_name, **kwargs)
-        if self.warnings:
-            ax.set_title(f"{len(self.warnings)} warning(s): see the report", fontsize="small", color="darkred")
-        return ax
+        return presentation().plot_fit(self.summary(include_data=True), ax=ax, **kwargs)
 
     def _repr_html_(self) -> str:
-        from ..report.html import fit_html
-
-        return fit_html(self)
+        return presentation().fit_html(self.summary(include_data=True))

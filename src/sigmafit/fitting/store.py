@@ -12,6 +12,10 @@ batch again skips every curve whose id is already stored.  The id hashes the sou
 curve label, the data, the model and the fit options (:func:`curve_id`), so changing any of
 them fits the curve again instead of reusing a stale row.
 
+One batch writes into a folder at a time (a lock file, released when the process ends, however it ends), and a
+folder that holds a run with other settings (model, window, fit options) is refused unless the caller asks to
+replace it, so two analyses never mix in one results table.
+
 SQLite is in the standard library; the store needs no optional package.
 """
 
@@ -33,6 +37,7 @@ DB_NAME = "results.sqlite"
 CSV_NAME = "results.csv"
 PARQUET_NAME = "results.parquet"
 RUN_NAME = "run.json"
+LOCK_NAME = ".sigmafit.lock"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS curves (
@@ -109,8 +114,13 @@ class BatchStore:
     """
 
     def __init__(self, folder: str | os.PathLike):
+        from ..exceptions import FitError
+
         self.folder = Path(folder)
+        if self.folder.exists() and not self.folder.is_dir():
+            raise FitError(f"--out {self.folder} is a file, not a folder; give a folder for the batch results")
         self.folder.mkdir(parents=True, exist_ok=True)
+        self._lock = _acquire_lock(self.folder)
         self.path = self.folder / DB_NAME
         # autocommit mode; transactions are opened explicitly in write()
         self._con = sqlite3.connect(self.path, timeout=60.0, isolation_level=None)
@@ -120,11 +130,23 @@ class BatchStore:
         self.run: int | None = None
 
     # -- runs --------------------------------------------------------------------------------
-    def start_run(self, options: Mapping[str, Any]) -> int:
-        """Record a new run (its number is stored with every row it writes)."""
-        cur = self._con.execute(
-            "INSERT INTO runs (started, pid, options) VALUES (?, ?, ?)", (time.time(), os.getpid(), canonical_json(options))
-        )
+    def start_run(self, options: Mapping[str, Any], *, replace: bool = False) -> int:
+        """Record a new run (its number is stored with every row it writes).
+
+        A folder whose last run had other ``options`` and holds results is refused (FitError) unless
+        ``replace``, which discards those results first.
+        """
+        from ..exceptions import FitError
+
+        text = canonical_json(options)
+        last = self._con.execute("SELECT options FROM runs ORDER BY run DESC LIMIT 1").fetchone()
+        if last is not None and last[0] != text and self.count():
+            if not replace:
+                raise FitError(f"{self.folder} holds {self.count()} results of a batch run with other settings "
+                               f"({_difference(json.loads(last[0]), json.loads(text))}); choose another --out, or "
+                               "pass --replace to discard them")
+            self._con.execute("DELETE FROM curves")
+        cur = self._con.execute("INSERT INTO runs (started, pid, options) VALUES (?, ?, ?)", (time.time(), os.getpid(), text))
         self.run = int(cur.lastrowid)
         return self.run
 
@@ -177,12 +199,47 @@ class BatchStore:
 
     def close(self) -> None:
         self._con.close()
+        if self._lock is not None:
+            self._lock.close()  # releases the lock
+            self._lock = None
 
     def __enter__(self) -> "BatchStore":
         return self
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _difference(old: Mapping[str, Any], new: Mapping[str, Any]) -> str:
+    """The first settings that differ between two runs, as ``key: old → new``."""
+    diffs = [f"{k}: {old.get(k)!r} → {new.get(k)!r}" for k in sorted(set(old) | set(new)) if old.get(k) != new.get(k)]
+    return "; ".join(diffs[:3]) + (" …" if len(diffs) > 3 else "")
+
+
+def _acquire_lock(folder: Path):
+    """An exclusive lock on ``folder`` for this process (None where the platform has no ``fcntl``).
+
+    The lock is held by an open file: the operating system releases it when the process ends, also on kill -9.
+    """
+    from ..exceptions import FitError
+
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: no lock
+        return None
+    fh = open(folder / LOCK_NAME, "a+", encoding="utf-8")
+    try:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        fh.seek(0)
+        holder = fh.read().strip() or "another process"
+        fh.close()
+        raise FitError(f"another batch is writing into {folder} ({holder}); wait for it to finish or choose another --out") from None
+    fh.seek(0)
+    fh.truncate()
+    fh.write(f"pid {os.getpid()}")
+    fh.flush()
+    return fh
 
 
 def write_outputs(folder: str | os.PathLike, table, run_info: Mapping[str, Any]) -> list[Path]:

@@ -87,6 +87,15 @@ class Reference:
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
+def inside_bounds(p: Param, value: float) -> float:
+    """``value`` clipped into the bounds of ``p``; a value on a bound becomes the default (when that lies
+    strictly inside), so that a fit started there can move."""
+    v = float(np.clip(value, p.min, p.max))
+    if v == p.min or v == p.max:
+        v = p.default if p.min < p.default < p.max else v
+    return v
+
+
 class SigmafitModel(lmfit.Model):
     """Base class: an lmfit Model whose parameters come from a declared table."""
 
@@ -132,6 +141,12 @@ class SigmafitModel(lmfit.Model):
         """Weights used when the user gives none (e.g. 1/|y| for data spanning decades); None = equal."""
         return None
 
+    def relative_weights(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """1/|y| floored at 10⁻³ of the median |y|: every point counts by its relative deviation."""
+        a = np.abs(np.asarray(y, dtype=float))
+        floor = 1e-3 * float(np.median(a[np.isfinite(a)])) if np.isfinite(a).any() else 1.0
+        return 1.0 / np.maximum(a, floor if floor > 0 else 1e-300)
+
     def characteristic_x(self, params: lmfit.Parameters) -> float | None:
         """Scale of the model's feature in x units (e.g. B_φ), for automatic windows."""
         return None
@@ -154,16 +169,26 @@ class SigmafitModel(lmfit.Model):
         """
         y = np.asarray(data, dtype=float)
         xv = np.asarray(x, dtype=float) if x is not None else np.arange(y.size, dtype=float)
-        ok = np.isfinite(y) & np.isfinite(xv)
-        values = self._guess(y[ok], xv[ok]) if ok.sum() >= 3 else {}
         params = self.make_params()
+        for name, v in self.guess_values(y, xv).items():
+            params[self.prefix + name].set(value=v)
+        return lmfit.models.update_param_vals(params, self.prefix, **kwargs)
+
+    def guess_values(self, y: np.ndarray, x: np.ndarray) -> dict[str, float]:
+        """Start values (unprefixed names, table units) of the varying parameters, from the finite points of
+        (x, y), each kept strictly inside its bounds (:func:`inside_bounds`)."""
+        y = np.asarray(y, dtype=float)
+        x = np.asarray(x, dtype=float)
+        ok = np.isfinite(y) & np.isfinite(x) if y.size == x.size else np.ones(x.shape, dtype=bool)
+        if y.size != x.size:  # several parts of y (complex observables): the model's guess handles them
+            values = self._guess(y, x) if x.size >= 3 else {}
+        else:
+            values = self._guess(y[ok], x[ok]) if ok.sum() >= 3 else {}
+        out = {}
         for p in self.params_table:
             if p.name in values and np.isfinite(values[p.name]) and p.vary:
-                v = float(np.clip(values[p.name], p.min, p.max))
-                if v == p.min or v == p.max:  # keep strictly inside so the fit can move
-                    v = p.default if p.min < p.default < p.max else v
-                params[self.prefix + p.name].set(value=v)
-        return lmfit.models.update_param_vals(params, self.prefix, **kwargs)
+                out[p.name] = inside_bounds(p, float(values[p.name]))
+        return out
 
     @classmethod
     def units(cls) -> dict[str, str]:

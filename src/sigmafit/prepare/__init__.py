@@ -21,6 +21,7 @@ from .geometry import (
 )
 from .optics import add_optical_conductivity, eps_to_nk, eps_to_sigma, nk_to_eps, sigma_to_eps
 from .pipeline import group_levels, magnetoconductance
+from .split import split_curves
 from .sweeps import dedupe_turning_points, describe_sweeps, segment
 from .symmetrize import antisymmetrize, apply_field_offset, default_grid, field_offset, symmetrize, symmetrize_parts
 from .windows import field_window, window
@@ -51,6 +52,7 @@ __all__ = [
     "sheet_resistance",
     "sigma_at_zero",
     "sigma_to_eps",
+    "split_curves",
     "symmetrize",
     "symmetrize_parts",
     "to_resistivity",

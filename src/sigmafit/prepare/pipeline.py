@@ -31,16 +31,17 @@ def group_levels(values, tolerance: float) -> tuple[np.ndarray, np.ndarray]:
     """Cluster values into set points: sorted values further apart than ``tolerance`` start a new level.
 
     Returns ``(labels, levels)``: the level of each value (its cluster mean, rounded to the
-    decimals that ``tolerance`` resolves, e.g. 0.02 → 2 decimals) and the sorted levels.
+    decimals that ``tolerance`` resolves, e.g. 0.02 → 2 decimals, but never fewer than two significant digits:
+    25 mK stays 0.025) and the sorted levels.
     """
     v = np.asarray(values, float)
     order = np.argsort(v, kind="stable")
     sv = v[order]
     cluster = np.concatenate([[0], np.cumsum(np.diff(sv) > tolerance)]) if sv.size else np.array([], int)
-    means = np.array([sv[cluster == c].mean() for c in range(int(cluster.max()) + 1)]) if sv.size else np.array([])
-    if tolerance > 0:
-        decimals = max(0, math.ceil(-math.log10(tolerance)))
-        means = np.round(means, decimals)
+    means = np.bincount(cluster, weights=sv) / np.bincount(cluster) if sv.size else np.array([])
+    if tolerance > 0:  # labels keep the decimals the tolerance resolves, and at least two significant digits
+        tol_dec = max(0, math.ceil(-math.log10(tolerance)))
+        means = np.array([round(m, max(tol_dec, 1 - math.floor(math.log10(abs(m)))) if m != 0 else tol_dec) for m in means])
     labels = np.empty_like(v)
     labels[order] = means[cluster]
     return labels, means

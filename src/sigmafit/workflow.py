@@ -1,0 +1,314 @@
+"""File → curves → fits: the one path that ``sigmafit fit``, ``sigmafit batch`` and recipes all call.
+
+:func:`curves` prepares a loaded DataFrame for a model, by family:
+
+* magnetoconductance: xx channel → sweeps → field offset → (anti)symmetrize → geometry → σ_□ → Δσ(B), one
+  curve per temperature set point (or per ``by`` value);
+* temperature laws: xx channel → geometry → R_□ / σ_□ against T within ``tmin``–``tmax``;
+* optics: n,k or ε → σ1, σ2 (whatever the file lacks);
+
+:func:`fit_file` loads, prepares and fits one file (one fit per curve, or one global fit with shared
+parameters); :func:`fit_batch_files` does it for many files through the batch engine.  Every option arrives as
+one of the objects of :mod:`sigmafit.fitting.options` (or as flat keywords resolved into them once).
+Loader and preparation notes (rows dropped, units assumed) travel with every curve into its result.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from . import io, models, prepare
+from .exceptions import DataFormatError, DataWarning, FitError, FitQualityWarning
+from .fitting.batch import fit_tasks
+from .fitting.global_ import fit_global
+from .fitting.options import (
+    BATCH_KEYS,
+    PREPARATION_KEYS,
+    BatchOptions,
+    FitSettings,
+    Preparation,
+    Window,
+    batch_from,
+    preparation_from,
+    split_options,
+)
+from .fitting.single import fit
+from .fitting.tasks import CurveTask, curve_labels
+from .prepare.geometry import Geometry
+from .prepare.split import distinct_set_points, plain, split_curves
+
+#: Model-constructor options a file fit understands (``oscillators`` is the CLI/recipe name of ``n_oscillators``).
+MODEL_OPTION_KEYS = {"n_oscillators", "oscillators", "observable"}
+
+
+def _source(df: pd.DataFrame) -> str | None:
+    return df.attrs.get("sigmafit", {}).get("source")
+
+
+def geometry_from_header(df: pd.DataFrame) -> Geometry | None:
+    """Geometry recorded by the loader (width/length in µm), if the header gave a usable one."""
+    g = df.attrs.get("sigmafit", {}).get("geometry") or {}
+    w, length = g.get("width_um"), g.get("length_um")
+    if w and length:
+        return Geometry(kind="hallbar", width_um=float(w), length_um=float(length), thickness_nm=g.get("thickness_nm"))
+    return None
+
+
+def _span(df: pd.DataFrame, column: str) -> float:
+    v = pd.to_numeric(df[column], errors="coerce").to_numpy(dtype=float) if column in df.columns else np.zeros(0)
+    v = v[np.isfinite(v)]
+    return float(v.max() - v.min()) if v.size else 0.0
+
+
+def _check_kind(df: pd.DataFrame, family: str, model_name: str) -> None:
+    """Refuse a model applied to the wrong kind of sweep (a σ(T) law on field sweeps, a Δσ(B) model on R(T))."""
+    path = _source(df)
+    if family == "temperature" and "field_T" in df.columns and "temperature_K" in df.columns:
+        t = pd.to_numeric(df["temperature_K"], errors="coerce")
+        if _span(df, "field_T") > 0.05 and _span(df, "temperature_K") < 0.05 * float(np.nanmean(t)) + 0.05:
+            raise DataFormatError(
+                f"the file holds field sweeps at a fixed temperature (B {df['field_T'].min():.3g} to {df['field_T'].max():.3g} T, "
+                f"T ≈ {np.nanmean(t):.3g} K), but {model_name} fits a temperature dependence: choose a magnetoconductance "
+                "model or a file of a temperature sweep", path=path)
+    if family == "magnetoconductance" and "field_T" in df.columns and "delta_sigma_S" not in df.columns:
+        if _span(df, "field_T") < 1e-3:
+            raise DataFormatError(f"the field hardly changes in this file (span {_span(df, 'field_T'):.2g} T): there is no "
+                                  f"field sweep for {model_name} to fit", path=path, column="field_T")
+
+
+def magnetoconductance_curves(df: pd.DataFrame, prep: Preparation, y: str = "delta_sigma_S") -> list[tuple[Any, pd.DataFrame]]:
+    """Δσ(B) curves from raw R(B) (or the file's own Δσ column when it already has one)."""
+    by = prep.by if prep.by is not None else ("temperature_K" if distinct_set_points(df) > 1 else None)
+    if y in df.columns:
+        return split_curves(df, by)
+    geometry = prep.geometry or geometry_from_header(df)
+    if geometry is None:
+        raise FitError("a magnetoconductance fit needs the sample geometry: give --width and --length (µm, Hall bar), --vdp, or --sheet")
+    offset = None if prep.field_offset == 0 else prep.field_offset  # 0: the fields as read
+    mc = prepare.magnetoconductance(df, geometry, symmetrize=prep.symmetrize, field_offset=offset, by=by, channel=prep.channel)
+    key = by if by in mc.columns else ("curve" if "curve" in mc.columns and mc["curve"].nunique() > 1 else None)
+    return split_curves(mc, key)
+
+
+def temperature_curves(df: pd.DataFrame, prep: Preparation, y: str) -> list[tuple[Any, pd.DataFrame]]:
+    """R(T) / σ(T) curves in the column the model fits (``y``), within ``tmin``–``tmax``."""
+    if "channel" in df.columns and (df["channel"].nunique() > 1 or prep.channel is not None):
+        df = prepare.channels.select(df, role=None if prep.channel is not None else "xx", channel=prep.channel)
+    geometry = prep.geometry or geometry_from_header(df)
+    if y not in df.columns:
+        if y in ("sheet_conductance_S", "sheet_resistance_ohm"):
+            if "sheet_resistance_ohm" not in df.columns:
+                if geometry is None:
+                    raise FitError(f"{y} needs the sample geometry: give --width and --length (µm), --vdp, or --sheet")
+                df = prepare.to_sheet(df, geometry)
+            if y == "sheet_conductance_S":
+                df = prepare.sheet_conductance(df)
+        elif y == "resistivity_ohm_cm" and "resistance_ohm" in df.columns and geometry is not None:
+            df = prepare.to_resistivity(prepare.to_sheet(df, geometry), geometry)
+    if "temperature_K" in df.columns and (prep.tmin is not None or prep.tmax is not None):
+        df = prepare.window(df, "temperature_K", prep.tmin, prep.tmax)
+    return split_curves(df, prep.by)
+
+
+def optics_curves(df: pd.DataFrame, prep: Preparation) -> list[tuple[Any, pd.DataFrame]]:
+    """Spectra with σ1, σ2, ε1, ε2 added from whatever the file has (n,k or ε)."""
+    if any(c in df.columns for c in ("n", "eps1")) and "sigma1_S_per_cm" not in df.columns:
+        df = prepare.add_optical_conductivity(df)
+    return split_curves(df, prep.by)
+
+
+def curves(df: pd.DataFrame, model, prep: Preparation | None = None, *, y: str | None = None) -> list[tuple[Any, pd.DataFrame]]:
+    """The curves ``model`` (a SigmafitModel) is fitted to, prepared from ``df``: ``[(label, DataFrame), …]``."""
+    prep = prep or Preparation()
+    family = getattr(model, "family", "")
+    ycol = y or getattr(model, "y", None)
+    _check_kind(df, family, getattr(model, "name", "the model"))
+    if family == "magnetoconductance":
+        return magnetoconductance_curves(df, prep, ycol or "delta_sigma_S")
+    if family == "temperature" and ycol:
+        return temperature_curves(df, prep, ycol)
+    if family == "optics":
+        return optics_curves(df, prep)
+    return split_curves(df, prep.by)
+
+
+def _model_options(options: Mapping[str, Any]) -> dict[str, Any]:
+    out = {}
+    if options.get("oscillators") is not None or options.get("n_oscillators") is not None:
+        out["n_oscillators"] = int(options.get("n_oscillators") or options.get("oscillators"))
+    if options.get("observable"):
+        out["observable"] = options["observable"]
+    return out
+
+
+def _fit_window(family: str, window: Window, prep: Preparation) -> Window:
+    """Temperature laws: ``tmin``/``tmax`` are the fit window unless ``xmin``/``xmax`` say otherwise."""
+    if family != "temperature":
+        return window
+    return Window(xmin=prep.tmin if window.xmin is None else window.xmin, xmax=prep.tmax if window.xmax is None else window.xmax,
+                  bmax=window.bmax, factor=window.factor)
+
+
+def load_curves(path, model_name: str, prep: Preparation, model_options: Mapping[str, Any], *, y: str | None = None,
+                echo: bool = True):
+    """Load ``path`` and prepare it for ``model_name``: ``(model options, [(label, curve), …], notes)``.
+
+    The model options are ``model_options`` completed from the file (optics: the observable the file has).
+
+    ``notes`` are the loader's and the preparation's DataWarnings (rows dropped, units assumed …) as sentences;
+    they are also attached to every curve (``attrs["sigmafit"]["notes"]``), so each result carries them, and
+    (``echo``) warned again for the caller to see.
+    """
+    family = models.model_class(model_name).family
+    options = dict(model_options)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", DataWarning)
+        df = io.load(path, format=prep.format, **prep.load_options)
+        if family == "optics":
+            found = optics_curves(df, prep)  # σ, ε added once; the observable is read off the prepared spectrum
+            if not options.get("observable") and found:
+                from .models.optics import best_observable
+
+                options["observable"] = best_observable(found[0][1].columns)
+        else:
+            found = curves(df, models.get(model_name, **options), prep, y=y)
+    notes = [str(w.message) for w in caught if issubclass(w.category, DataWarning)]
+    for w in caught:
+        if echo or not issubclass(w.category, DataWarning):
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    if not found:
+        raise FitError(f"{path}: no curve to fit after preparation")
+    for _, c in found:
+        meta = c.attrs.setdefault("sigmafit", {})
+        meta["notes"] = list(meta.get("notes") or []) + notes
+    return options, found, notes
+
+
+def _split(options: Mapping[str, Any]):
+    flat = {k: v for k, v in options.items() if v is not None}
+    prep = preparation_from({k: v for k, v in flat.items() if k in PREPARATION_KEYS or k == "load_options"})
+    model_options = _model_options(flat)
+    rest = {k: v for k, v in flat.items() if k not in PREPARATION_KEYS | MODEL_OPTION_KEYS | BATCH_KEYS | {"load_options"}}
+    window, settings, unknown = split_options(rest)
+    if unknown:
+        raise FitError(f"unknown option(s) {', '.join(sorted(unknown))}")
+    return prep, window, settings, model_options
+
+
+def fit_file(path, model_name: str, *, prep: Preparation | None = None, window: Window | None = None,
+             settings: FitSettings | None = None, **options: Any):
+    """Load ``path``, prepare it for ``model_name`` and fit it: the work of ``sigmafit fit`` and a recipe's ``[[fit]]``.
+
+    Options: the objects, or flat keywords (preparation: ``geometry``/``width_um``/``length_um``/``thickness_nm``,
+    ``by``, ``symmetrize``, ``field_offset``, ``channel``, ``tmin``, ``tmax``, ``format``, ``x_unit``, ``y_unit``,
+    ``run``; model: ``oscillators``, ``observable``; and the fit options of :func:`sigmafit.fit`, with ``share``
+    for a global fit).  Returns a :class:`~sigmafit.fitting.GlobalFitResult` when ``share`` names parameters,
+    else a list of :class:`~sigmafit.fitting.FitResult` (one per curve).  For temperature laws ``tmin``/``tmax``
+    are the fit window; for optics the observable defaults to the most informative one the file has.
+    """
+    p2, w2, s2, model_options = _split(options)
+    prep, window, settings = prep or p2, window or w2, settings or s2
+    family = models.model_class(model_name).family
+    window = _fit_window(family, window, prep)
+    model_options, found, _ = load_curves(path, model_name, prep, model_options, y=settings.y)
+    if settings.y and settings.y not in found[0][1].columns:
+        settings = replace(settings, y=None)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FitQualityWarning)
+        if settings.share:
+            if len(found) < 2:
+                raise FitError(f"sharing {list(settings.share)} needs several curves, but {path} gave one; choose them with --by")
+            by = prep.by or next((c for c in ("temperature_K", "gate_V") if c in found[0][1].columns), "curve")
+            res = fit_global([c for _, c in found], model_name, share=settings.share, labels=[lab for lab, _ in found],
+                             window=window, settings=settings, **model_options)
+            res.by = by
+            res.source = {**res.source, "path": str(path)}
+            return res
+        return [fit(curve, model_name, window=window, settings=settings, source={"path": str(path)}, **model_options)
+                for _, curve in found]
+
+
+def results_summary(result, model_name: str) -> dict[str, Any]:
+    """The ``--json`` shape of :func:`fit_file`'s result (with curve data): one fit, ``{"model", "curves"}``, or a global fit."""
+    if not isinstance(result, list):
+        return result.summary(include_data=True)
+    if len(result) == 1:
+        return result[0].summary(include_data=True)
+    return {"model": model_name, "curves": [r.summary(include_data=True) for r in result]}
+
+
+def curve_label(result) -> str:
+    """A short label of a single-curve result (``temperature_K = 2``) for legends and headings."""
+    curve = result.source.get("curve")
+    if isinstance(curve, dict):
+        return ", ".join(f"{k} = {v:g}" if isinstance(v, (int, float)) else f"{k} = {v}" for k, v in curve.items())
+    return "" if curve is None else str(curve)
+
+
+def expand_paths(paths: Iterable[str | Path], *, exclude: Iterable[str | Path] = ()) -> list[Path]:
+    """Files named in ``paths``; a folder stands for every (non-hidden) file directly in it."""
+    skip = {Path(p).resolve() for p in exclude}
+    out: list[Path] = []
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            if p.resolve() in skip:
+                continue
+            out.extend(f for f in sorted(p.iterdir()) if f.is_file() and not f.name.startswith(".") and f.parent.resolve() not in skip)
+        else:
+            out.append(p)
+    return out
+
+
+def _file_tasks(files: list[Path], model_name: str, prep: Preparation, model_options, y: str | None) -> list[CurveTask]:
+    tasks: list[CurveTask] = []
+    for path in files:
+        try:
+            _, items, _ = load_curves(path, model_name, prep, model_options, y=y, echo=False)
+        except Exception as exc:  # noqa: BLE001 - an unreadable file is one failed row, the batch goes on
+            from .fitting.rows import error_text
+
+            msg = error_text(exc)
+            tasks.append(CurveTask(index=len(tasks), source=str(path), label=None, data=None,
+                                   error=msg if str(path) in msg else f"{path}: {msg}"))
+            continue
+        for label, curve in items:
+            tasks.append(CurveTask(index=len(tasks), source=str(path), label=plain(label), data=curve, labels=curve_labels(curve)))
+    return tasks
+
+
+def fit_batch_files(paths: Iterable[str | Path], model: str, *, prep: Preparation | None = None, window: Window | None = None,
+                    settings: FitSettings | None = None, batch: BatchOptions | None = None, **options: Any):
+    """Load each file, prepare its curves for ``model`` (:func:`curves`) and fit them all with the batch engine.
+
+    A folder in ``paths`` stands for every file in it.  A file that cannot be read or prepared becomes one failed
+    row with the reason; the batch goes on.  Options: the objects, or flat keywords as for :func:`fit_file` and
+    :func:`sigmafit.fit_batch` (``out``, ``replace``, ``engine``, ``workers``, ``bmax``, ``fix`` …).
+    """
+    p2, w2, s2, model_options = _split(options)
+    prep, window, settings = prep or p2, window or w2, settings or s2
+    batch = batch or batch_from(options)
+    models.model_class(model)  # an unknown model is refused before any file is read
+    paths = [Path(p) for p in paths]
+    missing = [str(p) for p in paths if not p.exists()]
+    if paths and len(missing) == len(paths):  # one missing file among others is one failed row
+        raise FitError(f"no such file or folder: {', '.join(missing)}")
+    if batch.out is not None and Path(batch.out).exists() and not Path(batch.out).is_dir():
+        raise FitError(f"--out {batch.out} is a file, not a folder; give a folder for the batch results")
+    files = expand_paths(paths, exclude=[batch.out] if batch.out else [])
+    if not files:
+        raise FitError("no files to fit (the folders given are empty)")
+    family = models.model_class(model).family
+    window = _fit_window(family, window, prep)
+    tasks = _file_tasks(files, model, prep, model_options, settings.y)
+    if prep.by is not None and all(t.error and f"cannot split curves by {prep.by!r}" in t.error for t in tasks):
+        raise FitError(f"no file has a column {prep.by!r} to split curves by (--by); {tasks[0].error}")
+    if settings.y is not None and family == "magnetoconductance":
+        settings = replace(settings, y=None)  # --y named the raw column; the curve has delta_sigma_S
+    return fit_tasks(tasks, model, batch=batch, window=window, settings=settings, model_options=model_options)
