@@ -43,6 +43,8 @@ from .fitting.tasks import CurveTask, curve_labels
 from .prepare.geometry import Geometry
 from .prepare.split import distinct_set_points, plain, split_curves
 
+#: More distinct field values (to 1 mT) than this make a file a field sweep, not R(T) at a few fields.
+FIELD_SWEEP_LEVELS = 10
 #: Model-constructor options a file fit understands (``oscillators`` is the CLI/recipe name of ``n_oscillators``).
 MODEL_OPTION_KEYS = {"n_oscillators", "oscillators", "observable"}
 
@@ -70,12 +72,13 @@ def _check_kind(df: pd.DataFrame, family: str, model_name: str) -> None:
     """Refuse a model applied to the wrong kind of sweep (a σ(T) law on field sweeps, a Δσ(B) model on R(T))."""
     path = _source(df)
     if family == "temperature" and "field_T" in df.columns and "temperature_K" in df.columns:
-        t = pd.to_numeric(df["temperature_K"], errors="coerce")
-        if _span(df, "field_T") > 0.05 and _span(df, "temperature_K") < 0.05 * float(np.nanmean(t)) + 0.05:
+        field = pd.to_numeric(df["field_T"], errors="coerce").to_numpy(dtype=float)
+        levels = np.unique(np.round(field[np.isfinite(field)], 3))  # field set points to 1 mT
+        if levels.size > FIELD_SWEEP_LEVELS:
             raise DataFormatError(
-                f"the file holds field sweeps at a fixed temperature (B {df['field_T'].min():.3g} to {df['field_T'].max():.3g} T, "
-                f"T ≈ {np.nanmean(t):.3g} K), but {model_name} fits a temperature dependence: choose a magnetoconductance "
-                "model or a file of a temperature sweep", path=path)
+                f"the file holds field sweeps (B from {np.nanmin(field):.3g} to {np.nanmax(field):.3g} T at "
+                f"{distinct_set_points(df)} temperature(s)), but {model_name} fits a temperature dependence at one field: "
+                "choose a magnetoconductance model, or a file of a temperature sweep", path=path, column="field_T")
     if family == "magnetoconductance" and "field_T" in df.columns and "delta_sigma_S" not in df.columns:
         if _span(df, "field_T") < 1e-3:
             raise DataFormatError(f"the field hardly changes in this file (span {_span(df, 'field_T'):.2g} T): there is no "

@@ -23,6 +23,9 @@ from ..exceptions import FitError
 
 #: Canonical columns of :func:`dephasing_table`.
 DEPHASING_COLUMNS = ("temperature_K", "L_phi_nm", "L_phi_err_nm")
+#: A trend fit weighted by the curve fits' errors with χ²_ν above this is reported (points scatter more than
+#: their error bars say).
+TREND_REDCHI_LIMIT = 3.0
 
 
 def _as_table(results: Any) -> pd.DataFrame:
@@ -92,4 +95,11 @@ def fit_dephasing(results: Any, *, model: str = "dephasing", fix: Mapping[str, f
     fr = fit(table, model, fix=fix, init=init, source={"path": "fit results"}, warn=False)
     if n < 5:
         fr.warnings.insert(0, f"L_φ at only {n} temperatures: p rests on few points, check the plot")
+    redchi = fr.statistics()["redchi"]
+    if fr.weighted and redchi is not None and redchi > TREND_REDCHI_LIMIT and not any("χ²_ν" in w for w in fr.warnings):
+        fr.warnings.append(
+            f"χ²_ν = {redchi:.3g} of the law against the L_φ error bars: the L_φ values scatter more than their errors "
+            "say — either the curve fits' errors are too small (a biased fit of each curve, e.g. an interpolated or "
+            "pinned σ(0)) or the law does not hold over this range (saturation, another dephasing mechanism); the "
+            f"errors quoted are scaled by √χ²_ν = {redchi ** 0.5:.3g}")
     return fr
