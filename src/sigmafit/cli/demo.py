@@ -17,6 +17,8 @@ EPILOG = """examples:
   sigmafit demo --out demo_report            # report in demo_report/report.html
   sigmafit demo --data path/to/sample_data   # when sigmafit is installed away from its repository
 
+exit status as for every verb: 0 every fit clean, 1 results written with warnings, 2 bad input, 3 internal error.
+
 It fits R(B) sweeps at 4 temperatures (global HLN, shared L_so) → L_φ(T) and p; R(T) → ln T slope A;
 an insulating film → hopping law; an optical spectrum → Drude–Lorentz; and writes JSON results,
 figures (PNG, PDF) and report.html to DIR.
@@ -134,4 +136,4 @@ def run(args) -> int:
     print(format_comparison(comparison(res.summaries, truth)))
     print(f"{res.n_warnings} warning(s) in the results (each shown next to its number in the report)")
     print(f"report: {res.report}   results: {res.out / 'results'}   figures: {res.out / 'figures'}   ({res.elapsed:.1f} s)")
-    return 0
+    return 0 if res.ok else 1  # the exit rule of every verb: 1 when results carry warnings
