@@ -57,7 +57,7 @@ def _hall_table(sheet: bool) -> tuple[Param, ...]:
     rho0, RH = (1000.0, -624.150907) if sheet else (1e-3, -0.624150907)  # n = 1e12 cm⁻² / 1e19 cm⁻³ electrons
     return (
         Param("rho_xx0", u, rho0, description="zero-field longitudinal " + ("sheet resistance" if sheet else "resistivity")),
-        Param("mr2", f"{u}/T²", 0.0, description="B² magnetoresistance a₂ (0 for one Drude band; real samples have some)"),
+        Param("mr2", f"{u}/T²", 0.0, description="B² magnetoresistance a₂ (0 = one Drude band; free it when ρ_xx curves)", vary=False),
         Param("R_H", f"{u}/T", RH, description="Hall coefficient dρ_xy/dB at B → 0 (> 0 holes)"),
         Param("h3", f"{u}/T³", 0.0, description="B³ Hall term (0 = one band; free it for the zero-field slope of a curved ρ_xy)", vary=False),
     )
@@ -79,6 +79,25 @@ class _HallBase(ColumnData, SigmafitModel):
         B = x[: x.size // 2]
         rxx, rxy = y.reshape(2, -1)
         return G.hall_start(B, rxx, rxy)
+
+    def diagnose_data(self, params, x, y):
+        """A fixed a₂ or h₃ that the data contradict: the residual of that part has a significant B² (ρ_xx)
+        or B³ (ρ_xy, beyond the linear term) component (|t| > 5)."""
+        B = np.asarray(x, dtype=float)
+        y = np.asarray(y, dtype=float)
+        if y.size != 2 * B.size or B.size < 8:
+            return []
+        resid = (y - self.eval(params, B=B)).reshape(2, -1)
+        out = []
+        for part, name, power, what in ((0, "mr2", 2, "ρ_xx has a B² magnetoresistance"), (1, "h3", 3, "ρ_xy bends (a B³ term)")):
+            if params[self.prefix + name].vary:
+                continue
+            base = [np.ones_like(B)] if part == 0 else [B]
+            t = G.term_significance(base, B**power, resid[part])
+            if abs(t) > 5:
+                out.append(f"{what} that the model holds at 0 ({abs(t):.0f} standard errors): free {name} "
+                           f"(init={{'{name}': 0}}); otherwise the misfit inflates every error bar")
+        return out
 
     def diagnose(self, params, x):
         out = []
@@ -188,10 +207,7 @@ class _TwoBandBase(ColumnData, SigmafitModel):
     def _guess(self, y, x):
         B = x[: x.size // 2]
         rxx, rxy = y.reshape(2, -1)
-        start = G.two_band_start(B, rxx, rxy, None if self.signs == "free" else _SIGNS[self.signs])
-        if self.rho_xx0 is not None:
-            start.pop("mu2", None)
-        return start
+        return G.two_band_start(B, rxx, rxy, None if self.signs == "free" else _SIGNS[self.signs])
 
     def diagnose(self, params, x):
         B = np.abs(np.asarray(x, dtype=float))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+import lmfit
 import numpy as np
 import pandas as pd
 
@@ -86,9 +87,14 @@ class ColumnData:
         return xv, yv, wv, xname, "+".join(cols)
 
     def guess(self, data, x=None, **kwargs):
-        """Start parameters from stacked data (lmfit protocol): points where any part or x is not finite
-        are left out, then the model's ``_guess(y, x)`` sees the stacked parts and x repeated once per
-        part (``x[: x.size // len(columns)]`` is the field axis)."""
+        """Start parameters from stacked data (lmfit protocol).
+
+        Points where any part or x is not finite are left out; the model's ``_guess(y, x)`` sees the
+        stacked parts and x repeated once per part (``x[: x.size // len(columns)]`` is the x axis).
+        Start values are clipped into the bounds of *this instance's* parameters (an option such as
+        ``signs="free"`` may have widened the table's), kept strictly inside them, and never set on a
+        constrained (expression) parameter; keyword arguments override them.
+        """
         y = np.asarray(data, dtype=float)
         k = len(self.columns) or 1
         if y.size % k:
@@ -98,7 +104,17 @@ class ColumnData:
         if xv.shape != parts[0].shape:
             raise ValueError(f"{self.name}: x has {xv.size} points but each of the {k} parts has {parts.shape[1]}")
         ok = np.isfinite(xv) & np.all(np.isfinite(parts), axis=0)
-        return super().guess(parts[:, ok].ravel(), x=np.tile(xv[ok], k), **kwargs)
+        values = self._guess(parts[:, ok].ravel(), np.tile(xv[ok], k)) if ok.sum() >= 3 else {}
+        params = self.make_params()
+        for name, value in values.items():
+            par = params.get(self.prefix + name)
+            if par is None or par.expr or not par.vary or not np.isfinite(value):
+                continue
+            v = float(np.clip(value, par.min, par.max))
+            if v in (par.min, par.max):  # strictly inside so the fit can move
+                v = par.value if par.min < par.value < par.max else v
+            par.set(value=v)
+        return lmfit.models.update_param_vals(params, self.prefix, **kwargs)
 
     def default_weights(self, x, y):
         """each part weighted by 1/(its point-to-point noise, from second differences)"""

@@ -18,7 +18,7 @@ from ..formulas import tensor
 from ..joint import point_noise
 from .heat import linear_coefficients
 
-__all__ = ["hall_start", "low_field", "two_band_start"]
+__all__ = ["hall_start", "low_field", "term_significance", "two_band_start"]
 
 #: mobilities tried by :func:`two_band_start`, as multiples of the Hall mobility
 MOBILITY_FACTORS = np.geomspace(0.01, 100.0, 25)
@@ -40,6 +40,24 @@ def low_field(B, rxx, rxy, fraction: float = 0.35) -> tuple[float, float, float]
         pos = rxx[np.isfinite(rxx) & (rxx > 0)]
         rho0 = float(np.min(pos)) if pos.size else np.nan
     return float(rho0), float(RH), float(a2)
+
+
+def term_significance(base, term, r) -> float:
+    """t-statistic of ``term`` in a least-squares fit of ``r`` on ``base`` columns plus ``term`` (0 if undetermined).
+
+    Used on fit residuals: a large |t| means the data hold a component the model does not.
+    """
+    X = np.column_stack([*base, term])
+    ok = np.all(np.isfinite(X), axis=1) & np.isfinite(r)
+    X, r = X[ok], r[ok]
+    dof = r.size - X.shape[1]
+    if dof < 3:
+        return 0.0
+    coef, *_ = np.linalg.lstsq(X, r, rcond=None)
+    res = r - X @ coef
+    cov = np.linalg.pinv(X.T @ X) * float(res @ res) / dof
+    err = float(np.sqrt(max(cov[-1, -1], 0.0)))
+    return float(coef[-1] / err) if err > 0 else 0.0
 
 
 def hall_start(B, rxx, rxy) -> dict[str, float]:
