@@ -28,9 +28,10 @@ def point_noise(x, y) -> float:
     """Point-to-point noise of ``y(x)`` from second differences, in the unit of ``y``.
 
     With y sorted by x, d_i = y_{i+1} − 2y_i + y_{i−1} removes any smooth (locally linear) curve and
-    has variance 6σ² for independent noise σ; the estimate is 1.4826·median|d − median d|/√6 (robust to
-    a few glitches).  A curve that bends strongly between neighbouring points inflates it.  NaN with
-    fewer than 5 finite points.
+    has variance 6σ² for independent noise σ.  A robust first estimate (1.4826·MAD/√6) sets a 4σ cut
+    against glitches; the RMS of the differences inside it gives σ (unbiased for Gaussian noise, ≈ 9 %
+    scatter from 80 points).  A curve that bends strongly between neighbouring points inflates it.
+    NaN with fewer than 5 finite points.
     """
     x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
     ok = np.isfinite(x) & np.isfinite(y)
@@ -38,7 +39,10 @@ def point_noise(x, y) -> float:
         return float("nan")
     ys = y[ok][np.argsort(x[ok], kind="stable")]
     d = ys[2:] - 2.0 * ys[1:-1] + ys[:-2]
-    return float(1.4826 * np.median(np.abs(d - np.median(d))) / np.sqrt(6.0))
+    d = d - np.median(d)
+    s0 = 1.4826 * np.median(np.abs(d))
+    keep = np.abs(d) <= 4.0 * s0 if s0 > 0 else np.ones(d.size, dtype=bool)
+    return float(np.sqrt(np.mean(d[keep] ** 2) / 6.0))
 
 
 class ColumnData:
