@@ -63,9 +63,17 @@ def _hall_table(sheet: bool) -> tuple[Param, ...]:
     )
 
 
+def _hall_derived(density: str, unit: str, what: str) -> tuple[Derived, ...]:
+    return (
+        Derived(density, f"{F.DENSITY_FACTOR!r}/R_H", unit, f"{what} 1/(e R_H): > 0 holes, < 0 electrons"),
+        Derived("mu_H", f"{F.MOBILITY_FACTOR!r}*abs(R_H)/rho_xx0", "cm²/(V·s)", "Hall mobility |R_H|/ρ_xx(0)"),
+    )
+
+
 class _HallBase(ColumnData, SigmafitModel):
     family = "carriers"
     x = "field_T"
+    part_labels = ("ρ_xx", "ρ_xy")
     physics = "single-band Hall: ρ_xx = ρ_xx(0) + a₂B², ρ_xy = R_H·B + h₃B³; n = 1/(e R_H), μ_H = |R_H|/ρ_xx(0)"
     reference = "Ashcroft & Mermin, Solid State Physics, ch. 1; PHYSICS.md §6"
 
@@ -123,10 +131,7 @@ class HallModel(_HallBase):
     y = "+".join(_SHEET)
     columns = _SHEET
     params_table = _hall_table(sheet=True)
-    derived_table = (
-        Derived("n_s", f"{F.DENSITY_FACTOR!r}/R_H", "cm⁻²", "signed sheet density 1/(e R_H): > 0 holes, < 0 electrons"),
-        Derived("mu_H", f"{F.MOBILITY_FACTOR!r}*abs(R_H)/rho_xx0", "cm²/(V·s)", "Hall mobility |R_H|/ρ_xx(0)"),
-    )
+    derived_table = _hall_derived("n_s", "cm⁻²", "signed sheet density")
     reference_values = (
         Reference({"rho_xx0": 1000.0, "mr2": 2.0, "R_H": -600.0, "h3": 3.0}, (0.0, 0.5, 2.0),
                   (1000.0, 1000.5, 1008.0, 0.0, -299.625, -1176.0),
@@ -142,10 +147,7 @@ class Hall3DModel(_HallBase):
     y = "+".join(_BULK)
     columns = _BULK
     params_table = _hall_table(sheet=False)
-    derived_table = (
-        Derived("n", f"{F.DENSITY_FACTOR!r}/R_H", "cm⁻³", "signed carrier density 1/(e R_H): > 0 holes, < 0 electrons"),
-        Derived("mu_H", f"{F.MOBILITY_FACTOR!r}*abs(R_H)/rho_xx0", "cm²/(V·s)", "Hall mobility |R_H|/ρ_xx(0)"),
-    )
+    derived_table = _hall_derived("n", "cm⁻³", "signed carrier density")
     reference_values = (
         Reference({"rho_xx0": 2e-3, "mr2": 0.0, "R_H": 0.5, "h3": 0.0}, (-1.0, 3.0), (2e-3, 2e-3, -0.5, 1.5),
                   "hand calculation: one band, ρ_xx = 2 mΩ·cm, ρ_xy = 0.5B Ω·cm", rtol=1e-14),
@@ -176,6 +178,7 @@ _PHYSICS_RHO = (4.99320725956861e-6, 5.01117561835954e-6, 5.43814652032225e-6, 0
 class _TwoBandBase(ColumnData, SigmafitModel):
     family = "carriers"
     x = "field_T"
+    part_labels = ("ρ_xx", "ρ_xy")
     physics = "two classical bands: ρ = σ⁻¹, σ_xx = Σ neμ/(1+μ²B²), σ_xy = −Σ s neμ²B/(1+μ²B²)"
     reference = "Ziman, Principles of the Theory of Solids, §7.6; PHYSICS.md §6"
 

@@ -56,6 +56,8 @@ class ColumnData:
     columns: ClassVar[tuple[str, ...]] = ()
     #: non-empty when the data must be > 0: why, and what to do (ends the DataFormatError's sentence)
     positive: ClassVar[str] = ""
+    #: how the stacked parts read in figures and tables (one label per column)
+    part_labels: ClassVar[tuple[str, ...]] = ()
 
     def select_data(self, df: pd.DataFrame, x=None, y=None, weights=None):
         """(x, y, weights, x_name, y_name) for :func:`sigmafit.fit`: x and the stacked columns.

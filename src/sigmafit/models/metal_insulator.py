@@ -22,6 +22,7 @@ from .base import Param, Reference, SigmafitModel
 from .formulas import metal_insulator as F
 from .guess import metal_insulator as G
 from .registry import register
+from .temperature import _span_warning, _TemperatureModel
 
 __all__ = ["CriticalModel", "Metal3DModel"]
 
@@ -29,14 +30,15 @@ _INF = math.inf
 
 
 @register
-class Metal3DModel(SigmafitModel):
-    """σ(T) = σ(0) + m·T^½ + b·T^(p/2) (S/cm): 3D e–e interaction + weak localization, metallic side."""
+class Metal3DModel(_TemperatureModel):
+    """σ(T) = σ(0) + m·T^½ + b·T^(p/2) (S/cm): 3D e–e interaction + weak localization, metallic side.
+
+    A temperature-family model: ``diagnose_data`` flags low-T points that leave the law (an upturn).
+    """
 
     name = "mit-metal"
-    family = "temperature"
     physics = "3D metallic side: σ(0) + m·T^½ (interaction) + b·T^(p/2) (localization)"
     reference = "Lee & Ramakrishnan, Rev. Mod. Phys. 57, 287 (1985)"
-    x = "temperature_K"
     y = "conductivity_S_per_cm"
     params_table = (
         Param("sigma0", "S/cm", 100.0, description="zero-temperature conductivity σ(0) (> 0 metallic)"),
@@ -65,11 +67,10 @@ class Metal3DModel(SigmafitModel):
             out.append(f"p = {v['p']:.3g} ≈ 1 makes b·T^(p/2) nearly the interaction term m·T^½: m and b are not separable")
         if v["sigma0"] <= 0:
             out.append(f"σ(0) = {v['sigma0']:.3g} S/cm ≤ 0: the sample is on the insulating side; fit a hopping law (vrh)")
-        T = np.asarray(x, dtype=float)
-        T = T[np.isfinite(T) & (T > 0)]
-        if T.size and T.max() / max(T.min(), 1e-300) < 4:
-            out.append(f"the data cover T = {T.min():.3g}–{T.max():.3g} K (less than a factor 4): σ(0), m and b are strongly correlated")
-        return out
+        return out + _span_warning(x, 4.0, "σ(0), m and b are strongly correlated")
+
+    def diagnose_data(self, params, x, y):
+        return self._low_t_residual(params, x, y, relative=False)
 
 
 @register
