@@ -9,10 +9,10 @@ Both samples superconduct below ~0.6 T at 2 K, so R_H and ρ_xx(0) are taken fro
 (R_xx within 3 % of its high-field value), where R_xy is linear.
 
 What the files say (this test pins it): the normal-state sheet Hall coefficients R_xy/B differ by a factor
-≈ 450 and in sign (−4.9 mΩ/T against +11 µΩ/T).  R_xy/B = 1/(n e t) depends only on the density and the
+≈ 470 and in sign (−4.9 mΩ/T against +11 µΩ/T).  R_xy/B = 1/(n e t) depends only on the density and the
 thickness, so one crystal of one thickness cannot give both: with the ACT thickness (80 µm) the
-Resistivity file would imply a carrier density 450 times lower than the ACT's 7·10²¹ cm⁻³ hole density.
-For the same material it implies a piece ≈ 0.2 µm thick — a different (exfoliated) sample or contact
+Resistivity file would imply a carrier density ≈ 470 times lower than the ACT's 7·10²¹ cm⁻³ hole density.
+For the same material it implies a piece ≈ 0.17 µm thick — a different (exfoliated) sample or contact
 set, and its own Hall wiring sign.  The densities and mobilities of the two files therefore cannot be
 made consistent from what the files record; the ACT file alone gives n and μ_H.
 """
@@ -130,7 +130,7 @@ def test_the_two_files_cannot_share_a_geometry(files):
     assert np.sign(r_res) == -np.sign(r_act)  # opposite Hall sign: the wiring (or field direction) differs
     ratio = abs(r_res / r_act)
     ratio_err = ratio * np.hypot(e_res / r_res, e_act / r_act)
-    assert ratio > 100 and (ratio - 1) > 5 * ratio_err  # ≈ 450: not one thickness
-    # the thickness the Resistivity-file sample must have for the ACT density: t_ACT·|R_H,ACT/R_H,res| ≈ 0.2 µm
+    assert ratio > 100 and (ratio - 1) > 5 * ratio_err  # 466 ± 8: not one thickness
+    # the thickness the Resistivity-file sample must have for the ACT density: t_ACT·|R_H,ACT/R_H,res| ≈ 0.17 µm
     t_act_um = _geometry_entry(act, 2)["comment_dimensions"]["d"] * 1e3
     assert t_act_um / ratio < 1.0
