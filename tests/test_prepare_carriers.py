@@ -38,7 +38,7 @@ def _long_file(densities, key="temperature_K", values=(2.0, 10.0), mu=0.4, noise
     rng = np.random.default_rng(seed)
     rows = []
     t = 0.0
-    for value, n in zip(values, densities):
+    for value, n in zip(values, densities, strict=True):
         for B in (np.linspace(bmax, -bmax, 81), np.linspace(-bmax, bmax, 81)):
             rxx_sheet, rxy = tensor.resistivity(B, [(n, mu, -1)])
             rxx = rxx_sheet * L_UM / W_UM
@@ -59,7 +59,7 @@ def test_hall_curves_antisymmetrize_and_recover_density_per_temperature():
     curves = hall_curves(df, Geometry("hallbar", width_um=W_UM, length_um=L_UM))
     assert sorted(curves["curve"].unique()) == ["T = 10 K", "T = 2 K"]
     assert curves.attrs["sigmafit"]["prepare"][-1]["step"] == "hall_curves"
-    for (T, n), (_, g) in zip(((2.0, 3e15), (10.0, 6e15)), curves.groupby("temperature_K")):
+    for (T, n), (_, g) in zip(((2.0, 3e15), (10.0, 6e15)), curves.groupby("temperature_K"), strict=True):
         truth_xx, truth_xy = tensor.resistivity(g["field_T"].to_numpy(), [(n, 0.4, -1)])
         # the pickup (even) and the leak (odd) are gone; what is left is the averaged noise (0.05/2 per point)
         assert np.max(np.abs(g["hall_resistance_ohm"] - truth_xy)) < 0.25
@@ -75,7 +75,7 @@ def test_hall_curves_per_gate_and_bulk_units():
     df = _long_file([2e15, 4e15, 6e15], key="gate_V", values=(-5.0, 0.0, 5.0), seed=2)
     curves = hall_curves(df, Geometry("hallbar", width_um=W_UM, length_um=L_UM, thickness_nm=50.0), by="gate_V", tolerance=0.05)
     assert list(curves["curve"].unique()) == ["gate_V = -5", "gate_V = 0", "gate_V = 5"]
-    for (gate, g), n in zip(curves.groupby("gate_V"), (2e15, 4e15, 6e15)):
+    for (gate, g), n in zip(curves.groupby("gate_V"), (2e15, 4e15, 6e15), strict=True):
         res = _fit(g, "hall-3d")
         dens = res.params["n"]  # cm⁻³ = n_s / t: 1e-4·n (cm⁻²) / 50e-7 cm
         assert abs(dens.value - (-n * 1e-4 / 50e-7)) < 5 * dens.stderr, gate
@@ -94,7 +94,7 @@ def _kohler_file(mobility_scale, seed=0, noise=1e-4):
     rng = np.random.default_rng(seed)
     rows = []
     B = np.linspace(-9.0, 9.0, 181)
-    for T, (f1, f2) in zip((5.0, 50.0, 150.0), mobility_scale):
+    for T, (f1, f2) in zip((5.0, 50.0, 150.0), mobility_scale, strict=True):
         rxx, _ = tensor.resistivity(B, [(2e16, 0.3 * f1, -1), (1e16, 0.1 * f2, +1)])
         rows.append(pd.DataFrame({"temperature_K": T, "field_T": B, "sheet_resistance_ohm": rxx * (1 + noise * rng.standard_normal(B.size))}))
     return pd.concat(rows, ignore_index=True)

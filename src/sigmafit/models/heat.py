@@ -63,10 +63,10 @@ class HeatCapacityModel(_Relative, ColumnData, SigmafitModel):
     params_table = (
         Param("gamma", "mJ/(mol·K²)", 1.0, description="Sommerfeld coefficient γ (electrons)"),
         Param("beta", "mJ/(mol·K⁴)", 0.05, 0.0, _INF, "Debye T³ coefficient β (phonons)"),
-        Param("beta5", "mJ/(mol·K⁶)", 0.0, description="T⁵ phonon term (dispersion); fixed at 0 by default", vary=False),
-        Param("n_sch", "mol/mol", 0.0, 0.0, _INF, "two-level Schottky centres per formula unit; fixed at 0 by default", vary=False),
+        Param("beta5", "mJ/(mol·K⁶)", 0.0, description="T⁵ phonon term (dispersion)", vary=False),
+        Param("n_sch", "mol/mol", 0.0, 0.0, _INF, "two-level Schottky centres per formula unit", vary=False),
         Param("Delta", "K", 1.0, 0.0, _INF, "Schottky level splitting Δ/k_B", vary=False),
-        Param("r", "atoms/f.u.", 1.0, 0.0, _INF, "atoms per formula unit (for Θ_D); fixed, set it to the compound's", vary=False),
+        Param("r", "atoms/f.u.", 1.0, 0.0, _INF, "atoms per formula unit (for Θ_D): set it with fix={'r': …}", vary=False),
     )
     derived_table = (
         Derived("theta_D", f"({F.DEBYE_T3 / _MJ!r}*r/beta)**(1/3)", "K", "Debye temperature (12π⁴R·r/(5β))^(1/3)"),
@@ -122,7 +122,7 @@ class KappaModel(_Relative, ColumnData, SigmafitModel):
     params_table = (
         Param("a", "W/(m·K²)", 1.0, description="electronic coefficient: κ_e = aT (= L₀/ρ₀ for elastic scattering)"),
         Param("b", "W/(m·K^(1+p))", 0.01, description="phonon amplitude: κ_ph = bT^p"),
-        Param("p", "", 3.0, 0.0, 10.0, "phonon exponent (3 boundary-limited; fixed by default)", vary=False),
+        Param("p", "", 3.0, 0.0, 10.0, "phonon exponent (3 for boundary-limited phonons)", vary=False),
     )
     reference_values = (
         Reference({"a": 2.0, "b": 0.01, "p": 3.0}, (1.0, 4.0), (2.01, 8.64), "hand calculation: 2T + 0.01T³", rtol=1e-14),

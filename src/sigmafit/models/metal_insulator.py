@@ -44,7 +44,7 @@ class Metal3DModel(_TemperatureModel):
         Param("sigma0", "S/cm", 100.0, description="zero-temperature conductivity σ(0) (> 0 metallic)"),
         Param("m", "S/(cm·K^½)", 5.0, description="3D e–e interaction coefficient (either sign)"),
         Param("b", "S/(cm·K^(p/2))", 0.5, description="weak-localization coefficient"),
-        Param("p", "", 2.0, 0.0, 10.0, "dephasing exponent τ_φ⁻¹ ∝ T^p (fixed by default; p = 1 is degenerate with m)", vary=False),
+        Param("p", "", 2.0, 0.0, 10.0, "dephasing exponent τ_φ⁻¹ ∝ T^p (p = 1 is degenerate with m)", vary=False),
     )
     reference_values = (
         Reference({"sigma0": 50.0, "m": 3.0, "b": 0.25, "p": 2.0}, (0.0, 4.0, 9.0), (50.0, 57.0, 61.25),

@@ -339,7 +339,7 @@ def zabrodskii(T, R, *, window: float = 0.3, min_points: int = 5):
     starts = [0]
     while starts[-1] < u.size:
         starts.append(max(int(np.searchsorted(u, u[starts[-1]] + 2.0 * h, side="right")), starts[-1] + 1))
-    for a, b in zip(starts[:-1], starts[1:]):
+    for a, b in zip(starts[:-1], starts[1:], strict=True):
         w[a:b] = _block_derivative(u, y, lo[a:b], hi[a:b], a, b, h, min_points)
     return T, w
 

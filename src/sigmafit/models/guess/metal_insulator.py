@@ -22,7 +22,7 @@ def metal_start(T, sigma, p: float) -> dict[str, float]:
     if abs(p - 1.0) > 1e-6:  # p = 1 makes the two terms identical: leave b at its default
         columns.append(T ** (0.5 * p))
     coef = linear_coefficients(columns, sigma)
-    out = dict(zip(("sigma0", "m", "b"), (float(c) for c in coef)))
+    out = dict(zip(("sigma0", "m", "b"), (float(c) for c in coef), strict=False))  # b is absent when p = 1
     return {k: v for k, v in out.items() if np.isfinite(v)}
 
 
