@@ -82,7 +82,7 @@ def test_hall_curves_per_gate_and_bulk_units():
 
 
 def test_hall_file_without_field_reversal_is_one_sentence():
-    df = _long_file([3e15])
+    df = _long_file([3e15], values=(2.0,))
     df = df[df["field_T"] >= 0].reset_index(drop=True)
     with pytest.raises(DataFormatError, match=r"synthetic\.dat: hall_curves needs the field reversed \(B > 0 and B < 0\) at T = 2 K"):
         hall_curves(df, Geometry("sheet"))
