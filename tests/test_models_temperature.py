@@ -63,7 +63,7 @@ CASES = {
 
 # --------------------------------------------------------------------------- registry
 def test_registry_lists_the_family():
-    assert set(models.available("temperature")) == set(NAMES)
+    assert set(NAMES) <= set(models.available("temperature"))  # other modules add σ(T) laws too (mit-metal)
     for name in NAMES:
         cls = models.model_class(name)
         assert cls.family == "temperature"

@@ -33,6 +33,12 @@ C_LIGHT: float = _c.c
 EPS0: float = _c.epsilon_0
 #: Electron mass (kg).
 M_E: float = _c.m_e
+#: Avogadro constant (1/mol).
+N_A: float = _c.N_A
+#: Molar gas constant R = N_A·k_B (J mol⁻¹ K⁻¹).
+R_GAS: float = _c.R
+#: Sommerfeld value of the Lorenz number, L₀ = (π²/3)(k_B/e)² ≈ 2.443e-8 W·Ω·K⁻² (Wiedemann–Franz).
+LORENZ_0: float = math.pi**2 / 3.0 * (K_B / E_CHARGE) ** 2
 
 #: Conductance quantum of weak-localization theory, e²/(πh) (S).
 G_Q: float = E_CHARGE**2 / (math.pi * H_PLANCK)
