@@ -31,8 +31,8 @@ def group_levels(values, tolerance: float) -> tuple[np.ndarray, np.ndarray]:
     """Cluster values into set points: sorted values further apart than ``tolerance`` start a new level.
 
     Returns ``(labels, levels)``: the level of each value (its cluster mean, rounded to the
-    decimals that ``tolerance`` resolves, e.g. 0.02 → 2 decimals, but never fewer than two significant digits:
-    25 mK stays 0.025) and the sorted levels.
+    decimals that ``tolerance`` resolves, e.g. 0.02 → 2 decimals, but never fewer than two significant digits
+    for a level further than ``tolerance`` from zero: 25 mK stays 0.025, a gate at 7e-5 V is 0) and the sorted levels.
     """
     v = np.asarray(values, float)
     order = np.argsort(v, kind="stable")
@@ -41,7 +41,8 @@ def group_levels(values, tolerance: float) -> tuple[np.ndarray, np.ndarray]:
     means = np.bincount(cluster, weights=sv) / np.bincount(cluster) if sv.size else np.array([])
     if tolerance > 0:  # labels keep the decimals the tolerance resolves, and at least two significant digits
         tol_dec = max(0, math.ceil(-math.log10(tolerance)))
-        means = np.array([round(m, max(tol_dec, 1 - math.floor(math.log10(abs(m)))) if m != 0 else tol_dec) for m in means])
+        means = np.array([round(m, max(tol_dec, 1 - math.floor(math.log10(abs(m)))) if abs(m) > tolerance else tol_dec)
+                          for m in means])
     labels = np.empty_like(v)
     labels[order] = means[cluster]
     return labels, means
