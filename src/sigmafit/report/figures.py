@@ -4,7 +4,7 @@ Per fit: data, model (with its 1σ band when saved), components and residuals on
 a Zabrodskii plot for hopping fits.  Per set of curves: an overlay, one figure per curve (at most
 :data:`MAX_CURVE_FIGURES`), and every fitted parameter against the curve label — L_φ(T) with its
 dephasing law when the caller fitted one to these results (a trend summary whose ``source.from`` names
-the set).  :class:`FigureStore` writes each figure as PNG (300 dpi) and PDF into ``figures/``.
+the set).  :class:`FigureStore` writes each figure as PNG (200 dpi) and PDF into ``figures/``.
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ from .plots import is_number, paper_style, plot_saved_curves, plot_saved_fit, pl
 
 #: At most this many per-curve figures per result set (the overlay shows them all).
 MAX_CURVE_FIGURES = 12
+#: Resolution of the PNG copies (the PDF copies are vector graphics): 680 px across one column.
+PNG_DPI = 200
 #: Parameters not drawn as trends (derived fields and times repeat the lengths they come from).
 _NO_TREND = ("tau", "rho_dc", "hbar_wp", "n_over_m", "L_s", "L_e")
 
@@ -40,7 +42,7 @@ class Figure:
 
 @dataclass
 class FigureStore:
-    """Saves figures as PNG + PDF in ``folder``; keeps what it wrote (:attr:`figures`)."""
+    """Saves figures as PNG (PNG_DPI) + PDF in ``folder``; keeps what it wrote (:attr:`figures`)."""
 
     folder: Path
     figures: list[Figure] = field(default_factory=list)
@@ -64,7 +66,7 @@ class FigureStore:
 
         slug = self.slug(name)
         buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=300)
+        fig.savefig(buf, format="png", dpi=PNG_DPI)
         (self.folder / f"{slug}.png").write_bytes(buf.getvalue())
         fig.savefig(self.folder / f"{slug}.pdf", format="pdf")
         rec = Figure(slug, caption, buf.getvalue(), tuple(float(v) for v in fig.get_size_inches()))

@@ -82,7 +82,7 @@ class _Pages:
             self._room(h)
             self.row_x, self.row_h = MARGIN, 0.0
         ax = self.fig.add_axes(((self.row_x) / A4[0], 1 - (self.y + h) / A4[1], w / A4[0], h / A4[1]))
-        ax.imshow(mpimg.imread(io.BytesIO(png), format="png"), interpolation="lanczos")
+        ax.imshow(mpimg.imread(io.BytesIO(png), format="png"), interpolation="none")
         ax.set_axis_off()
         self.row_x += w + 0.2
         self.row_h = max(self.row_h, h)

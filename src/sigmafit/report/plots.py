@@ -107,7 +107,7 @@ def _residual_view(view: View, data: Mapping[str, Any], x: np.ndarray, y: np.nda
     from .format import scaled_label, split_prefix
 
     if data.get("y_err") is not None and len(data["y_err"]) == len(y):
-        return replace(view, resid="norm", resid_label=r"residual/$\sigma$")
+        return replace(view, resid="norm", resid_label=r"residual ($\sigma$)")
     if view.resid == "relative":
         return replace(view, resid_label="residual (%)")
     _, unit = _ylabel_unit(view.ylabel)
