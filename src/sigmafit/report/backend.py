@@ -84,7 +84,8 @@ def plot_batch(table, param: str | None = None, ax=None, *, x: str | None = None
     """
     from ..exceptions import SigmafitError
     from .figures import mathtext
-    from .labels import name_of, short
+    from .format import natural_unit
+    from .labels import name_of, param_unit, short
 
     tab = table[table["status"] != "failed"] if "status" in table.columns else table
     params = [c[: -len("_stderr")] for c in tab.columns if c.endswith("_stderr")]
@@ -95,9 +96,11 @@ def plot_batch(table, param: str | None = None, ax=None, *, x: str | None = None
         raise SigmafitError(f"no parameter {name!r} in the batch table; choose one of: {', '.join(params)}")
     xcol = x or next((c for c in ("temperature_K", "gate_V", "field_T") if c in tab.columns), "index")
     err = tab.get(f"{name}_stderr")
+    sym = mathtext(short(name_of(name)))
+    scale, unit = natural_unit(float(tab[name].abs().median()), None, param_unit(name))
     with paper_style():
-        return plot_trend(tab[xcol], tab[name], None if err is None else err, ax=ax, xlabel=xcol,
-                          ylabel=mathtext(short(name_of(name))), label=mathtext(short(name_of(name))),
+        return plot_trend(tab[xcol], tab[name] * scale, None if err is None else err * scale, ax=ax, xlabel=xcol,
+                          ylabel=f"{sym} ({unit})" if unit else sym, label=sym,
                           logx=xcol == "temperature_K" and bool((tab[xcol] > 0).all()))
 
 

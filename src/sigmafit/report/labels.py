@@ -186,3 +186,21 @@ def readable_warning(text: str, model: str | None = None, labels: Sequence[str] 
 def readable_warnings(texts: Iterable[str], model: str | None = None, labels: Sequence[str] | None = None) -> list[str]:
     """:func:`readable_warning` of each."""
     return [readable_warning(t, model, labels) for t in texts]
+
+
+def param_unit(name: str, model: str | None = None) -> str:
+    """Unit of parameter ``name``: from ``model``'s table, else from the first registered model that has it.
+
+    Parameter names are part of the contract (DESIGN.md §4: ``L_phi`` is in nm wherever it appears), so a
+    batch table that carries no units still gets the right one.
+    """
+    from ..models.registry import available
+
+    cls = model_class(model)
+    if cls is not None and name in cls.units():
+        return cls.units()[name]
+    for m in available():
+        units = model_class(m).units()
+        if name in units:
+            return units[name]
+    return ""
