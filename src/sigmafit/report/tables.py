@@ -188,7 +188,7 @@ def curves_table(summary: Mapping[str, Any], kind: str) -> str:
         _, raw, _ = entry_label(c, by, i)
         own = list(c.get("warnings") or []) + (curve_warnings(glob, raw) if kind == "global" else [])
         own = readable_warnings(own, model, labels)
-        cells = "".join(_num_cell(value_text(vals.get(n), units[n][1], scale=units[n][0]) if vals.get(n) else "—", vals.get(n), n,
+        cells = "".join(_num_cell(value_text(vals.get(n), "", scale=units[n][0]) if vals.get(n) else "—", vals.get(n), n,
                                   scale=units[n][0], curve=raw) for n in names)
         conv = "" if c.get("success", True) else " <b class='warn'>(did not converge)</b>"
         cls = " class='has-warning'" if own else ""
