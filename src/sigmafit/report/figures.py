@@ -100,7 +100,8 @@ def single_figures(set_, model_label: str | None = None) -> Iterator[tuple[Any, 
     params = s.get("params") or {}
     ax = plot_saved_fit(data, x_name=xn, y_name=yn, model_name=model, params=params, label=model_label or f"{model} fit")
     what = _law_axes(ax, model)
-    yield ax.figure, f"{set_.name}_fit", f"{set_.name}: data, {model} fit{what} and residuals."
+    tag = "dephasing" if model.startswith("dephasing") else "fit"
+    yield ax.figure, f"{set_.name}_{tag}", f"{set_.name}: data, {model} fit{what} and residuals."
     if "s" in params and "R0" in params and xn == "temperature_K":
         try:
             ax = plot_zabrodskii(data["x"], np.asarray(data["y"])[: len(data["x"])], s_model=params["s"].get("value"))

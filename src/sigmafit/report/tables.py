@@ -142,6 +142,8 @@ def shared_table(summary: Mapping[str, Any]) -> str:
         return ""
     sub = {"model": summary.get("model"), "params": {n: {**e, "shared": True} for n, e in shared.items()}}
     rows = param_rows(sub, labels=curve_labels(summary), warnings=untagged_warnings(summary.get("warnings") or []))
+    for r in rows:
+        r.symbol += " (shared)" if r.name else ""
     return rows_html(rows, head="shared by all curves", curve="shared").replace("class='params'", "class='params shared'", 1)
 
 

@@ -1,7 +1,8 @@
 """Plain-text reports built from result summaries (never from refitting).
 
-Parameters read by their symbols (``L_φ``, ``c₂``), values ``1.31434(17) mT`` in a natural unit under the
-PDG rule, and warnings name parameters as the lines above do (``c₂ (T = 2 K)``, not ``c0_bg_c2``).
+Each line gives the parameter's name (what ``--fix``/``--init`` and ``res.params`` take), its value
+``1.31434 ± 0.00017 mT`` in a natural unit under the PDG rule, and its symbol (``B_φ``); per-curve lines and
+warnings read as the tables do (``T = 2 K``, ``c₂ (T = 2 K)``, never ``c0_bg_c2``).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from typing import Any, Mapping
 
 from .attach import curve_warnings, untagged_warnings
 from .labels import curve_label, entry_label, name_of, readable_warnings, short, symbols
+from .format import format_value, natural_unit
 from .tables import curve_labels, fmt_redchi, value_text
 
 _W = 16  # width of the name column
@@ -29,8 +31,16 @@ def _source_line(summary: Mapping[str, Any]) -> str | None:
 
 
 def _line(name: str, model: str, entry: Mapping[str, Any], tag: str = "") -> str:
+    """``  T0     40.29 ± 0.21 K   T₀``: the name to type (``--fix T0=…``, ``res.params["T0"]``), the value in a
+    natural unit under the PDG rule, and the symbol the tables and figures use."""
     sym = short(name_of(name, model))
-    return f"  {sym:<{_W}} {value_text(entry)}{tag}"
+    if entry.get("value") is None or (entry.get("vary") is False and not entry.get("shared")):
+        text = value_text(entry)
+    else:
+        scale, unit = natural_unit(float(entry["value"]), entry.get("stderr"), entry.get("unit", ""))
+        err = entry.get("stderr")
+        text = format_value(float(entry["value"]) * scale, None if err is None else float(err) * scale, unit)
+    return f"  {name:<{_W}} {text}{tag}" + (f"   {sym}" if sym != name else "")
 
 
 def _stats(st: Mapping[str, Any]) -> str:
@@ -67,7 +77,7 @@ def fit_report(summary: Mapping[str, Any]) -> str:
     if summary.get("intervals"):
         lines.append("profile-likelihood 1σ intervals:")
         for name, iv in summary["intervals"].items():
-            lines.append(f"  {short(name_of(name, model)):<{_W}} [{iv['-1sigma']:.5g}, {iv['+1sigma']:.5g}]")
+            lines.append(f"  {name:<{_W}} [{iv['-1sigma']:.5g}, {iv['+1sigma']:.5g}]")
     lines.append(_stats(summary.get("statistics") or {}))
     _warnings(lines, readable_warnings(summary.get("warnings") or [], model))
     return "\n".join(lines)
