@@ -1,4 +1,5 @@
-"""BatchResult shows itself in Jupyter as a summary, a figure and the table; .plot() draws a trend."""
+"""BatchResult shows itself in Jupyter as a summary, a figure and the table; .plot() draws a trend; the
+backend's batch_html and plot_batch take the plain table."""
 
 import numpy as np
 import pandas as pd
@@ -31,4 +32,14 @@ def test_batch_plot_is_the_parameter_against_temperature():
     xs, ys = ax.lines[0].get_data()
     np.testing.assert_allclose(xs, [2.0, 4.0, 8.0])
     np.testing.assert_allclose(ys, [300.0, 220.0, 150.0], rtol=0.02)
-    assert ax.get_xlabel() == "temperature_K"
+    assert ax.get_xlabel() == "$T$ (K)"  # a canonical column given as the label reads as quantity (unit)
+
+
+def test_backend_batch_views_take_the_plain_table():
+    from sigmafit.report import backend
+
+    res = sigmafit.fit_batch(_frame(), "hln", by="temperature_K", progress=False, workers=1)
+    html = backend.batch_html(res.table, res.summary_line())
+    assert res.summary_line() in html and "data:image/png;base64," in html and "data-param='L_phi'" in html
+    ax = backend.plot_batch(res.table, "L_phi")
+    assert ax.get_xlabel() == "$T$ (K)" and ax.get_ylabel() == "$L_\\mathrm{φ}$ (nm)"

@@ -1,5 +1,6 @@
 """The HTML report in a real headless browser (Chromium): it loads without console errors, every
-figure decodes (naturalWidth > 0), and the tables hold the fitted values under the rounding rule.
+figure decodes (naturalWidth > 0) and is shown at least 480 px wide on a 1280 px window, the summary
+table lists every fit, and the tables hold the fitted values under the rounding rule in natural units.
 
 Chromium comes from the Debian package (``.ci/ensure_chromium`` installs it).  Missing: the test
 fails when the environment variable CI is set and is skipped otherwise.
@@ -16,7 +17,7 @@ from html.parser import HTMLParser
 import pytest
 from test_report_shared import demo_output, load_result
 
-from sigmafit.report.format import round_pdg
+from sigmafit.report.format import natural_unit, round_pdg
 
 PROBE = """<script>
 window.__errs = [];
@@ -30,8 +31,10 @@ window.addEventListener('load', function () {
   var imgs = Array.prototype.slice.call(document.images);
   var bad = imgs.filter(function (i) { return !(i.complete && i.naturalWidth > 0); }).map(function (i) { return i.alt; });
   var widths = imgs.map(function (i) { return i.naturalWidth; });
+  var shown = imgs.map(function (i) { return i.getBoundingClientRect().width; });
+  var overview = document.querySelectorAll('table.overview tbody tr').length;
   var d = document.createElement('pre'); d.id = 'sigmafit-probe';
-  d.textContent = JSON.stringify({errors: window.__errs, images: imgs.length, bad: bad, widths: widths});
+  d.textContent = JSON.stringify({errors: window.__errs, images: imgs.length, bad: bad, widths: widths, shown: shown, overview: overview});
   document.body.appendChild(d);
 });
 </script>"""
@@ -50,7 +53,7 @@ def _chromium() -> str:
 def _dump_dom(exe: str, html_path, profile) -> tuple[str, str]:
     cmd = [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
            "--disable-sync", "--no-first-run", "--disable-extensions", f"--user-data-dir={profile}", "--enable-logging=stderr",
-           "--v=0", "--virtual-time-budget=10000", "--dump-dom", html_path.as_uri()]
+           "--v=0", "--window-size=1280,1600", "--virtual-time-budget=10000", "--dump-dom", html_path.as_uri()]
     p = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
     assert p.returncode == 0, p.stderr[-2000:]
     return p.stdout, p.stderr
@@ -95,6 +98,12 @@ def test_report_in_headless_chromium(tmp_path):
     assert console == []
     assert probe["images"] >= 8 and probe["bad"] == []
     assert min(probe["widths"]) > 100
+    assert min(probe["shown"]) >= 480, "figures are shown too small to read"
+    assert probe["overview"] == 4 + 4  # four single fits and the four curves of the global fit
+
+    def rounded(e):
+        scale, _ = natural_unit(e["value"], e["stderr"], e.get("unit", ""))
+        return round_pdg(e["value"] * scale, e["stderr"] * scale)
 
     # the tables hold the fitted values, rounded by the one rule
     def cell(param, curve):
@@ -105,13 +114,13 @@ def test_report_in_headless_chromium(tmp_path):
     wal = load_result("wal")
     lso = wal["shared"]["L_so"]
     c = cell("L_so", "shared")
-    assert (c["data-value"], c["data-stderr"]) == round_pdg(lso["value"], lso["stderr"])
+    assert (c["data-value"], c["data-stderr"]) == rounded(lso)
     for curve in wal["curves"]:
         e = curve["params"]["L_phi"]
         c = cell("L_phi", str(curve["label"]))
-        assert (c["data-value"], c["data-stderr"]) == round_pdg(e["value"], e["stderr"])
+        assert (c["data-value"], c["data-stderr"]) == rounded(e)
     optics = load_result("optics")
     for name in ("wp", "gamma", "eps_inf"):
         e = optics["params"][name]
         hits = [c for c in parser.cells if c["data-param"] == name and "data-curve" not in c]
-        assert (hits[0]["data-value"], hits[0]["data-stderr"]) == round_pdg(e["value"], e["stderr"])
+        assert (hits[0]["data-value"], hits[0]["data-stderr"]) == rounded(e)

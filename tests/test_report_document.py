@@ -1,5 +1,6 @@
 """The HTML report built from saved results (never refitting): tables against the JSON they came from,
-warnings in the row of the number they concern, all three JSON shapes and batch folders, figures."""
+warnings in the row of the number they concern (in the table's words), all three JSON shapes and batch
+folders, the summary table across fits, figures, and the report's modules never importing sigmafit.fitting."""
 
 from __future__ import annotations
 
@@ -19,11 +20,21 @@ import pytest  # noqa: E402
 from test_report_shared import demo_output, load_result  # noqa: E402
 
 import sigmafit  # noqa: E402
+
+DATA = __import__("pathlib").Path(__file__).resolve().parent / "data" / "report"
 from sigmafit.exceptions import SigmafitError  # noqa: E402
 from sigmafit.fitting.tables import dephasing_table, fit_dephasing  # noqa: E402
 from sigmafit.models.formulas.temperature import ln_t  # noqa: E402
+from sigmafit.cli.report import dephasing_trends  # noqa: E402
 from sigmafit.report.document import curve_warnings, load_results, split_warnings, write_report  # noqa: E402
-from sigmafit.report.format import round_pdg  # noqa: E402
+from sigmafit.report.format import natural_unit, round_pdg  # noqa: E402
+
+
+def shown(entry: dict) -> tuple[str, str]:
+    """(value, error) strings a table cell should carry: PDG-rounded in the quantity's natural unit."""
+    scale, _ = natural_unit(entry["value"], entry["stderr"], entry.get("unit", ""))
+    v, e = round_pdg(entry["value"] * scale, None if entry["stderr"] is None else entry["stderr"] * scale)
+    return v, e or ""
 
 
 def _rows(html: str) -> list[str]:
@@ -57,8 +68,9 @@ def test_single_fit_table_matches_the_saved_json(lnt_json, tmp_path):
     assert [s.kind for s in sets] == ["single"]
     html = write_report(sets, tmp_path, title="t").read_text(encoding="utf-8")
     for name, e in saved["params"].items():
-        assert _cell_values(html, name) == [tuple(x or "" for x in round_pdg(e["value"], e["stderr"]))]
+        assert _cell_values(html, name) == [shown(e)]
     assert (tmp_path / "figures" / "lnt_fit.png").is_file() and (tmp_path / "figures" / "lnt_fit.pdf").is_file()
+    assert (tmp_path / "report.pdf").read_bytes()[:5] == b"%PDF-"
     assert "sha256" in html and str(lnt_json) in html and sigmafit.__version__ in html
 
 
@@ -67,7 +79,7 @@ def test_warnings_sit_in_the_row_of_their_number(lnt_json, tmp_path):
     saved["warnings"] = ["|A| = 9 is larger than localization + interaction allow", "the fit wobbled"]
     p = tmp_path / "warned.json"
     p.write_text(json.dumps(saved))
-    html = write_report(load_results([p]), tmp_path / "r").read_text(encoding="utf-8")
+    html = write_report(load_results([p]), tmp_path / "r", pdf=False).read_text(encoding="utf-8")
     row_a = next(r for r in _rows(html) if "data-param='A'" in r)
     assert "|A| = 9 is larger" in row_a and "has-warning" in row_a
     row_s = next(r for r in _rows(html) if "data-param='sigma0'" in r)
@@ -91,16 +103,45 @@ def test_global_json_and_per_curve_warnings(tmp_path):
     p.write_text(json.dumps(wal))
     sets = load_results([p])
     assert sets[0].kind == "global"
-    html = write_report(sets, tmp_path / "r").read_text(encoding="utf-8")
+    html = write_report(sets, tmp_path / "r", pdf=False).read_text(encoding="utf-8")
     row4 = next(r for r in _rows(html) if "data-curve='4.0'>" in r and "data-param='L_phi'" in r)
     assert "only 3 points inside the cusp" in row4
     row2 = next(r for r in _rows(html) if "data-curve='2.0'>" in r and "data-param='L_phi'" in r)
     assert "cusp" not in row2
     for c in wal["curves"]:
         e = c["params"]["L_phi"]
-        assert _cell_values(html, "L_phi", str(c["label"]))[0] == round_pdg(e["value"], e["stderr"])
-    # a dephasing law fitted to these results (4 temperatures ≥ 3), with its figure
-    assert "Dephasing law fitted to these" in html and (tmp_path / "r" / "figures" / "wal_dephasing.png").is_file()
+        assert _cell_values(html, "L_phi", str(c["label"]))[0] == shown(e)
+    # no dephasing law unless the caller fitted one: the report itself never fits
+    assert "dephasing law fitted" not in html
+    # lmfit's names in the correlation warning read as the table's symbols and curve labels
+    assert "c0_bg_c2" not in html and "c₂ (T = 2 K)–L_so" in html
+
+
+def test_trend_law_from_the_caller_is_drawn_with_its_parameter(tmp_path):
+    """`sigmafit report` fits the dephasing law to the L_φ values (CLI level) and the report draws it beside L_φ(T)."""
+    sets = load_results([DATA / "wal.json"])
+    trends, notes = dephasing_trends(sets)
+    assert notes == [] and len(trends) == 1 and trends[0]["source"]["from"] == "wal"
+    html = write_report(sets, tmp_path, trends=trends, pdf=False).read_text(encoding="utf-8")
+    assert "dephasing law fitted to these values" in html
+    p = trends[0]["params"]["p"]
+    assert "L_φ(1 K)" in html and f"data-value='{round_pdg(p['value'], p['stderr'])[0]}'" in html
+    assert (tmp_path / "figures" / "wal_L_phi_vs_temperature_K.png").is_file()
+
+
+def test_summary_table_lists_every_fit_with_chi2_and_warning_count(tmp_path):
+    names = ["wal", "lnT", "hopping", "optics", "dephasing"]
+    sets = load_results([DATA / f"{n}.json" for n in names])
+    html = write_report(sets, tmp_path, pdf=False).read_text(encoding="utf-8")
+    table = re.search(r"<table class='overview'>.*?</table>", html, flags=re.S).group(0)
+    rows = _rows(table)[1:]
+    assert len(rows) == 4 + 4  # four single fits, four curves of the global fit
+    hop = next(r for r in rows if "#hopping" in r)
+    assert "1.109×10⁻⁵" in hop  # χ²_ν as the fit gave it (statistics.redchi = 1.10903…e-5)
+    assert re.search(r"<td class='warn num'>4</td>", hop)  # the four warnings of the saved hopping fit
+    assert "T₀ = 40.29(21) K" in hop and "s = 0.4990(7)" in hop
+    wal2 = next(r for r in rows if "#wal" in r and "T = 2 K" in r)
+    assert "L_so (shared) = 24.99(11) nm" in wal2 and "L_φ = 353.834(23) nm" in wal2
 
 
 def test_multi_curve_json(tmp_path):
@@ -114,10 +155,10 @@ def test_multi_curve_json(tmp_path):
     p.write_text(json.dumps({"model": "hln-so", "curves": curves}))
     sets = load_results([p])
     assert sets[0].kind == "multi"
-    html = write_report(sets, tmp_path / "r").read_text(encoding="utf-8")
+    html = write_report(sets, tmp_path / "r", pdf=False).read_text(encoding="utf-8")
     assert len(_cell_values(html, "L_phi")) == 3
     assert (tmp_path / "r" / "figures" / "multi_all.png").is_file()
-    assert (tmp_path / "r" / "figures" / "multi_2_K.png").is_file()
+    assert (tmp_path / "r" / "figures" / "multi_T_2_K.png").is_file()
 
 
 def test_batch_folder_gives_trends_not_curves(tmp_path):
@@ -133,11 +174,11 @@ def test_batch_folder_gives_trends_not_curves(tmp_path):
     sets = load_results([batch])
     assert sets[0].kind == "batch"
     out = tmp_path / "r"
-    html = write_report(sets, out).read_text(encoding="utf-8")
+    html = write_report(sets, out, pdf=False).read_text(encoding="utf-8")
     figs = sorted(p.name for p in (out / "figures").glob("*.png"))
     assert "batch_L_phi_vs_temperature_K.png" in figs and "batch_alpha_vs_temperature_K.png" in figs
-    assert "batch_dephasing.png" in figs and not any(f.endswith("_fit.png") for f in figs)
-    row = next(r for r in _rows(html) if "alpha near its bound" in r)
+    assert not any(f.endswith("_fit.png") for f in figs)
+    row = next(r for r in _rows(html) if "α near its bound" in r)
     assert "data-param='alpha'" in row
 
 
@@ -151,6 +192,29 @@ def test_dephasing_table_from_object_and_json():
     assert res.summary()["params"]["p"]["value"] == pytest.approx(load_result("dephasing")["params"]["p"]["value"], rel=1e-6)
     with pytest.raises(SigmafitError, match="L_phi"):
         dephasing_table(load_result("optics"))
+
+
+def test_report_modules_never_import_fitting():
+    """Presentation reads results: no module under sigmafit/report imports sigmafit.fitting (ast of every file)."""
+    import ast
+    from pathlib import Path
+
+    import sigmafit.report
+
+    folder = Path(sigmafit.report.__file__).parent
+    files = sorted(folder.rglob("*.py"))
+    assert len(files) >= 10
+    bad = []
+    for f in files:
+        for node in ast.walk(ast.parse(f.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                bad += [(f.name, a.name) for a in node.names if a.name.startswith("sigmafit.fitting")]
+            elif isinstance(node, ast.ImportFrom):
+                mod = node.module or ""
+                absolute = mod if node.level == 0 else ".".join(["sigmafit", "report"][: 3 - node.level] + ([mod] if mod else []))
+                if absolute.startswith("sigmafit.fitting") or (node.level >= 2 and mod.startswith("fitting")):
+                    bad.append((f.name, "." * node.level + mod))
+    assert bad == []
 
 
 def test_report_cli_and_bad_input(tmp_path, lnt_json):
@@ -171,7 +235,8 @@ def test_figures_are_readable_at_column_width():
     """8 pt or larger text, one column wide, no overlapping tick labels (log axes included)."""
     import matplotlib.pyplot as plt
 
-    from sigmafit.report.plots import COLUMN_FIGSIZE, paper_style, plot_saved_fit, plot_trend
+    from sigmafit.report.style import COLUMN_FIGSIZE, paper_style
+    from sigmafit.report.plots import plot_saved_fit, plot_trend
 
     opt = load_result("optics")
     t = dephasing_table(load_result("wal"))

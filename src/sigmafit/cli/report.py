@@ -1,7 +1,10 @@
-"""``sigmafit report RESULTS… --out DIR``: an HTML report (offline, self-contained) from saved results.
+"""``sigmafit report RESULTS… --out DIR``: HTML and PDF reports (offline, self-contained) from saved results.
 
 Never refits a curve: figures are redrawn from the ``"data"`` saved with each result
-(``sigmafit fit --json``); batch folders give tables and trend plots.
+(``sigmafit fit --json``); batch folders give tables and trend plots.  The one fit made here is of
+*results*: the dephasing law L_φ(T) ∝ T^(−p/2) fitted to the L_φ values of each set that has them at three
+or more temperatures (unless a saved dephasing result is among the inputs) — the CLI sits above both
+fitting and report, so it fits and hands the law's summary to :func:`sigmafit.report.document.write_report`.
 """
 
 from __future__ import annotations
@@ -40,10 +43,43 @@ def run(args) -> int:
     import matplotlib
 
     matplotlib.use("Agg")
-    from ..report.document import load_results, write_report
+    from ..report.document import PDF_NAME, load_results, write_report
 
     sets = load_results(args.results)
-    path = write_report(sets, args.out, title=args.title, command=shlex.join(["sigmafit", *sys.argv[1:]]) if sys.argv else None,
+    trends, notes = dephasing_trends(sets)
+    path = write_report(sets, args.out, trends=trends, notes=notes, title=args.title,
+                        command=shlex.join(["sigmafit", *sys.argv[1:]]) if sys.argv else None,
                         options={"results": args.results, "out": args.out, "title": args.title})
-    print(f"wrote {path}")
+    print(f"wrote {path} and {path.with_name(PDF_NAME)}")
     return 0
+
+
+def dephasing_trends(sets) -> tuple[list[dict], list[str]]:
+    """(summaries of the dephasing law fitted to each set with L_φ at ≥ 3 temperatures, notes on the ones that failed).
+
+    Nothing is fitted when a saved dephasing result is among ``sets`` (it is shown instead).  Each summary
+    carries ``source.from`` = the set's name, so the report draws the law with that set's L_φ(T).
+    """
+    from ..exceptions import FitError
+    from ..fitting.tables import dephasing_table, fit_dephasing
+
+    if any(s.model.startswith("dephasing") for s in sets):
+        return [], []
+    trends, notes = [], []
+    for s in sets:
+        if s.kind == "single":
+            continue
+        src = s.table if s.kind == "batch" else s.summary
+        try:
+            if dephasing_table(src)["temperature_K"].nunique() < 3:
+                continue
+        except FitError:
+            continue
+        try:
+            law = fit_dephasing(src).summary(include_data=True)
+        except FitError as exc:
+            notes.append(f"{s.name}: the dephasing law could not be fitted to its L_φ values: {exc}")
+            continue
+        law["source"] = {**law.get("source", {}), "from": s.name}
+        trends.append(law)
+    return trends, notes

@@ -1,69 +1,93 @@
-"""The presentation backend of result objects: summaries in, text, figures and HTML out.
+"""The presentation backend that result objects call (the pandas plotting-backend pattern).
 
-``sigmafit.fitting`` never imports ``sigmafit.report``; a result looks this module up by name
-(``sigmafit.fitting.result.PRESENTATION_BACKEND``) and hands it plain data — a summary dict with its curve
-data (``summary(include_data=True)``) or a batch table — never itself.
+``sigmafit.fitting`` never imports :mod:`sigmafit.report`: a result looks this module up by name
+(``importlib.import_module("sigmafit.report.backend")``) and hands it plain data — summary dicts as
+produced by ``FitResult.summary(include_data=True)`` / ``GlobalFitResult.summary(include_data=True)``
+(DESIGN.md §4; ``summary["data"]`` holds ``x, y, residual, fine_x, fine_y, parts`` and optionally
+``components, excluded_x/_y, y_err, fine_band``) and a batch table (pandas DataFrame).  Nothing here
+receives a result object, and nothing here fits.
 """
 
 from __future__ import annotations
 
+import base64
 import html
+import io
 
-import numpy as np
-
-from .document import curves_table, params_table, shared_table
-from .html import figure_png_base64
-from .plots import plot_saved_curves, plot_saved_fit, plot_trend
+from .labels import entry_label
+from .plots import paper_style, plot_saved_curves, plot_saved_fit, plot_trend
+from .tables import batch_table, curves_table, fmt_redchi, params_table, shared_table
 from .text import fit_report, global_report
 
-
-def _xscale(summary: dict, x) -> str | None:
-    from ..models import registry
-
-    name = str(summary.get("model", "")).split("+")[0]
-    try:
-        scale = registry.model_class(name).plot_xscale
-    except Exception:  # noqa: BLE001 - a user model: let the plot decide
-        return None
-    x = np.asarray(x, dtype=float)
-    return "log" if scale == "log" and x.size and np.all(x > 0) else None
+__all__ = ["fit_text", "global_text", "plot_fit", "plot_global", "plot_batch", "fit_html", "global_html", "batch_html"]
 
 
+# -- text -------------------------------------------------------------------------------------
 def fit_text(summary: dict) -> str:
-    """Text report of one fit."""
+    """The text report of one fit: parameters ± 1σ (PDG, natural units), derived values, statistics, warnings."""
     return fit_report(summary)
 
 
 def global_text(summary: dict) -> str:
-    """Text report of a global fit."""
+    """The text report of a global fit: shared parameters, one line per curve with its warnings."""
     return global_report(summary)
 
 
+# -- figures ----------------------------------------------------------------------------------
+def _names(summary: dict) -> tuple[str, str]:
+    src = summary.get("source") or {}
+    return str(src.get("x", "x")), str(src.get("y", "y"))
+
+
 def plot_fit(summary: dict, ax=None, **kwargs):
-    """Data, model, components and residuals of one fit; returns the main Axes."""
-    data = summary["data"]
-    if "xscale" not in kwargs:
-        kwargs["xscale"] = _xscale(summary, data["x"])
-    src = summary.get("source", {})
-    ax = plot_saved_fit(data, ax=ax, x_name=src.get("x", "x"), y_name=src.get("y", "y"), model_name=summary["model"], **kwargs)
-    if summary.get("warnings"):
-        ax.set_title(f"{len(summary['warnings'])} warning(s): see the report", fontsize="small", color="darkred")
-    return ax
+    """Data, model (with its 1σ band), components and residuals of one fit; returns the main Axes.
+
+    kwargs: ``residuals`` (bool, default True), ``components`` (bool, default True), ``xscale``
+    ("linear"/"log"; default: the law's natural axes).  Needs ``summary["data"]`` (``include_data=True``).
+    """
+    from ..exceptions import SigmafitError
+
+    if not summary.get("data"):
+        raise SigmafitError("this summary holds no curve data: call summary(include_data=True) to plot it")
+    x, y = _names(summary)
+    src = summary.get("source") or {}
+    curve = src.get("curve")
+    label = str(summary.get("model"))
+    if isinstance(curve, dict) and len(curve) == 1:
+        label += ", " + entry_label({"source": src}, None, 0)[0]
+    with paper_style():
+        return plot_saved_fit(summary["data"], ax=ax, x_name=x, y_name=y, model_name=str(summary.get("model")),
+                              params=summary.get("params"), label=label, **kwargs)
 
 
 def plot_global(summary: dict, ax=None, **kwargs):
-    """Every curve of a global fit with its model line; returns the main Axes."""
-    by = summary.get("by") or "curve"
-    src = summary.get("source", {})
-    curves = [(f"{by} = {c['label']}", c["data"]) for c in summary["curves"]]
-    return plot_saved_curves(curves, ax=ax, x_name=src.get("x", "x"), y_name=src.get("y", "y"), **kwargs)
+    """Every curve of a global fit with its model line (labels ``T = 2 K``), residuals below; returns the Axes.
+
+    kwargs: ``residuals`` (bool, default True).
+    """
+    from ..exceptions import SigmafitError
+
+    curves = summary.get("curves") or []
+    if not all(c.get("data") for c in curves) or not curves:
+        raise SigmafitError("this summary holds no curve data: call summary(include_data=True) to plot it")
+    x, y = _names(summary)
+    items = [(entry_label(c, summary.get("by"), i)[0], c["data"]) for i, c in enumerate(curves)]
+    with paper_style():
+        return plot_saved_curves(items, ax=ax, x_name=x, y_name=y, model_name=str(summary.get("model")), **kwargs)
 
 
 def plot_batch(table, param: str | None = None, ax=None, *, x: str | None = None):
-    """A fitted parameter of a batch (default: the first) against the curve label, ±1σ error bars."""
-    from ..exceptions import SigmafitError
+    """A fitted parameter (default: the first) of a batch table against the curve label, ±1σ error bars.
 
-    tab = table[table["status"] != "failed"]
+    Failed rows are left out; ``x`` defaults to ``temperature_K``, ``gate_V`` or ``field_T`` when present,
+    else ``index``.  Returns the Axes (never calls show()).
+    """
+    from ..exceptions import SigmafitError
+    from .figures import mathtext
+    from .format import natural_unit
+    from .labels import name_of, param_unit, short
+
+    tab = table[table["status"] != "failed"] if "status" in table.columns else table
     params = [c[: -len("_stderr")] for c in tab.columns if c.endswith("_stderr")]
     if not params:
         raise SigmafitError("no fitted parameters to plot: every curve failed")
@@ -72,43 +96,66 @@ def plot_batch(table, param: str | None = None, ax=None, *, x: str | None = None
         raise SigmafitError(f"no parameter {name!r} in the batch table; choose one of: {', '.join(params)}")
     xcol = x or next((c for c in ("temperature_K", "gate_V", "field_T") if c in tab.columns), "index")
     err = tab.get(f"{name}_stderr")
-    return plot_trend(tab[xcol], tab[name], None if err is None else err, ax=ax, xlabel=xcol, ylabel=name,
-                      logx=xcol == "temperature_K" and bool((tab[xcol] > 0).all()))
+    sym = mathtext(short(name_of(name)))
+    scale, unit = natural_unit(float(tab[name].abs().median()), None, param_unit(name))
+    with paper_style():
+        return plot_trend(tab[xcol], tab[name] * scale, None if err is None else err * scale, ax=ax, xlabel=xcol,
+                          ylabel=f"{sym} ({unit})" if unit else sym, label=sym,
+                          logx=xcol == "temperature_K" and bool((tab[xcol] > 0).all()))
+
+
+# -- Jupyter ----------------------------------------------------------------------------------
+def figure_png_base64(fig, dpi: int = 150) -> str:
+    """A matplotlib figure as a base64 PNG string (the figure is closed)."""
+    import matplotlib.pyplot as plt
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    plt.close(fig)
+    return base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def _img(ax) -> str:
+    return f"<img style='max-width:560px;width:100%' src='data:image/png;base64,{figure_png_base64(ax.figure)}'/>"
+
+
+def _head(summary: dict, what: str) -> str:
+    st = summary.get("statistics") or {}
+    ok = "converged" if summary.get("success", True) else "<b style='color:#a00000'>did not converge</b>"
+    return f"<p><b>{html.escape(what)}</b> — {ok}, {st.get('ndata')} points, χ²_ν = {fmt_redchi(st.get('redchi'))}</p>"
 
 
 def fit_html(summary: dict) -> str:
-    """Table and figure of one fit for Jupyter."""
-    img = figure_png_base64(plot_fit(summary).figure)
-    st = summary["statistics"]
-    state = "converged" if summary["success"] else "did not converge"
-    head = f"<b>{html.escape(summary['model'])}</b> — {state}, {st['ndata']} points, reduced χ² {st['redchi']:.3g}"
-    return f"<div class='sigmafit-fit'><p>{head}</p>{params_table(summary)}<img src='data:image/png;base64,{img}'/></div>"
+    """Jupyter view of one fit: parameter table (warnings in their rows) and the figure (when data are saved)."""
+    fig = _img(plot_fit(summary)) if summary.get("data") else ""
+    return f"<div class='sigmafit-fit'>{_head(summary, str(summary.get('model')))}{params_table(summary)}{fig}</div>"
 
 
 def global_html(summary: dict) -> str:
-    """Shared parameters, per-curve table (warnings in their rows) and overlay figure of a global fit."""
-    img = figure_png_base64(plot_global(summary).figure)
-    state = "converged" if summary["success"] else "did not converge"
-    head = f"<b>global {html.escape(summary['model'])}</b> over {len(summary['curves'])} curves — {state}"
-    return (f"<div class='sigmafit-global'><p>{head}</p>{shared_table(summary)}{curves_table(summary, 'global')}"
-            f"<img src='data:image/png;base64,{img}'/></div>")
+    """Jupyter view of a global fit: shared parameters, per-curve table and the overlay figure."""
+    curves = summary.get("curves") or []
+    fig = _img(plot_global(summary)) if curves and all(c.get("data") for c in curves) else ""
+    what = f"global {summary.get('model')} over {len(curves)} curves"
+    return f"<div class='sigmafit-global'>{_head(summary, what)}{shared_table(summary)}{curves_table(summary, 'global')}{fig}</div>"
 
 
 def batch_html(table, summary_line: str) -> str:
-    """A batch for Jupyter: the summary line, the failures, the first parameter's trend and the table."""
-    n_failed = int((table["status"] == "failed").sum()) if len(table) else 0
+    """Jupyter view of a batch: its summary line, the failures, a trend figure and the first 50 rows."""
+    n_failed = int((table["status"] == "failed").sum()) if "status" in table.columns else 0
     fails = ""
     if n_failed:
-        items = "".join(f"<li>{html.escape(str(r.label))} ({html.escape(str(r.source))}): {html.escape(str(r.error))}</li>"
-                        for r in table[table["status"] == "failed"].head(20).itertuples())
+        bad = table[table["status"] == "failed"].head(20)
+        items = "".join(f"<li>{html.escape(str(r.get('label', '')))} ({html.escape(str(r.get('source', '')))}): "
+                        f"{html.escape(str(r.get('error', '')))}</li>" for _, r in bad.iterrows())
         more = f"<li>… {n_failed - 20} more</li>" if n_failed > 20 else ""
         fails = f"<p>Failed:</p><ul>{items}{more}</ul>"
     figure = ""
     if n_failed < len(table):
         try:
-            figure = f"<img src='data:image/png;base64,{figure_png_base64(plot_batch(table).figure)}'/>"
+            figure = _img(plot_batch(table))
         except Exception:  # noqa: BLE001 - the table still shows
             figure = ""
-    cols = [c for c in table.columns if c not in ("curve_id", "warnings", "fitted_at")]
-    body = table[cols].head(50).to_html(index=False, na_rep="—", float_format=lambda v: f"{v:.4g}")
-    return f"<div class='sigmafit-batch'><p><b>{html.escape(summary_line)}</b></p>{fails}{figure}{body}</div>"
+    return (f"<div class='sigmafit-batch'><p><b>{html.escape(summary_line)}</b></p>{fails}{figure}"
+            f"{batch_table(table.head(50))}</div>")
+
+

@@ -64,3 +64,106 @@ def format_value(value: float, error: float | None, unit: str = "") -> str:
         mant, exp = e.split("e")
         return f"({v} ± {mant})e{exp}{u}"
     return f"{v} ± {e}{u}"
+
+
+# ---------------------------------------------------------------------------------------------
+# a natural unit per quantity: B_φ in mT, σ₀ in mS, R₀ in kΩ — never (1.31 ± 0.02)e-3 T
+# ---------------------------------------------------------------------------------------------
+#: Units that take an SI prefix in reports, with the prefixes allowed for each (DESIGN.md §3 keeps
+#: lengths in nm, optical frequencies in cm⁻¹, σ in S/cm, times in ps/fs and temperatures in K).
+PREFIXABLE = {
+    "T": ("", "m", "µ"),
+    "S": ("", "m", "µ", "n"),
+    "Ω": ("M", "k", ""),
+    "V": ("", "m", "µ"),
+    "A": ("", "m", "µ", "n"),
+    "S/T²": ("", "m", "µ", "n"),
+    "Ω/T²": ("M", "k", ""),
+    "eV": ("", "m", "µ"),
+}
+_FACTOR = {"M": 1e6, "k": 1e3, "": 1.0, "m": 1e-3, "µ": 1e-6, "n": 1e-9}
+
+
+def natural_unit(value: float | None, error: float | None, unit: str) -> tuple[float, str]:
+    """(multiplier, unit) that shows ``value`` of ``unit`` with 1 ≤ |number| < 1000 when a prefix allows it.
+
+    ``natural_unit(1.3143e-3, 1.7e-7, "T") == (1e3, "mT")``; units outside :data:`PREFIXABLE`
+    (nm, K, cm⁻¹, S/cm, dimensionless …) are returned unchanged with multiplier 1.
+    """
+    prefixes = PREFIXABLE.get(unit)
+    if not prefixes:
+        return 1.0, unit
+    sizes = [abs(v) for v in (value, error) if v is not None and math.isfinite(v) and v != 0]
+    if not sizes:
+        return 1.0, unit
+    size = max(sizes)
+    ranked = sorted(prefixes, key=lambda p: -_FACTOR[p])  # largest first
+    for p in ranked:
+        if size >= _FACTOR[p] * (1 - 5e-13):
+            return 1.0 / _FACTOR[p], p + unit
+    p = ranked[-1]
+    return 1.0 / _FACTOR[p], p + unit
+
+
+_SUPERSCRIPT = str.maketrans("-+0123456789", "⁻⁺⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def format_compact(value: float | None, error: float | None, unit: str = "", *, prefix: bool = True) -> str:
+    """``"1.31434(17) mT"``: the PDG-rounded value with the error's digits in parentheses, in a natural unit.
+
+    ``prefix=False`` keeps ``unit`` as given.  Without an error: ``"5.000 (± n/a) K"``; when the error
+    dwarfs the value the two are written out: ``"2e-09 ± 5 S"``.  A common power of ten reads ``×10⁻¹²``.
+    """
+    if value is None:
+        return "—"
+    scale, unit = natural_unit(value, error, unit) if prefix else (1.0, unit)
+    v = value * scale
+    e = None if error is None else error * scale
+    u = f" {unit}" if unit else ""
+    vs, es = round_pdg(v, e)
+    if es is None:
+        return f"{vs} (± n/a){u}".replace("-", "−")
+    power = ""
+    if "e" in es:
+        es, exp = es.split("e")
+        power = "×10" + str(int(exp)).translate(_SUPERSCRIPT)
+    if "e" in vs:  # value swamped by its error: no common last digit to put the error on
+        return f"{vs} ± {es}{power and ' ' + power}{u}".replace("-", "−")
+    frac_v = len(vs.split(".")[1]) if "." in vs else 0
+    frac_e = len(es.split(".")[1]) if "." in es else 0
+    if frac_v != frac_e:  # not produced by round_pdg; never guess which digits the error sits on
+        return f"{vs} ± {es}{power}{u}".replace("-", "−")
+    paren = es.replace(".", "").lstrip("0") or "0"
+    return f"{vs}({paren}){power}{u}".replace("-", "−")
+
+
+def scaled_label(values, unit: str, name: str) -> tuple[float, str]:
+    """(multiplier, axis label ``"name (unit)"``) so that the largest |value| reads between 1 and 1000.
+
+    Prefixable units take an SI prefix (``µS``); others a power of ten in the label (``10⁻³ e²/πh``), so
+    tick labels never carry a bare offset such as ``1e−5``.
+    """
+    import numpy as np
+
+    arr = np.asarray(values, dtype=float)
+    arr = arr[np.isfinite(arr)]
+    big = float(np.max(np.abs(arr))) if arr.size else 0.0
+    if big == 0.0:
+        return 1.0, f"{name} ({unit})" if unit else name
+    if unit in PREFIXABLE:
+        scale, u = natural_unit(big, None, unit)
+        return scale, f"{name} ({u})"
+    exp = 3 * math.floor(math.log10(big) / 3)
+    if exp == 0:
+        return 1.0, f"{name} ({unit})" if unit else name
+    tag = "10" + str(exp).translate(_SUPERSCRIPT)
+    return 10.0**-exp, f"{name} ({tag} {unit})" if unit else f"{name} (×{tag})"
+
+
+def split_prefix(unit: str) -> tuple[float, str]:
+    """(factor, base unit) of a prefixed unit: ``"mS"`` → ``(1e-3, "S")``; other units → ``(1.0, unit)``."""
+    for base, prefixes in PREFIXABLE.items():
+        for p in prefixes:
+            if p and unit == p + base:
+                return _FACTOR[p], base
+    return 1.0, unit
