@@ -28,6 +28,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from .._version import __version__
 from .attach import curve_warnings, split_warnings, untagged_warnings  # noqa: F401 - re-exported for callers
 from .figures import Figure, FigureStore, curve_figures, draw_all, single_figures, trend_figures
+from .labels import CONVENTIONS
 from .load import ResultSet, classify, load_results, result_set, sha256_of  # noqa: F401 - re-exported for callers
 from .tables import batch_table, curves_table, esc, fmt_redchi, overview_html, overview_rows, params_table, shared_table
 
@@ -201,9 +202,6 @@ def _repro_html(sets, inputs, command, options, recipe_text) -> str:
     return "".join(out)
 
 
-CONVENTIONS = ("Conventions: Δσ(B) = σ(B) − σ(0) = α·G_Q·Y(B_φ/B), G_Q = e²/(πh); lengths in nm, fields in T (or mT), "
-               "optical frequencies in cm⁻¹, σ in S/cm. Values read 1.31434(17) mT = (1.31434 ± 0.00017) mT: 1σ, rounded by "
-               "the PDG rule. χ²_ν is given as the fit computed it. Nothing here was fitted by the report.")
 
 
 def _trends_for(set_: ResultSet, trends: Sequence[Mapping[str, Any]], sets: Sequence[ResultSet]) -> list[Mapping[str, Any]]:

@@ -213,9 +213,9 @@ def trend_figures(set_, trends: Sequence[Mapping[str, Any]] = ()) -> Iterator[tu
         if law is not None:
             d = law["data"]
             p = (law.get("params") or {}).get("p") or {}
-            kw = {"fit_x": d["fine_x"], "fit_y": np.asarray(d["fine_y"], float) * scale, "fit_band": None if d.get("fine_band") is None
-                  else np.asarray(d["fine_band"], float) * scale,
-                  "fit_label": f"$L_\\varphi \\propto T^{{-p/2}}$, p = {format_compact(p.get('value'), p.get('stderr'))}"}
+            kw = {"law": {"x": d["fine_x"], "y": np.asarray(d["fine_y"], float) * scale,
+                          "band": None if d.get("fine_band") is None else np.asarray(d["fine_band"], float) * scale,
+                          "label": f"$L_\\varphi \\propto T^{{-p/2}}$, p = {format_compact(p.get('value'), p.get('stderr'))}"}}
         ax = plot_trend(x, y * scale, err * scale, xlabel=xlabel, ylabel=f"{sym} ({unit})" if unit else sym, logx=logx,
                         logy=law is not None, label=f"{sym} from the fits", **kw)
         cap = f"{set_.name}: {short(name_of(n, model))} against {curve_label(by, '…').split(' =')[0]} (error bars ±1σ)"

@@ -204,3 +204,9 @@ def param_unit(name: str, model: str | None = None) -> str:
         if name in units:
             return units[name]
     return ""
+
+
+#: The physics conventions every report states (HTML and PDF).
+CONVENTIONS = ("Conventions: Δσ(B) = σ(B) − σ(0) = α·G_Q·Y(B_φ/B), G_Q = e²/(πh); lengths in nm, fields in T (or mT), "
+               "optical frequencies in cm⁻¹, σ in S/cm. Values read 1.31434(17) mT = (1.31434 ± 0.00017) mT: 1σ, rounded by "
+               "the PDG rule. χ²_ν is given as the fit computed it. Nothing here was fitted by the report.")

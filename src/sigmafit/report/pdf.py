@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from .attach import curve_warnings, untagged_warnings
-from .labels import entry_label
+from .labels import CONVENTIONS, entry_label
 from .tables import OverviewRow, curve_labels, param_rows
 
 A4 = (8.27, 11.69)
@@ -156,7 +156,6 @@ def write_pdf(path: str | Path, *, title: str, overview: Sequence[OverviewRow], 
     from matplotlib.backends.backend_pdf import PdfPages
 
     from .._version import __version__
-    from .document import CONVENTIONS
 
     path = Path(path)
     with mpl.rc_context({"pdf.fonttype": 42}), PdfPages(path, metadata={"Title": title, "Creator": f"sigmafit {__version__}"}) as pdf:

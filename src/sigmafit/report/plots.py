@@ -267,13 +267,15 @@ def _trend_axis_label(text: str) -> str:
     return text
 
 
-def plot_trend(x, y, yerr=None, ax=None, *, xlabel: str = "", ylabel: str = "", fit_x=None, fit_y=None,
-               fit_label: str | None = None, logx: bool = False, logy: bool = False, label: str | None = None,
-               fit_band=None):
+def plot_trend(x, y, yerr=None, ax=None, *, xlabel: str = "", ylabel: str = "", law: dict | None = None,
+               logx: bool = False, logy: bool = False, label: str | None = None):
     """A fitted parameter against a label (temperature, gate …) with ±1σ error bars and an optional law.
 
+    ``law``: ``{"x", "y"}`` of the law on a fine grid, optional ``"band"`` (1σ half-width) and ``"label"``.
     When every error bar is smaller than its symbol the legend says so (the bars are drawn all the same).
     """
+    law = law or {}
+    fit_x, fit_y, fit_band, fit_label = law.get("x"), law.get("y"), law.get("band"), law.get("label")
     import matplotlib.pyplot as plt
 
     if ax is None:
