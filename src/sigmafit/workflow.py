@@ -45,8 +45,9 @@ from .prepare.split import distinct_set_points, plain, split_curves
 
 #: More distinct field values (to 1 mT) than this make a file a field sweep, not R(T) at a few fields.
 FIELD_SWEEP_LEVELS = 10
-#: Model-constructor options a file fit understands (``oscillators`` is the CLI/recipe name of ``n_oscillators``).
-MODEL_OPTION_KEYS = {"n_oscillators", "oscillators", "observable"}
+#: Model-constructor options a file fit understands (``oscillators`` is the CLI/recipe name of ``n_oscillators``;
+#: ``signs`` and ``rho_xx0`` are the two-band models').
+MODEL_OPTION_KEYS = {"n_oscillators", "oscillators", "observable", "signs", "rho_xx0"}
 
 
 def _source(df: pd.DataFrame) -> str | None:
@@ -119,6 +120,30 @@ def temperature_curves(df: pd.DataFrame, prep: Preparation, y: str) -> list[tupl
     return split_curves(df, prep.by)
 
 
+def carrier_curves(df: pd.DataFrame, prep: Preparation) -> list[tuple[Any, pd.DataFrame]]:
+    """Hall curves (even R_xx, odd R_xy per temperature set point or ``by`` value) from raw R_xx, R_xy(B)."""
+    by = prep.by if prep.by is not None else ("temperature_K" if distinct_set_points(df) > 1 else None)
+    geometry = prep.geometry or geometry_from_header(df)
+    offset = None if prep.field_offset == 0 else prep.field_offset
+    hall = prepare.carriers.hall_curves(df, geometry, by=by, field_offset=offset, channel=prep.channel,
+                                        hall_channel=prep.hall_channel)
+    return split_curves(hall, "curve" if hall["curve"].nunique() > 1 else None)
+
+
+def heat_curves(df: pd.DataFrame, prep: Preparation, y: str) -> list[tuple[Any, pd.DataFrame]]:
+    """C(T) (molar, from a sample's C with its mass and molar mass) or κ(T) within ``tmin``–``tmax``."""
+    if y == "molar_heat_capacity_J_per_molK" and y not in df.columns:
+        if prep.sample_mass_mg is None or prep.molar_mass_g_per_mol is None:
+            raise FitError("a molar heat capacity from a sample's C(T) needs --mass-mg (sample mass, mg) and "
+                           "--molar-mass (g per mole of formula units)")
+        df = prepare.heat.molar_heat_capacity(df, sample_mass_mg=prep.sample_mass_mg,
+                                              molar_mass_g_per_mol=prep.molar_mass_g_per_mol,
+                                              sample_mass_err_mg=prep.sample_mass_err_mg or 0.0)
+    if "temperature_K" in df.columns and (prep.tmin is not None or prep.tmax is not None):
+        df = prepare.window(df, "temperature_K", prep.tmin, prep.tmax)
+    return split_curves(df, prep.by)
+
+
 def optics_curves(df: pd.DataFrame, prep: Preparation) -> list[tuple[Any, pd.DataFrame]]:
     """Spectra with σ1, σ2, ε1, ε2 added from whatever the file has (n,k or ε)."""
     if any(c in df.columns for c in ("n", "eps1")) and "sigma1_S_per_cm" not in df.columns:
@@ -138,6 +163,10 @@ def curves(df: pd.DataFrame, model, prep: Preparation | None = None, *, y: str |
         return temperature_curves(df, prep, ycol)
     if family == "optics":
         return optics_curves(df, prep)
+    if family == "carriers":
+        return carrier_curves(df, prep)
+    if family == "heat" and ycol:
+        return heat_curves(df, prep, ycol)
     return split_curves(df, prep.by)
 
 
@@ -145,14 +174,13 @@ def _model_options(options: Mapping[str, Any]) -> dict[str, Any]:
     out = {}
     if options.get("oscillators") is not None or options.get("n_oscillators") is not None:
         out["n_oscillators"] = int(options.get("n_oscillators") or options.get("oscillators"))
-    if options.get("observable"):
-        out["observable"] = options["observable"]
+    out.update({k: options[k] for k in ("observable", "signs", "rho_xx0") if options.get(k) is not None})
     return out
 
 
 def _fit_window(family: str, window: Window, prep: Preparation) -> Window:
-    """Temperature laws: ``tmin``/``tmax`` are the fit window unless ``xmin``/``xmax`` say otherwise."""
-    if family != "temperature":
+    """Temperature laws and heat: ``tmin``/``tmax`` are the fit window unless ``xmin``/``xmax`` say otherwise."""
+    if family not in ("temperature", "heat"):
         return window
     return Window(xmin=prep.tmin if window.xmin is None else window.xmin, xmax=prep.tmax if window.xmax is None else window.xmax,
                   bmax=window.bmax, factor=window.factor)

@@ -44,8 +44,13 @@ def add_data_options(p: argparse.ArgumentParser) -> None:
     geo.add_argument("--vdp", action="store_true", help="van der Pauw sample: R_□ = π/ln2 · R")
     geo.add_argument("--sheet", action="store_true", help="data are already per square")
     geo.add_argument("--thickness", type=float, metavar="NM", help="film thickness (nm), for resistivity")
+    heat = p.add_argument_group("sample (heat capacity)")
+    heat.add_argument("--mass-mg", type=float, metavar="MG", help="sample mass (mg): a sample's C (J/K) → molar C")
+    heat.add_argument("--mass-err-mg", type=float, metavar="MG", help="uncertainty of the sample mass (mg), propagated")
+    heat.add_argument("--molar-mass", type=float, metavar="G", help="molar mass (g per mole of formula units)")
     prep = p.add_argument_group("preparation")
     prep.add_argument("--no-symmetrize", action="store_true", help="do not symmetrize R(B) (default: symmetrize for magnetoconductance models)")
+    prep.add_argument("--hall-channel", type=int, help="instrument channel of R_xy (default: the one the file calls Hall)")
     prep.add_argument("--field-offset", default=None, metavar="T|auto",
                       help="field offset to subtract (T); default 'auto' (estimated from the symmetry of R(B)); 0 keeps the fields as read")
 
@@ -69,6 +74,8 @@ def add_fit_options(p: argparse.ArgumentParser) -> None:
                         "uncertainties when it has them, else the model's default)")
     g.add_argument("--oscillators", type=int, metavar="N", help="number of Lorentz oscillators (drude-lorentz)")
     g.add_argument("--observable", help="optics: what to fit (sigma1, sigma, eps, nk, reflectance)")
+    g.add_argument("--signs", choices=("eh", "ee", "hh", "free"), help="two-band: carrier signs of the bands (default eh)")
+    g.add_argument("--rho-xx0", type=float, metavar="RHO", help="two-band: constrain ρ_xx(0) to this value (Ω or Ω·cm)")
 
 
 def add_batch_options(p: argparse.ArgumentParser) -> None:
@@ -102,7 +109,9 @@ def options_from_args(args, family: str) -> dict:
         "xmin": args.xmin, "xmax": args.xmax, "bmax": args.bmax, "tmin": args.tmin, "tmax": args.tmax,
         "fix": parse_assignments(args.fix, "--fix"), "init": parse_assignments(args.init, "--init"),
         "background": args.background, "loss": args.loss, "weights": args.weights,
-        "oscillators": args.oscillators, "observable": args.observable,
+        "oscillators": args.oscillators, "observable": args.observable, "signs": args.signs, "rho_xx0": args.rho_xx0,
+        "sample_mass_mg": args.mass_mg, "sample_mass_err_mg": args.mass_err_mg, "molar_mass_g_per_mol": args.molar_mass,
+        "hall_channel": args.hall_channel,
     }
     out.update(_geometry(args))
     return with_quantities({k: v for k, v in out.items() if v is not None}, family)

@@ -14,7 +14,8 @@ def register(sub) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("name", nargs="?", help="show one model in detail")
-    p.add_argument("--family", choices=["magnetoconductance", "temperature", "optics", "background"], help="only this family")
+    p.add_argument("--family", choices=["magnetoconductance", "temperature", "optics", "carriers", "heat", "metal-insulator",
+                                        "background"], help="only this family")
     p.set_defaults(func=run)
 
 

@@ -35,7 +35,8 @@ MIN_POINTS = 3
 
 
 #: The x quantity of each model family (for window options given with a unit).
-FAMILY_QUANTITY = {"magnetoconductance": "field", "temperature": "temperature", "optics": "spectral"}
+FAMILY_QUANTITY = {"magnetoconductance": "field", "carriers": "field", "temperature": "temperature", "heat": "temperature",
+                   "optics": "spectral"}
 #: Options whose value is a quantity, and which quantity (None: the x quantity of the model's family).
 QUANTITY_OPTIONS = {"xmin": None, "xmax": None, "bmax": "field", "field_offset": "field", "tmin": "temperature",
                     "tmax": "temperature"}
@@ -197,7 +198,8 @@ class FitSettings:
 class Preparation:
     """How a loaded file becomes the curves a model fits.
 
-    ``geometry`` (a :class:`sigmafit.prepare.Geometry`) converts R to sheet quantities; ``by`` makes one curve
+    ``sample_mass_mg``/``sample_mass_err_mg``/``molar_mass_g_per_mol`` turn a sample's heat capacity into a molar
+    one; ``hall_channel`` picks the Hall channel where the file's roles do not say.  ``geometry`` (a :class:`sigmafit.prepare.Geometry`) converts R to sheet quantities; ``by`` makes one curve
     per value of a column (default: per temperature set point when a file holds several); ``symmetrize`` and
     ``field_offset`` (``"auto"``: estimated from the symmetry of R(B); a number in T; 0 keeps the fields as read)
     apply to the magnetoconductance transform path; ``channel`` picks an instrument channel; ``tmin``/``tmax``
@@ -213,8 +215,15 @@ class Preparation:
     tmax: float | None = None
     format: str | None = None
     load_options: Mapping[str, Any] = field(default_factory=dict)
+    #: heat capacity of a sample (J/K) → molar (J/(mol K)): sample mass (mg), its error, molar mass (g/mol)
+    sample_mass_mg: float | None = None
+    sample_mass_err_mg: float | None = None
+    molar_mass_g_per_mol: float | None = None
+    hall_channel: int | None = None
 
     def __post_init__(self) -> None:
+        for name in ("sample_mass_mg", "molar_mass_g_per_mol"):
+            object.__setattr__(self, name, _number(getattr(self, name), f"--{name.split('_g_')[0].replace('_', '-')}", positive=True))
         if self.field_offset != "auto":
             if isinstance(self.field_offset, str):
                 raise FitError(f"--field-offset must be a field in T or 'auto', not {self.field_offset!r}")

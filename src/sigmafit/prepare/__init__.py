@@ -8,8 +8,11 @@ No function modifies its input; each returns a new DataFrame with a deep copy of
 
 from __future__ import annotations
 
+from . import carriers, heat
+from .carriers import hall_curves, kohler, kohler_collapse, lorenz_ratio
 from .channels import channel_roles, select, to_wide
 from .conductance import delta_sigma, in_units, sheet_conductance, sigma_at_zero
+from .heat import c_over_t, molar_heat_capacity
 from .geometry import (
     Geometry,
     resistivity,
@@ -29,6 +32,7 @@ from .windows import field_window, window
 __all__ = [
     "Geometry",
     "add_optical_conductivity",
+    "c_over_t",
     "antisymmetrize",
     "apply_field_offset",
     "channel_roles",
@@ -41,8 +45,13 @@ __all__ = [
     "field_offset",
     "field_window",
     "group_levels",
+    "hall_curves",
     "in_units",
+    "kohler",
+    "kohler_collapse",
+    "lorenz_ratio",
     "magnetoconductance",
+    "molar_heat_capacity",
     "nk_to_eps",
     "resistivity",
     "segment",
