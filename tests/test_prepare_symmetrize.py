@@ -106,14 +106,19 @@ def test_up_down_pairing_cancels_magnet_lag():
     df = dedupe_turning_points(segment(pd.concat([down, up], ignore_index=True)))
     assert sorted(df["sweep_direction"].unique()) == [-1, 1]
     out = symmetrize(df)
-    g = out["field_T"].to_numpy()
-    # ½[U(b)+D(−b)] = R(b−δ); ½[D(b)+U(−b)] = R(b+δ); their mean = 1 + b² + δ²
-    full = out["n_averaged"].to_numpy() == 4  # both pairings available (all but B = 0 and the very end)
-    assert full.sum() >= len(out) - 2
-    np.testing.assert_allclose(out["resistance_ohm"][full], (1 + g**2 + delta**2)[full], rtol=1e-12)
-    # B = 0: each sweep's own reading, R(−δ) and R(+δ), averaged
-    assert out["field_T"].iloc[0] == 0.0 and out["n_averaged"].iloc[0] == 2
-    assert out["resistance_ohm"].iloc[0] == pytest.approx(1 + delta**2, rel=1e-12)
+    # ½[U(b)+D(−b)] = R(b−δ) and ½[D(b)+U(−b)] = R(b+δ) exactly for an even R: one row each
+    rows = out[(out["n_averaged"] == 2) & (out["field_T"] < 1.0)]  # ±1 T: the turning point, averaged by dedupe
+    lo, hi = r(rows["field_T"] - delta), r(rows["field_T"] + delta)
+    got = rows["resistance_ohm"].to_numpy()
+    assert np.all(np.isclose(got, lo, rtol=1e-12) | np.isclose(got, hi, rtol=1e-12))
+    both = rows.groupby("field_T")["resistance_ohm"].agg(["mean", "size"])
+    full = both["size"] == 2  # both pairings exist at every field but the very end
+    assert full.sum() >= len(both) - 1
+    np.testing.assert_allclose(both["mean"][full], 1 + both.index[full] ** 2 + delta**2, rtol=1e-12)
+    # B = 0: each sweep's own reading, R(−δ) and R(+δ), as rows of one point each
+    zero = out[out["field_T"] == 0.0]
+    assert zero["n_averaged"].tolist() == [1, 1]
+    assert zero["resistance_ohm"].mean() == pytest.approx(1 + delta**2, rel=1e-12)
     assert "1 up/down pair" in out.attrs["sigmafit"]["prepare"][-1]["groups"][0]["pairing"]
 
 
@@ -143,7 +148,8 @@ def test_by_groups_and_temperature_column():
         ignore_index=True,
     )
     out = symmetrize(df, by="gate_V")
-    assert list(out.columns) == ["gate_V", "field_T", "resistance_ohm", "n_averaged", "pair_mismatch_T", "temperature_K"]
+    assert list(out.columns) == ["gate_V", "field_T", "resistance_ohm", "n_averaged", "field_plus_T", "field_minus_T",
+                                 "pair_mismatch_T", "temperature_K"]
     assert out.groupby("gate_V")["temperature_K"].first().tolist() == [2.0, 5.0]
 
 
@@ -191,12 +197,11 @@ def test_pairs_are_measured_points_after_the_offset(b0):
     for _, row in out.iterrows():
         if row["n_averaged"] == 1:  # the point closest to B = 0 paired with itself
             assert row["field_T"] <= 0.3 * step and row["pair_mismatch_T"] == pytest.approx(2 * row["field_T"])
+            assert row["resistance_ohm"] in (lookup.get(round(row["field_T"], 12)), lookup.get(round(-row["field_T"], 12)))
             continue
-        bp = row["field_T"] + row["pair_mismatch_T"] / 2 * np.array([1, -1])
-        cands = [(p, -q) for p in (bp[0], bp[1]) for q in (bp[1], bp[0])]
-        vals = [(lookup.get(round(p, 12)), lookup.get(round(q, 12))) for p, q in cands]
-        pair = next(v for v in vals if None not in v)  # both readings exist as measured
-        assert row["resistance_ohm"] == pytest.approx(0.5 * sum(pair), rel=1e-15)
+        plus, minus = lookup[round(row["field_plus_T"], 12)], lookup[round(-row["field_minus_T"], 12)]
+        assert row["resistance_ohm"] == pytest.approx(0.5 * (plus + minus), rel=1e-15)  # two readings, as measured
+        assert row["field_T"] == pytest.approx(0.5 * (row["field_plus_T"] + row["field_minus_T"]), rel=1e-15)
         assert row["pair_mismatch_T"] == pytest.approx(mis, abs=1e-12)
     rec = out.attrs["sigmafit"]["prepare"][-1]
     assert rec["grid"] == "measured ±B pairs (no interpolation)" and rec["n_unpaired"] == 0

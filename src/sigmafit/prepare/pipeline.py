@@ -89,8 +89,9 @@ def magnetoconductance(
 
     Returns columns ``curve`` (label), ``by`` (group value, e.g. ``temperature_K`` set point),
     ``field_T``, ``delta_sigma_S``, ``sheet_conductance_S``, ``sheet_resistance_ohm``,
-    ``resistance_ohm`` (and ``hall_resistance_ohm``, ``n_averaged``, ``pair_mismatch_T`` when
-    available).
+    ``resistance_ohm`` (and ``hall_resistance_ohm``, ``n_averaged``, ``field_plus_T``,
+    ``field_minus_T``, ``pair_mismatch_T`` when available: the fields of each row's two readings,
+    see :func:`~sigmafit.prepare.symmetrize.symmetrize`).
     """
     if not isinstance(geometry, Geometry):
         raise TypeError(f"geometry must be a sigmafit.prepare.Geometry; got {type(geometry).__name__}")
@@ -183,6 +184,7 @@ def magnetoconductance(
         out[name] = out[label_col]
     out["curve"] = [_curve_label(by, v) for v in out[label_col]]
     front = ["curve"] + ([name] if name else []) + ["field_T", "delta_sigma_S", "sheet_conductance_S", "sheet_resistance_ohm", "resistance_ohm"]
-    rest = [c for c in ("hall_resistance_ohm", "n_averaged", "pair_mismatch_T", "temperature_K") if c in out.columns and c not in front]
+    rest = [c for c in ("hall_resistance_ohm", "n_averaged", "field_plus_T", "field_minus_T", "pair_mismatch_T", "temperature_K")
+            if c in out.columns and c not in front]
     out = out[front + rest].reset_index(drop=True)
     return finish(out, curves, "magnetoconductance", by=by, symmetrize=symmetrize, method=m, n_curves=int(out["curve"].nunique()))

@@ -25,11 +25,15 @@ point lies within half a step of a measured point whatever the offset — the ex
 allows for field jitter — so a point left without partner means that the other side has a
 gap there.  A point within 0.3 step of B = 0 may be its own partner (R_even = R, R_odd = 0).
 Of all pairings within the tolerance the one that uses the most measured points is taken,
-and among those the one with the smallest total mismatch.  Pairs of different
-sweeps at the very same mean field are averaged into one row.
+and among those the one with the smallest total mismatch.
 
-Each output row says how it was made: ``n_averaged`` measured points and ``pair_mismatch_T``
-= |B₊ + B₋| (the largest of a merged row).  Points beyond the field range measured on both
+Each output row is one pair and says how it was made: ``n_averaged`` measured points (2, or 1
+for a point paired with itself), the magnitudes ``field_plus_T`` = |B₊| and ``field_minus_T`` =
+|B₋| of its two readings (``field_T`` is their mean) and ``pair_mismatch_T`` = |B₊ + B₋| (2|B| for
+a point paired with itself).  A row's value is the mean of R at two *different* fields, so a fit
+that wants to be exact evaluates its model at both and averages, ½[f(|B₊|) + f(|B₋|)], instead of
+f(field_T) — the difference is the curvature of f times (mismatch/2)², small but not nothing
+inside a cusp sampled with steps comparable to B_φ.  Points beyond the field range measured on both
 sides are counted as dropped; points *inside* it without a partner are counted too and raise a
 :class:`~sigmafit.exceptions.DataWarning` — both appear in ``attrs["sigmafit"]["prepare"]`` and
 ``attrs["sigmafit"]["dropped"]``.  With an explicit ``grid=`` the old rule applies instead:
@@ -302,7 +306,9 @@ def _pair_rows(fp, fm, vp, vm, ys, steps_p, steps_m, tolerance):
     pa = ip[np.maximum(a, 0)] if ip.size else np.zeros(a.size, np.int64)  # entries without a side are masked below
     qc = im[np.maximum(c, 0)] if im.size else np.zeros(c.size, np.int64)
     bp, bm = fp[pa], -fm[qc]
-    rows = {"b": np.where(hp & hm, 0.5 * (bp + bm), np.where(hp, bp, bm)), "n": np.where(hp & hm, 2, 1), "mismatch": mismatch}
+    alone_b = np.where(hp, bp, bm)  # a point paired with itself stands on both sides
+    rows = {"b": np.where(hp & hm, 0.5 * (bp + bm), alone_b), "n": np.where(hp & hm, 2, 1), "mismatch": mismatch,
+            "b_plus": np.where(hp, bp, alone_b), "b_minus": np.where(hm, bm, alone_b)}
     for y, parity in ys.items():
         v_p, v_m = vp[y][pa], vm[y][qc]
         alone = np.where(hp, v_p, v_m)
@@ -316,28 +322,6 @@ def _pair_rows(fp, fm, vp, vm, ys, steps_p, steps_m, tolerance):
     tol = PAIR_TOLERANCE_STEPS * st if tolerance is None else np.full(st.size, float(tolerance))
     inside = mags <= common + tol
     return rows, mags[inside], int((~inside).sum())
-
-
-def _merge_equal_fields(rows: dict[str, np.ndarray], ys: Sequence[str]) -> dict[str, np.ndarray]:
-    """Average rows at the same mean field (to rounding): pairs of different sweeps at one set point."""
-    order = np.argsort(rows["b"], kind="stable")
-    r = {k: v[order] for k, v in rows.items()}
-    b = r["b"]
-    new = np.concatenate([[True], np.diff(b) > 1e-9 * np.abs(b[1:]) + 1e-15]) if b.size else np.zeros(0, bool)
-    label = np.cumsum(new) - 1
-    m = int(label[-1]) + 1 if b.size else 0
-    n = np.bincount(label, weights=r["n"], minlength=m)
-    out = {"b": np.bincount(label, weights=r["n"] * b, minlength=m) / np.maximum(n, 1), "n": n.astype(np.int64),
-           "mismatch": np.full(m, -np.inf)}
-    np.maximum.at(out["mismatch"], label, r["mismatch"])
-    for y in ys:
-        v = r[y]
-        w = np.where(np.isfinite(v), r["n"], 0.0)
-        tot = np.bincount(label, weights=w * np.where(np.isfinite(v), v, 0.0), minlength=m)
-        wsum = np.bincount(label, weights=w, minlength=m)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            out[y] = np.where(wsum > 0, tot / np.where(wsum > 0, wsum, 1.0), np.nan)
-    return out
 
 
 def _pair_group(g: pd.DataFrame, ys: dict[str, int], x: str, pair: bool, tolerance: float | None):
@@ -363,10 +347,11 @@ def _pair_group(g: pd.DataFrame, ys: dict[str, int], x: str, pair: bool, toleran
             f"cover {f.min() if f.size else np.nan:g} to {f.max() if f.size else np.nan:g} T",
             column=x,
         )
-    merged = _merge_equal_fields(rows, list(ys))
+    order = np.argsort(rows["b"], kind="stable")
     free = np.sort(np.concatenate(unpaired))
-    frame = pd.DataFrame({x: merged["b"], **{y: merged[y] for y in ys}, "n_averaged": merged["n"],
-                          "pair_mismatch_T": merged["mismatch"]})
+    frame = pd.DataFrame({x: rows["b"][order], **{y: rows[y][order] for y in ys}, "n_averaged": rows["n"][order],
+                          "field_plus_T": rows["b_plus"][order], "field_minus_T": rows["b_minus"][order],
+                          "pair_mismatch_T": rows["mismatch"][order]})
     note = {"pairing": how, "n_rows": int(len(frame)), "n_pairs": int(np.sum(rows["n"] == 2)),
             "n_self_paired": int(np.sum(rows["n"] == 1)), "n_unpaired": int(free.size), "n_outside_common_range": n_out,
             "max_mismatch_T": float(rows["mismatch"].max())}
@@ -470,8 +455,9 @@ def symmetrize(
     local field step).  ``by`` symmetrizes each group (e.g. a temperature label) separately.
     With ``grid`` (T, ≥ 0) the sweeps are instead interpolated linearly onto that grid.
 
-    Returns columns ``[*by], field_T`` (the pair's mean |B|, T), ``y``, ``n_averaged`` (measured
-    points in the row), ``pair_mismatch_T`` (|B₊ + B₋|, T; not with ``grid``) and the group's mean
+    Returns one row per pair: ``[*by], field_T`` (the pair's mean |B|, T), ``y``, ``n_averaged``
+    (measured points in the row), ``field_plus_T``, ``field_minus_T`` (|B| of the two readings, T),
+    ``pair_mismatch_T`` (|B₊ + B₋|, T) — the last three not with ``grid`` — and the group's mean
     ``temperature_K`` when available.  Points without partner inside the range measured on both
     sides raise a :class:`~sigmafit.exceptions.DataWarning`; all left-out points are counted in
     ``attrs["sigmafit"]``.
