@@ -10,13 +10,13 @@ form for ``hln``) — but weighs all points instead of one feature.
 
 Many curves at once (:func:`guess_many`).  ``hln``, ``hln-dp`` and ``hln-so`` work on stacked,
 padded arrays (``X``, ``Y`` of shape (n_curves, n_points) and a mask of real points), in chunks
-whose temporaries stay near ``chunk_bytes`` (200 MB).  A single curve goes through the very same
-code as a chunk of one, so the per-curve :func:`guess_curve` (what the model classes call) and
-:func:`guess_many` give the same numbers.  The two-field searches avoid evaluating ψ for every
-(candidate, bin) pair: the binned fields are put on a logarithmic lattice of 64 points per decade
+whose temporaries stay near ``chunk_bytes`` (32 MB by default).  A single curve goes through the
+very same code as a chunk of one, so the per-curve :func:`guess_curve` (what the model classes
+call) and :func:`guess_many` give the same numbers (tested to the last bit).  The two-field
+searches avoid evaluating ψ for every (candidate, bin) pair: the binned fields are put on a logarithmic lattice of 64 points per decade
 (|B| moved by at most ±1.8 %), the candidate fields on every 8th lattice point (8 per decade), so
 that each term Y((B₁ + a·B₂)/|B|) depends only on two lattice differences and is read from a table
-computed once per chunk; the refinement (7 × 7 points around the best candidate) then uses the
+computed once per call; the refinement (7 × 7 points around the best candidate) then uses the
 exact formula at the exact binned fields.
 
 Fields are in T here; :func:`guess_curve` and :func:`guess_many` return table units (lengths in
@@ -27,12 +27,12 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-from ...constants import HBAR_OVER_4E
+from ...constants import LENGTH_TO_NM
 from ..formulas import localization as F
 
 #: Maximum number of equal-count bins a curve is reduced to.
@@ -41,13 +41,12 @@ NBINS = 48
 LATTICE_PER_DECADE = 64
 #: … and lattice steps between two candidate fields (8 candidates per decade).
 CANDIDATE_STEP = 8
-#: Default bound (bytes) on the temporaries of one chunk of :func:`guess_many`.
+#: Default bound (bytes) on the temporaries of one chunk of :func:`guess_many`: well under the ~200 MB a batch
+#: may spend, and small enough to stay in cache (measured faster than 200 MB chunks).
 CHUNK_BYTES = 32e6
 
 _S = math.log(10.0) / LATTICE_PER_DECADE
-_NM = 1e-9
-#: τ[ps] = _BT / (D[m²/s] · B[T])  (B = ħ/(4eDτ) with τ in ps).
-_BT = HBAR_OVER_4E * 1e12
+_NM_PER_M = LENGTH_TO_NM["m"]
 
 
 # --- the folded curve ------------------------------------------------------------------------
@@ -125,10 +124,6 @@ def _log_rows(lo: np.ndarray, hi: np.ndarray, n: np.ndarray) -> np.ndarray:
 
 def _n_log(lo: np.ndarray, hi: np.ndarray, per_decade: float) -> np.ndarray:
     return np.maximum(3, np.ceil(np.log10(hi / lo) * per_decade).astype(int) + 1)
-
-
-def _rows_per_chunk(bytes_per_row: float, chunk_bytes: float) -> int:
-    return max(1, int(chunk_bytes // max(bytes_per_row, 1.0)))
 
 
 # --- hln: one field and a closed-form amplitude --------------------------------------------------
@@ -381,7 +376,12 @@ def graphene_soc_fields(y, x) -> tuple[float, float, float]:
 
 def _length_nm(B):
     """L (nm) of a characteristic field B (T), L = √(ħ/(4eB))."""
-    return F.char_length(B) / _NM
+    return F.char_length(B) * _NM_PER_M
+
+
+def _time_ps(B, D: float):
+    """τ (ps) of a characteristic field B (T) at diffusion constant D (m²/s): B = ħ/(4eDτ), τ = L²/D."""
+    return F.char_length(B) ** 2 / D * 1e12
 
 
 def _vectorized(name: str, b, y, w, chunk_bytes: float) -> dict[str, np.ndarray]:
@@ -423,12 +423,12 @@ def guess_curve(model_name: str, y, x, **options: float) -> dict[str, float]:
     if model_name == "graphene-soc-tau":
         D = float(options["D"])
         bp, ba, bs = graphene_soc_fields(y, x)
-        return {"tau_phi": _BT / (D * bp), "tau_asy": _BT / (D * ba), "tau_sym": _BT / (D * bs)}
+        return {"tau_phi": _time_ps(bp, D), "tau_asy": _time_ps(ba, D), "tau_sym": _time_ps(bs, D)}
     if model_name == "kawabata":
         (bp,) = guess_fields(F.kawabata, y, x, 1)
         return {"L_phi": float(_length_nm(bp))}
     if model_name == "wire":
-        return _wire(y, x, float(options["W"]) * _NM, float(options["L"]) * 1e-6)
+        return _wire(y, x, float(options["W"]) / _NM_PER_M, float(options["L"]) * LENGTH_TO_NM["um"] / _NM_PER_M)
     raise ValueError(f"no start-value estimate for model {model_name!r}")
 
 
@@ -438,7 +438,7 @@ def _wire(y, x, W: float, L: float) -> dict[str, float]:
     bmin, bmax = _range_one(b)
     lo, hi = F.wire_magnetic_length(bmax, W) / 10.0, F.wire_magnetic_length(bmin, W) * 10.0
     lp, lso = grid_search(lambda bb, a, c: F.wire(bb, a, c, W, L), b, yb, [(lo, hi), (lo / 10.0, hi * 100.0)], 8.0)
-    return {"L_phi": lp / _NM, "L_so": lso / _NM}
+    return {"L_phi": lp * _NM_PER_M, "L_so": lso * _NM_PER_M}
 
 
 def _search_bytes(model_name: str, b, w) -> np.ndarray:
@@ -492,8 +492,3 @@ def guess_many(model_name: str, X, Y, mask=None, *, chunk_bytes: float = CHUNK_B
         out[k] = np.full(nc, np.nan)
         out[k][rows] = v
     return out
-
-
-def guess_dict(model_name: str, values: Mapping[str, np.ndarray], i: int) -> dict[str, float]:
-    """The estimates of curve ``i`` from :func:`guess_many` as a plain dict (NaN entries left out)."""
-    return {k: float(v[i]) for k, v in values.items() if np.isfinite(v[i])}
