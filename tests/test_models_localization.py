@@ -306,3 +306,15 @@ def test_tbg_wse2_authors_global_fit_is_expressible(external_dir):
     assert p["c0_tau_so"].value == pytest.approx(p["tau_so"].value, rel=1e-12)  # each curve's derived τ_so
     taus = [p[f"c{i}_tau_phi"].value for i in range(4)]
     assert all(np.diff(taus) < 0), taus  # dephasing time falls from base to 700 mK
+
+
+def test_graphene_soc_tau_total_time_error_is_propagated():
+    """stderr(τ_so) from the fit equals J·C·Jᵀ with J = (τ_so²/τ_asy², τ_so²/τ_sym²) and C the fitted covariance."""
+    m, B, y = _simulate("graphene-soc-tau", seed=4)
+    r = m.fit(y, m.guess(y, x=B), B=B)
+    i, j = r.var_names.index("tau_asy"), r.var_names.index("tau_sym")
+    C = r.covar[np.ix_([i, j], [i, j])]
+    ta, ts, tso = r.params["tau_asy"].value, r.params["tau_sym"].value, r.params["tau_so"].value
+    assert tso == pytest.approx(1 / (1 / ta + 1 / ts), rel=1e-12) and tso < ta
+    J = np.array([tso**2 / ta**2, tso**2 / ts**2])
+    assert r.params["tau_so"].stderr == pytest.approx(math.sqrt(J @ C @ J), rel=1e-6)
