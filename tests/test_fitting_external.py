@@ -39,7 +39,7 @@ def test_raw_value_converted_from_e2_over_h(tbg, external_dir):
 
 
 def test_global_graphene_soc_tau_phi_falls_with_temperature(tbg):
-    g = sigmafit.fit_global(tbg, "graphene-soc-tau", by="temperature_K", share=["tau_asy", "tau_so"], warn=False)
+    g = sigmafit.fit_global(tbg, "graphene-soc-tau", by="temperature_K", share=["tau_asy", "tau_sym"], warn=False)
     assert g.success
     t = g.table()
     assert list(t["temperature_K"]) == sorted(TEMPERATURES.values())
@@ -51,12 +51,12 @@ def test_global_graphene_soc_tau_phi_falls_with_temperature(tbg):
     assert tau[0] - tau[-1] > 3 * np.hypot(err[0], err[-1])
     # the spin–orbit times are shared: one value for all curves
     s = g.summary()
-    assert set(s["shared"]) == {"tau_asy", "tau_so"}
+    assert set(s["shared"]) == {"tau_asy", "tau_sym"}
     json.dumps(s, allow_nan=False)
 
 
 def test_lengths_variant_agrees_on_the_ordering(tbg):
-    g = sigmafit.fit_global(tbg, "graphene-soc", by="temperature_K", share=["L_asy", "L_so"], warn=False)
+    g = sigmafit.fit_global(tbg, "graphene-soc", by="temperature_K", share=["L_asy", "L_sym"], warn=False)
     L = g.table()["L_phi"].to_numpy()
     assert np.all(np.diff(L) < 0)
 
@@ -65,7 +65,7 @@ def test_cli_global_fit_on_the_processed_file(external_dir, tmp_path, capsys):
     path = external_dir / "magnetotransport" / "tbg_wse2_wal_polski" / "Data_array.txt"
     out = tmp_path / "g.json"
     code = main(["fit", str(path), "--x-unit", "mT", "--y", "conductance_S", "--by", "step", "--model", "graphene-soc-tau",
-                 "--share", "tau_asy", "--share", "tau_so", "--json", str(out)])
+                 "--share", "tau_asy", "--share", "tau_sym", "--json", str(out)])
     err = capsys.readouterr().err
     assert code in (0, 1), err
     doc = json.loads(out.read_text())

@@ -22,8 +22,8 @@ TRUTH = {
     "hln-so": dict(L_phi=300.0, L_so=80.0),
     "hln-dp": dict(L_phi=300.0, L_so=80.0),
     "graphene": dict(L_phi=400.0, L_i=150.0, L_star=40.0),
-    "graphene-soc": dict(L_phi=400.0, L_asy=150.0, L_so=60.0),
-    "graphene-soc-tau": dict(tau_phi=20.0, tau_asy=10.0, tau_so=0.5),
+    "graphene-soc": dict(L_phi=400.0, L_asy=150.0, L_sym=65.0),
+    "graphene-soc-tau": dict(tau_phi=20.0, tau_asy=10.0, tau_sym=0.5),
     "kawabata": dict(L_phi=200.0),
     "wire": dict(L_phi=500.0, L_so=200.0),
 }
@@ -89,10 +89,33 @@ def test_models_match_formulas():
     np.testing.assert_allclose(
         m.eval(B=B, L_phi=200.0, L_so=50.0, L_e=20.0, L_s=math.inf), F.hln_so(B, lf(200.0), lf(50.0), 2 * lf(20.0)), rtol=1e-15
     )
+    # graphene-soc-tau: B_x = ħ/(4eDτ_x) and B_so = B_asy + B_sym (1/τ_so = 1/τ_asy + 1/τ_sym)
     mt = models.get("graphene-soc-tau")
     D, taus = 0.02, (10.0, 2.0, 0.5)
-    fields = [HBAR_OVER_4E / (D * t * 1e-12) for t in taus]
-    np.testing.assert_allclose(mt.eval(B=B, tau_phi=10.0, tau_asy=2.0, tau_so=0.5, D=D), F.graphene_soc(B, *fields), rtol=1e-14)
+    bp, ba, bs = (HBAR_OVER_4E / (D * t * 1e-12) for t in taus)
+    np.testing.assert_allclose(mt.eval(B=B, tau_phi=10.0, tau_asy=2.0, tau_sym=0.5, D=D), F.graphene_soc(B, bp, ba, ba + bs),
+                               rtol=1e-14)
+    ml = models.get("graphene-soc")
+    np.testing.assert_allclose(ml.eval(B=B, L_phi=300.0, L_asy=100.0, L_sym=40.0),
+                               F.graphene_soc(B, lf(300.0), lf(100.0), lf(100.0) + lf(40.0)), rtol=1e-14)
+
+
+def test_graphene_soc_total_rate_is_derived():
+    """τ_so = (1/τ_asy + 1/τ_sym)⁻¹ and L_so = (L_asy⁻² + L_sym⁻²)^(−½) are expressions, ≤ τ_asy, L_asy by construction."""
+    pt = models.get("graphene-soc-tau").make_params(tau_asy=2.0, tau_sym=0.5, D=0.02)
+    assert pt["tau_so"].expr and pt["tau_so"].value == pytest.approx(0.4, rel=1e-14)  # 1/(1/2 + 2)
+    assert pt["L_so"].value == pytest.approx(math.sqrt(0.02 * 0.4e-12) * 1e9, rel=1e-14)
+    assert pt["B_so"].value == pytest.approx(HBAR_OVER_4E / (0.02 * 0.4e-12), rel=1e-14)
+    pl = models.get("graphene-soc").make_params(L_asy=30.0, L_sym=40.0)
+    assert pl["L_so"].value == pytest.approx(24.0, rel=1e-14)  # 1/√(1/900 + 1/1600) = 1200/50
+    assert pl["B_so"].value == pytest.approx(pl["B_asy"].value + pl["B_sym"].value, rel=1e-14)
+    for name, so, asy in (("graphene-soc-tau", "tau_so", "tau_asy"), ("graphene-soc", "L_so", "L_asy")):
+        assert "tau_so" not in [p.name for p in models.model_class(name).params_table]
+        assert "L_so" not in [p.name for p in models.model_class(name).params_table]
+        rng = np.random.default_rng(5)
+        for _ in range(20):  # any free values: the total rate is at least the asymmetric one
+            p = models.get(name).make_params(**{asy: rng.uniform(0.1, 100), asy.replace("asy", "sym"): rng.uniform(0.1, 100)})
+            assert p[so].value <= p[asy].value
 
 
 def _simulate(name, seed=0):
@@ -178,8 +201,10 @@ def test_diagnose_alpha_cusp_and_spin_orbit():
     p["L_e"].set(value=300.0)  # B_e = 3.7 mT ≪ 0.1 T
     assert any("B_e" in s for s in so.diagnose(p, x))
     g = models.get("graphene-soc")
-    p = g.make_params(L_phi=400.0, L_asy=50.0, L_so=150.0)  # B_so < B_asy
-    assert any("unphysical" in s for s in g.diagnose(p, x))
+    p = g.make_params(L_phi=400.0, L_asy=50.0, L_sym=1e5)  # B_sym = 16 nT ≪ the 0.1 mT field step
+    assert any("symmetric rate is not resolved" in s for s in g.diagnose(p, x))
+    p = g.make_params(L_phi=400.0, L_asy=1.0, L_sym=50.0)  # B_asy = 165 T ≫ 10·0.1 T
+    assert any("asymmetric rate is only bounded" in s for s in g.diagnose(p, x))
 
 
 def test_wire_guess_uses_geometry():
@@ -195,7 +220,7 @@ def test_wire_guess_uses_geometry():
 def test_tau_guess_rescales_with_D():
     m = models.get("graphene-soc-tau")
     B = np.linspace(-0.05, 0.05, 201)
-    y = m.eval(B=B, tau_phi=20.0, tau_asy=10.0, tau_so=0.5, D=0.05)
+    y = m.eval(B=B, tau_phi=20.0, tau_asy=10.0, tau_sym=0.5, D=0.05)
     p = m.guess(y, x=B, D=0.05)
     assert p["D"].value == 0.05
     assert p["tau_phi"].value == pytest.approx(20.0, rel=0.3)
@@ -212,7 +237,7 @@ def test_tbg_wse2_processed_curves(external_dir):
     for b, y in zip(B, dsig):
         r = m.fit(y, m.guess(y, x=b), B=b)
         assert r.success
-        for k in ("L_phi", "L_asy", "L_so"):
+        for k in ("L_phi", "L_asy", "L_sym"):
             assert 1.0 < r.params[k].value < 1e5
         r2 = 1 - r.chisqr / np.sum((y - y.mean()) ** 2)
         assert r2 > 0.4  # 700 mK is noisy (r² ≈ 0.5); base T ≈ 0.8
@@ -220,3 +245,76 @@ def test_tbg_wse2_processed_curves(external_dir):
         lphi.append(r.params["L_phi"].value)
     assert lphi[0] > lphi[-1]  # dephasing length shrinks from base temperature to 700 mK
     assert max(lphi) > 300.0 and G_Q > 0
+
+
+def test_every_localization_model_has_independent_references():
+    from sigmafit.models import localization
+
+    names = [n for n in models.available(FAMILY) if models.model_class(n).__module__ == localization.__name__]
+    assert set(OURS) <= set(names)
+    for name in names:
+        refs = models.model_class(name).reference_values
+        assert refs, f"{name} has no reference values"
+        assert all(r.source.strip() for r in refs)
+
+
+def test_graphene_soc_references_fail_for_a_wrong_total_rate():
+    """The hand value 3 − γ − (7/2)ln 2 tells B_so = B_asy + B_sym apart from B_so = B_sym alone."""
+    ref = models.model_class("graphene-soc").reference_values[2]
+    bp, ba, bs = (F.char_field(ref.params[k] * 1e-9) for k in ("L_phi", "L_asy", "L_sym"))
+    good = F.graphene_soc(np.asarray(ref.x), bp, ba, ba + bs)
+    wrong = F.graphene_soc(np.asarray(ref.x), bp, ba, bs)
+    np.testing.assert_allclose(good, ref.y, rtol=1e-11)
+    assert not np.allclose(wrong, ref.y, rtol=1e-3)
+
+
+def test_tbg_wse2_authors_global_fit_is_expressible(external_dir):
+    """Polski's "fit A" (SOURCE.md): τ_asy, τ_sym shared, one τ_φ per temperature, τ_φ(base) = 40.5 ps and D fixed.
+
+    Built from graphene-soc-tau instances with lmfit Parameters (one prefix per curve); the
+    fit must converge and give the derived τ_so with an error, below τ_asy by construction.
+    """
+    import lmfit
+
+    data = np.loadtxt(external_dir / "magnetotransport" / "tbg_wse2_wal_polski" / "Data_array.txt")
+    B = data[0].reshape(4, 120) * 1e-3  # mT → T
+    dsig = data[1].reshape(4, 120) * E2_OVER_H  # e²/h → S
+    D = 4.5e5**2 / 2 * (1.5982 * 1.054571817e-34 * math.sqrt(math.pi * 0.69021e16) / (1.602176634e-19 * 4.5e5))
+    assert D == pytest.approx(0.03485, rel=1e-3)  # SOURCE.md: D = v_F² τ/2 with the authors' τ
+    parts = [models.get("graphene-soc-tau", prefix=f"c{i}_") for i in range(4)]
+    params = lmfit.Parameters()
+    params.add("tau_asy", value=1.0, min=0.0)
+    params.add("tau_sym", value=1.0, min=0.0)
+    for i, m in enumerate(parts):
+        params.update(m.make_params(tau_phi=40.5 if i == 0 else 20.0, D=D))
+        params[f"c{i}_tau_asy"].set(expr="tau_asy")
+        params[f"c{i}_tau_sym"].set(expr="tau_sym")
+    params["c0_tau_phi"].set(vary=False)
+    params.add("tau_so", expr="1/(1/tau_asy + 1/tau_sym)")
+
+    def residual(p):
+        return np.concatenate([(m.eval(p, B=b) - y) / E2_OVER_H for m, b, y in zip(parts, B, dsig)])
+
+    res = lmfit.minimize(residual, params)
+    assert res.success and res.nvarys == 5 and res.ndata == 480
+    p = res.params
+    for k in ("tau_asy", "tau_sym"):  # the two rates trade off against each other on these data …
+        assert p[k].stderr is not None and np.isfinite(p[k].stderr), k
+    for k in ("tau_so", "c1_tau_phi", "c3_tau_phi"):  # … while their sum and the dephasing times are determined
+        assert p[k].stderr is not None and 0 < p[k].stderr < 0.5 * p[k].value, k
+    assert p["tau_so"].value <= min(p["tau_asy"].value, p["tau_sym"].value)
+    assert p["c0_tau_so"].value == pytest.approx(p["tau_so"].value, rel=1e-12)  # each curve's derived τ_so
+    taus = [p[f"c{i}_tau_phi"].value for i in range(4)]
+    assert all(np.diff(taus) < 0), taus  # dephasing time falls from base to 700 mK
+
+
+def test_graphene_soc_tau_total_time_error_is_propagated():
+    """stderr(τ_so) from the fit equals J·C·Jᵀ with J = (τ_so²/τ_asy², τ_so²/τ_sym²) and C the fitted covariance."""
+    m, B, y = _simulate("graphene-soc-tau", seed=4)
+    r = m.fit(y, m.guess(y, x=B), B=B)
+    i, j = r.var_names.index("tau_asy"), r.var_names.index("tau_sym")
+    C = r.covar[np.ix_([i, j], [i, j])]
+    ta, ts, tso = r.params["tau_asy"].value, r.params["tau_sym"].value, r.params["tau_so"].value
+    assert tso == pytest.approx(1 / (1 / ta + 1 / ts), rel=1e-12) and tso < ta
+    J = np.array([tso**2 / ta**2, tso**2 / ts**2])
+    assert r.params["tau_so"].stderr == pytest.approx(math.sqrt(J @ C @ J), rel=1e-6)

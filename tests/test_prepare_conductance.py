@@ -77,20 +77,43 @@ def test_tensor_inversion_by_hand():
         sheet_conductance(pd.DataFrame({"resistance_ohm": [1.0]}))
 
 
-def test_delta_sigma_zero_at_zero_and_interpolated():
-    b = np.array([-0.2, -0.1, 0.1, 0.2])  # B = 0 not sampled: σ(0) interpolated between ±0.1
+def test_delta_sigma_reference_is_the_measured_sigma_at_the_smallest_field():
+    b = np.array([-0.2, -0.1, 0.1, 0.2])  # B = 0 not sampled
     s = 1e-3 + 1e-6 * np.array([4.0, 1.0, 3.0, 4.0])
     out = delta_sigma(pd.DataFrame({"field_T": b, "sheet_conductance_S": s}))
-    assert out.attrs["sigmafit"]["prepare"][-1]["sigma0_S"][0] == pytest.approx(1e-3 + 2e-6)
-    grid = pd.DataFrame({"field_T": [0.0, 0.1, 0.2, 0.0, 0.1], "sheet_conductance_S": [5.0, 6.0, 8.0, 1.0, 0.5], "T": [1, 1, 1, 2, 2]})
+    # default: the mean of the two measured values at |B| = 0.1 T, (1 + 3)/2 µS above 1 mS — no interpolation
+    rec = out.attrs["sigmafit"]["prepare"][-1]
+    assert rec["sigma0_S"][0] == pytest.approx(1e-3 + 2e-6, rel=1e-15) and rec["reference_field_T"] == [0.1]
+    assert rec["fit_offset"] == "free"
+    np.testing.assert_allclose(out["delta_sigma_S"], 1e-6 * np.array([2.0, -1.0, 1.0, 2.0]), rtol=1e-9)
+    ref = out.attrs["sigmafit"]["delta_sigma_reference"]
+    assert ref["kind"] == "measured σ at the smallest |B|" and ref["fit_offset"] == "free"
+    assert ref["groups"] == [{"group": [], "field_T": 0.1, "sigma_S": pytest.approx(1e-3 + 2e-6, rel=1e-15)}]
+    grid = pd.DataFrame({"field_T": [0.0, 0.1, 0.2, 0.05, 0.1], "sheet_conductance_S": [5.0, 6.0, 8.0, 1.0, 0.5], "T": [1, 1, 1, 2, 2]})
     out = delta_sigma(grid, by="T")
     assert out["delta_sigma_S"].tolist() == [0.0, 1.0, 3.0, 0.0, -0.5]
+    assert [g["field_T"] for g in out.attrs["sigmafit"]["delta_sigma_reference"]["groups"]] == [0.0, 0.05]
+    assert [g["group"] for g in out.attrs["sigmafit"]["delta_sigma_reference"]["groups"]] == [[1], [2]]
+
+
+def test_delta_sigma_interpolated_zero_on_request():
+    b = np.array([-0.2, -0.1, 0.1, 0.3])
+    s = 1e-3 + 1e-6 * np.array([4.0, 1.0, 3.0, 4.0])
+    out = delta_sigma(pd.DataFrame({"field_T": b, "sheet_conductance_S": s}), reference="zero")
+    # linear between (−0.1, 1) and (0.1, 3) µS: 2 µS at B = 0
+    assert out.attrs["sigmafit"]["prepare"][-1]["sigma0_S"][0] == pytest.approx(1e-3 + 2e-6)
+    assert out.attrs["sigmafit"]["delta_sigma_reference"]["fit_offset"] == "free"
+    with pytest.raises(ValueError, match="reference must be"):
+        delta_sigma(pd.DataFrame({"field_T": b, "sheet_conductance_S": s}), reference="interpolated")
 
 
 def test_delta_sigma_error_names_closest_field():
     df = pd.DataFrame({"field_T": [0.05, 0.1, 0.2], "sheet_conductance_S": 1.0})
     with pytest.raises(DataFormatError, match=r"closest field is \|B\| = 0.05 T"):
-        delta_sigma(df)
+        delta_sigma(df, reference="zero")
+    assert delta_sigma(df)["delta_sigma_S"].tolist() == [0.0, 0.0, 0.0]  # the default needs no B = 0
+    with pytest.raises(DataFormatError, match="finite"):
+        delta_sigma(pd.DataFrame({"field_T": [np.nan], "sheet_conductance_S": [1.0]}))
 
 
 def test_conductance_units():

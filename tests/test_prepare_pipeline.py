@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 
 import sigmafit.prepare as prep
 from sigmafit.constants import G_Q
-from sigmafit.exceptions import DataFormatError
+from sigmafit.exceptions import DataFormatError, DataWarning
 
 GEOM = prep.Geometry("hallbar", width_um=10.0, length_um=20.0)
 
@@ -51,13 +52,20 @@ def test_pipeline_recovers_delta_sigma_and_hall():
     assert sorted(out["temperature_K"].unique()) == [2.0, 2.1]  # set points, not the jittery readings
     assert out["curve"].unique().tolist() == ["T = 2 K", "T = 2.1 K"]
     for t, g in out.groupby("temperature_K"):
-        assert g["field_T"].iloc[0] == 0.0 and g["delta_sigma_S"].iloc[0] == 0.0
+        # the offset estimated by default is ≈ 0 here; Δσ = 0 at the measured point of smallest |B|
+        assert abs(g["field_T"].iloc[0]) < 1e-9 and g["delta_sigma_S"].iloc[0] == 0.0
         np.testing.assert_allclose(g["delta_sigma_S"], _dsigma(g["field_T"], t), atol=2e-3 * G_Q)
         np.testing.assert_allclose(g["hall_resistance_ohm"], 0.05 * g["field_T"], atol=1e-12)  # pickup removed
     steps = [s["step"] for s in out.attrs["sigmafit"]["prepare"]]
     for name in ("to_wide", "segment", "dedupe_turning_points", "group", "field_offset", "symmetrize_parts", "to_sheet", "sheet_conductance", "delta_sigma", "magnetoconductance"):
         assert name in steps
     assert out.attrs["sigmafit"]["source"] == "synthetic.dat"
+    ref = out.attrs["sigmafit"]["delta_sigma_reference"]
+    assert ref["fit_offset"] == "free" and "free offset" in ref["note"] and ref["by"] == ["temperature_K"]
+    assert [g["curve"] for g in ref["groups"]] == ["T = 2 K", "T = 2.1 K"]
+    for g in ref["groups"]:
+        row = out.loc[out["curve"] == g["curve"]].iloc[0]
+        assert g["field_T"] == row["field_T"] and g["sigma_S"] == row["sheet_conductance_S"]
 
 
 def test_pipeline_auto_offset_and_tensor():
@@ -72,6 +80,23 @@ def test_pipeline_auto_offset_and_tensor():
     rxx = 1 / (1e-3 + _dsigma(g, 2.0))
     sig = rxx / (rxx**2 + (0.05 * g) ** 2)
     np.testing.assert_allclose(out["delta_sigma_S"], sig - sig[0], atol=5e-3 * G_Q)
+
+
+def test_field_offset_auto_is_the_default_and_zero_keeps_the_fields():
+    df = _instrument(np.random.default_rng(5), temps=(2.0,), b0=0.013)
+    default = prep.magnetoconductance(df, GEOM)
+    explicit = prep.magnetoconductance(df, GEOM, field_offset="auto")
+    pd.testing.assert_frame_equal(default, explicit)
+    rec = next(s for s in default.attrs["sigmafit"]["prepare"] if s["step"] == "field_offset")
+    assert rec["mode"] == "auto" and rec["B0_T"][2.0] == pytest.approx(0.013, abs=1e-3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataWarning)  # without the correction the ±B readings do not mirror
+        kept = prep.magnetoconductance(df, GEOM, field_offset=0, symmetrize=False)
+    rec = next(s for s in kept.attrs["sigmafit"]["prepare"] if s["step"] == "field_offset")
+    assert rec["mode"] == "none" and rec["B0_T"] == {}
+    assert set(np.round(kept["field_T"], 9)) == set(np.round(df["field_T"], 9))  # the fields as read
+    with pytest.raises(ValueError, match="field_offset"):
+        prep.magnetoconductance(df, GEOM, field_offset="estimate")
 
 
 def test_pipeline_without_symmetrize_and_single_channel():
@@ -111,6 +136,11 @@ fields = st.lists(st.floats(-2, 2, allow_nan=False), min_size=8, max_size=40)
 @given(b=fields, seed=st.integers(0, 2**16))
 @example(b=[-0.03125, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], seed=0)  # only one branch reaches B = 0 after dedupe
 def test_no_step_modifies_its_input(b, seed):
+    with warnings.catch_warnings():
+        _no_step_modifies_its_input(b, seed)
+
+
+def _no_step_modifies_its_input(b, seed):
     rng = np.random.default_rng(seed)
     b = np.asarray(b + [-1.5, -0.5, 0.5, 1.5, 0.0])  # both signs, B = 0 reached
     n = b.size
@@ -129,6 +159,7 @@ def test_no_step_modifies_its_input(b, seed):
     attrs = copy.deepcopy(df.attrs)
 
     seg = prep.segment(df)
+    warnings.simplefilter("ignore", DataWarning)  # random fields leave points without a ±B partner (counted)
     results = [
         seg,
         prep.dedupe_turning_points(seg),

@@ -8,16 +8,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sigmafit.exceptions import DataFormatError
+from sigmafit.exceptions import DataFormatError, DataWarning
 from sigmafit.prepare import (
     antisymmetrize,
     apply_field_offset,
+    dedupe_turning_points,
     default_grid,
     field_offset,
     segment,
     symmetrize,
     symmetrize_parts,
 )
+from sigmafit.prepare.symmetrize import pair_mirror
 
 SETTINGS = settings(max_examples=40, deadline=None)
 
@@ -101,14 +103,22 @@ def test_up_down_pairing_cancels_magnet_lag():
     r = lambda x: 1.0 + x**2  # noqa: E731
     down = pd.DataFrame({"field_T": b[::-1], "resistance_ohm": r(b[::-1] + delta)})
     up = pd.DataFrame({"field_T": b, "resistance_ohm": r(b - delta)})
-    df = segment(pd.concat([down, up], ignore_index=True))
+    df = dedupe_turning_points(segment(pd.concat([down, up], ignore_index=True)))
     assert sorted(df["sweep_direction"].unique()) == [-1, 1]
     out = symmetrize(df)
-    g = out["field_T"].to_numpy()
-    # ½[U(b)+D(−b)] = R(b−δ); ½[D(b)+U(−b)] = R(b+δ); their mean = 1 + b² + δ²
-    full = out["n_averaged"].to_numpy() == 4  # both pairings available (all but the very end)
-    assert full.sum() >= len(out) - 1
-    np.testing.assert_allclose(out["resistance_ohm"][full], (1 + g**2 + delta**2)[full], rtol=1e-12)
+    # ½[U(b)+D(−b)] = R(b−δ) and ½[D(b)+U(−b)] = R(b+δ) exactly for an even R: one row each
+    rows = out[(out["n_averaged"] == 2) & (out["field_T"] < 1.0)]  # ±1 T: the turning point, averaged by dedupe
+    lo, hi = r(rows["field_T"] - delta), r(rows["field_T"] + delta)
+    got = rows["resistance_ohm"].to_numpy()
+    assert np.all(np.isclose(got, lo, rtol=1e-12) | np.isclose(got, hi, rtol=1e-12))
+    both = rows.groupby("field_T")["resistance_ohm"].agg(["mean", "size"])
+    full = both["size"] == 2  # both pairings exist at every field but the very end
+    assert full.sum() >= len(both) - 1
+    np.testing.assert_allclose(both["mean"][full], 1 + both.index[full] ** 2 + delta**2, rtol=1e-12)
+    # B = 0: each sweep's own reading, R(−δ) and R(+δ), as rows of one point each
+    zero = out[out["field_T"] == 0.0]
+    assert zero["n_averaged"].tolist() == [1, 1]
+    assert zero["resistance_ohm"].mean() == pytest.approx(1 + delta**2, rel=1e-12)
     assert "1 up/down pair" in out.attrs["sigmafit"]["prepare"][-1]["groups"][0]["pairing"]
 
 
@@ -120,7 +130,15 @@ def test_single_sweep_symmetrized_within_itself_and_default_grid():
     assert out["field_T"].max() <= 0.8 + 1e-12
     assert np.allclose(np.diff(out["field_T"]), 0.01)
     np.testing.assert_allclose(out["resistance_ohm"], 2 + out["field_T"] ** 2, rtol=1e-10)
-    assert (out["n_averaged"] == 2).all()
+    # B = 0 is its own partner (one measured point); every other row is one measured ±B pair
+    assert out["n_averaged"].tolist() == [1] + [2] * (len(out) - 1)
+    rec = out.attrs["sigmafit"]["prepare"][-1]
+    assert rec["n_outside_common_range"] == 20 and rec["n_unpaired"] == 0  # 0.81 … 1 T have no −B side
+    assert {"reason": "beyond the field range measured on both sides of B = 0, no ±B partner (symmetrize)",
+            "count": 20} in out.attrs["sigmafit"]["dropped"]
+    # the grid option keeps the interpolating rule, on the grid the data suggest
+    grid = symmetrize(df, grid=default_grid(df["field_T"].to_numpy()))
+    np.testing.assert_allclose(grid["resistance_ohm"], 2 + grid["field_T"] ** 2, rtol=1e-10)
 
 
 def test_by_groups_and_temperature_column():
@@ -130,7 +148,8 @@ def test_by_groups_and_temperature_column():
         ignore_index=True,
     )
     out = symmetrize(df, by="gate_V")
-    assert list(out.columns) == ["gate_V", "field_T", "resistance_ohm", "n_averaged", "temperature_K"]
+    assert list(out.columns) == ["gate_V", "field_T", "resistance_ohm", "n_averaged", "field_plus_T", "field_minus_T",
+                                 "pair_mismatch_T", "temperature_K"]
     assert out.groupby("gate_V")["temperature_K"].first().tolist() == [2.0, 5.0]
 
 
@@ -150,3 +169,90 @@ def test_errors_name_the_problem():
 def test_default_grid_spacing():
     g = default_grid(np.array([-0.5, -0.25, 0, 0.25, 0.5, 0.75]))
     np.testing.assert_allclose(g, [0, 0.25, 0.5])
+
+
+# --------------------------------------------------------------------------------------
+# pairing measured ±B points (the default): no interpolation
+
+
+def _offset_sweep(b0, step=2.5e-3, bmax=0.05, rng=None):
+    """One sweep on nominal set points k·step, read with a field offset b0: the true field is B − b0."""
+    b = np.arange(-bmax, bmax + step / 2, step)
+    r = 10.0 + 3.0 * np.abs(b - b0) ** 1.5 + 0.7 * (b - b0)  # an even cusp plus an odd admixture
+    if rng is not None:
+        r = r + rng.normal(0.0, 1e-3, b.size)
+    return pd.DataFrame({"field_T": b, "resistance_ohm": r})
+
+
+@pytest.mark.parametrize("b0", [0.6e-3, -0.6e-3, 0.625e-3, 1.0e-3])
+def test_pairs_are_measured_points_after_the_offset(b0):
+    """Offset 0.6 mT on 2.5 mT steps: every row is the mean of two *measured* readings, none interpolated."""
+    raw = _offset_sweep(b0, rng=np.random.default_rng(1))
+    fixed = apply_field_offset(raw, b0)
+    out = symmetrize(fixed)
+    f = fixed["field_T"].to_numpy()
+    r = fixed["resistance_ohm"].to_numpy()
+    lookup = dict(zip(np.round(f, 12), r))
+    step, mis = 2.5e-3, min(2 * abs(b0), 2.5e-3 - 2 * abs(b0))  # the mirror mismatch the grid allows
+    for _, row in out.iterrows():
+        if row["n_averaged"] == 1:  # the point closest to B = 0 paired with itself
+            assert row["field_T"] <= 0.3 * step and row["pair_mismatch_T"] == pytest.approx(2 * row["field_T"])
+            assert row["resistance_ohm"] in (lookup.get(round(row["field_T"], 12)), lookup.get(round(-row["field_T"], 12)))
+            continue
+        plus, minus = lookup[round(row["field_plus_T"], 12)], lookup[round(-row["field_minus_T"], 12)]
+        assert row["resistance_ohm"] == pytest.approx(0.5 * (plus + minus), rel=1e-15)  # two readings, as measured
+        assert row["field_T"] == pytest.approx(0.5 * (row["field_plus_T"] + row["field_minus_T"]), rel=1e-15)
+        assert row["pair_mismatch_T"] == pytest.approx(mis, abs=1e-12)
+    rec = out.attrs["sigmafit"]["prepare"][-1]
+    assert rec["grid"] == "measured ±B pairs (no interpolation)" and rec["n_unpaired"] == 0
+    assert rec["tolerance"] == "0.6 × the local field step"
+
+
+def test_points_without_partner_are_counted_and_warned():
+    fixed = apply_field_offset(_offset_sweep(0.6e-3), 0.6e-3)
+    gap = fixed.drop(index=fixed.index[(fixed["field_T"] - 0.0144).abs() < 1e-6])  # lose +14.4 mT
+    assert len(gap) == len(fixed) - 1
+    with pytest.warns(DataWarning, match=r"1 measured point\(s\) inside .* no partner at −B .*\|B\| = 0.0156 T"):
+        out = symmetrize(gap)
+    rec = out.attrs["sigmafit"]["prepare"][-1]
+    assert rec["n_unpaired"] == 1 and rec["groups"][0]["n_unpaired"] == 1
+    assert {"reason": "no measured partner at −B within the pairing tolerance (symmetrize)", "count": 1} in out.attrs["sigmafit"]["dropped"]
+    # the −B side now has two points more than the +B side: one of them stays alone whatever the tolerance
+    with pytest.warns(DataWarning, match=r"1 measured point\(s\)"):
+        assert symmetrize(gap, pair_tolerance=2.5e-3).attrs["sigmafit"]["prepare"][-1]["n_unpaired"] == 1
+
+
+def test_pair_mirror_pairs_every_point_when_the_offset_is_a_quarter_step():
+    """Offset = step/4 puts every mirror image half a step from two readings: jitter must not break the chain."""
+    rng = np.random.default_rng(0)
+    s = 1.0
+    plus = np.arange(0, 40) * s + 0.75 + rng.uniform(-0.02, 0.02, 40)
+    minus = np.arange(0, 40) * s + 0.25 + rng.uniform(-0.02, 0.02, 40)
+    ip, im, mis = pair_mirror(plus, minus, np.full(40, s), np.full(40, s))
+    assert np.sum(ip >= 0) + np.sum(im >= 0) == 80  # every point used once
+    assert len(set(ip[ip >= 0])) == np.sum(ip >= 0) and len(set(im[im >= 0])) == np.sum(im >= 0)
+    assert mis.max() <= 0.6 * s
+    # a pair's two fields are neighbours: pairs never cross
+    both = (ip >= 0) & (im >= 0)
+    order = np.argsort(plus[ip[both]])
+    assert np.all(np.diff(minus[im[both]][order]) > 0)
+    # with tolerance 0 only exact mirror images pair
+    ip0, im0, _ = pair_mirror(np.array([0.0, 1.0, 2.0]), np.array([1.0, 2.5]), np.ones(3), np.ones(2), tolerance=0.0)
+    assert sorted(zip(ip0.tolist(), im0.tolist())) == [(0, -1), (1, 0)]
+
+
+@SETTINGS
+@given(b=positive_fields, coef=st.lists(st.floats(-10, 10), min_size=3, max_size=3))
+def test_pairing_keeps_an_even_function_and_removes_nothing_else(b, coef):
+    f = coef[0] + coef[1] * b**2 + coef[2] * np.cos(b)
+    df = _trace(b, f, f, coef[0] + coef[2])
+    even = symmetrize(df, pair_tolerance=0.0)  # exact mirror images only
+    np.testing.assert_allclose(even["field_T"], np.concatenate([[0.0], b]), rtol=0, atol=0)
+    np.testing.assert_allclose(even["resistance_ohm"], np.concatenate([[coef[0] + coef[2]], f]), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(antisymmetrize(df, pair_tolerance=0.0)["hall_resistance_ohm"], 0.0, atol=1e-12)
+
+
+def test_pair_tolerance_must_be_a_field():
+    df = _offset_sweep(0.0)
+    with pytest.raises(ValueError, match="pair_tolerance"):
+        symmetrize(df, pair_tolerance=-1.0)

@@ -8,27 +8,32 @@ independent variable is ``B`` (T), any sign, zero allowed: ``model.fit(y, params
 Characteristic fields: ``B_i = ħ/(4e L_i²)`` (``B_i[T] = {HBAR_OVER_4E}·1e18 / L_i[nm]²``), except
 the elastic field of ``hln-so``, ``B_e = ħ/(2e ℓ²)`` with ℓ = ``L_e`` the mean free path.
 
-Start values (:meth:`_guess`): the data are folded onto |B|, sorted and binned (median Δσ per
-bin, so unsorted, ±B and noisy data all work); the characteristic fields are then found by a
-coarse least-squares search on logarithmic grids spanning the sampled field range (from a tenth
-of the smallest |B| to a hundred times the largest), refined once around the best point.  The
-search sees the quantities a hand estimate would use — the half-width of the cusp fixes B_φ,
-the position of the WL→WAL extremum fixes B_so, the amplitude of the tail fixes α (solved in
-closed form for ``hln``) — but weighs all points instead of one feature.
+Start values (:meth:`_guess`) come from :mod:`sigmafit.models.guess.localization`, which also
+estimates many curves at once (:func:`~sigmafit.models.guess.localization.guess_many`).
+
+Which limit each formula is (``PHYSICS.md`` §2): ``hln`` is the simplified HLN form
+(|B| ≪ B_so, B_e); ``hln-so`` is HLN with isotropic spin–orbit *scattering* (Elliott–Yafet,
+metal films), diffusive (|B| ≪ B_e, or an explicit elastic cut-off through ``L_e``);
+``hln-dp`` is the three-digamma D'yakonov–Perel form, which is the k-cubic (single-harmonic)
+limit of the Iordanskii–Lyanda-Geller–Pikus (ILP) theory and the usual approximation — not the
+exact result — for k-linear Rashba/Dresselhaus spin–orbit fields, diffusive (|B| ≪ B_e);
+``graphene-soc`` / ``graphene-soc-tau`` are McCann & Fal'ko's form for fast intervalley
+scattering, parameterized by the asymmetric and symmetric spin–orbit rates so that
+τ_so = (1/τ_asy + 1/τ_sym)⁻¹ ≤ τ_asy holds by construction.
 """
 
 from __future__ import annotations
 
-import itertools
 import math
-from typing import Callable, ClassVar
+from typing import ClassVar
 
 import lmfit
 import numpy as np
 
-from ..constants import E_CHARGE, G_Q, HBAR, HBAR_OVER_4E
+from ..constants import E_CHARGE, G_Q, H_PLANCK, HBAR, HBAR_OVER_4E
 from .base import Derived, Param, Reference, SigmafitModel
 from .formulas import localization as F
+from .guess import localization as G
 from .registry import register
 
 __doc__ = (__doc__ or "").replace("{HBAR_OVER_4E}", f"{HBAR_OVER_4E:.6g}")
@@ -37,9 +42,6 @@ __doc__ = (__doc__ or "").replace("{HBAR_OVER_4E}", f"{HBAR_OVER_4E:.6g}")
 _BL = HBAR_OVER_4E * 1e18
 #: B[T] = _BT / (D[m²/s] · τ[ps])  (ħ/(4eDτ) with τ in ps).
 _BT = HBAR_OVER_4E * 1e12
-#: Wire magnetic length: L_B[m] = _LB / (|B|[T] · W[m]), L_B = √3 ħ/(e|B|W).
-_LB = math.sqrt(3.0) * HBAR / E_CHARGE
-
 _NM = 1e-9
 
 
@@ -53,11 +55,6 @@ def _field_nm(L_nm):
         return np.maximum(F.char_field(np.multiply(L_nm, _NM)), np.finfo(float).tiny)
 
 
-def _length_nm(B):
-    """L in nm of a characteristic field B in T."""
-    return F.char_length(B) / _NM
-
-
 def _bexpr(length: str) -> str:
     return f"{_BL!r}/{length}**2"
 
@@ -68,128 +65,6 @@ def _ref_L(B_T: float) -> float:
 
 
 _PHYSICS_2 = "PHYSICS.md §2 (mpmath, 40 digits)"
-
-
-# --- start values ------------------------------------------------------------------------------
-
-
-def _fold(y: np.ndarray, x: np.ndarray, nbins: int = 48) -> tuple[np.ndarray, np.ndarray]:
-    """(|B|, Δσ) sorted by |B| and reduced to at most ``nbins`` equal-count bins.
-
-    Each bin gives the mean |B| and the median Δσ (robust to spikes).  Points at B = 0 are kept
-    in their own bin, since Δσ(0) = 0 is informative about an offset only through the fit.
-    """
-    b = np.abs(x)
-    order = np.argsort(b, kind="stable")
-    b, y = b[order], y[order]
-    if b.size <= nbins:
-        return b, y
-    parts = np.array_split(np.arange(b.size), nbins)
-    return np.array([b[p].mean() for p in parts]), np.array([np.median(y[p]) for p in parts])
-
-
-def _field_range(b: np.ndarray) -> tuple[float, float]:
-    """(smallest, largest) nonzero |B| of the folded data."""
-    pos = b[b > 0]
-    if pos.size == 0:
-        return 1e-3, 1.0
-    return float(pos.min()), float(pos.max())
-
-
-def _log_grid(lo: float, hi: float, per_decade: float) -> np.ndarray:
-    n = max(3, int(math.ceil(math.log10(hi / lo) * per_decade)) + 1)
-    return np.geomspace(lo, hi, n)
-
-
-def _grid_search(
-    fun: Callable[..., np.ndarray],
-    b: np.ndarray,
-    y: np.ndarray,
-    ranges: list[tuple[float, float]],
-    per_decade: float,
-    allowed: Callable[..., np.ndarray] | None = None,
-) -> tuple[float, ...]:
-    """Arguments (one per range, log-spaced) minimizing Σ(y − fun(b, *args))², coarse then fine.
-
-    ``allowed(*args) -> bool array`` restricts the candidates (e.g. to the physical branch).
-    """
-    grids = [_log_grid(lo, hi, per_decade) for lo, hi in ranges]
-    best = _best_on(fun, b, y, grids, allowed)
-    step = 10.0 ** (1.0 / per_decade)
-    fine = [np.geomspace(v / step, v * step, 7) for v in best]
-    return _best_on(fun, b, y, fine, allowed)
-
-
-def _best_on(fun, b, y, grids, allowed=None) -> tuple[float, ...]:
-    cands = np.array(list(itertools.product(*grids)))  # (ncand, nargs)
-    if allowed is not None:
-        keep = allowed(*cands.T)
-        if keep.any():
-            cands = cands[keep]
-    cols = [cands[:, i : i + 1] for i in range(cands.shape[1])]
-    with np.errstate(all="ignore"):
-        model = fun(b[None, :], *cols)
-        ssr = np.sum(np.square(model - y[None, :]), axis=1)
-    ssr = np.where(np.isfinite(ssr), ssr, np.inf)
-    return tuple(float(v) for v in cands[int(np.argmin(ssr))])
-
-
-def _guess_fields(fun, y, x, nfields: int, allowed=None) -> tuple[float, ...]:
-    b, yb = _fold(y, x)
-    bmin, bmax = _field_range(b)
-    ranges = [(bmin / 10.0, bmax * 10.0)] * nfields  # beyond 10·max|B| a field only shows as a limit
-    per_decade = {1: 20.0, 2: 8.0}.get(nfields, 4.0)
-    return _grid_search(fun, b, yb, ranges, per_decade, allowed)
-
-
-def _guess_three_terms(y, x, coefs, to_fields, fun, allowed=None) -> tuple[float, ...]:
-    """Start fields of a model Δσ = G_Q Σ_t coefs[t]·Y(H_t/B) with three combined fields H_t.
-
-    The H_t are searched independently on a fine log grid (Y tabulated once, the squared
-    residual expanded through the Gram matrix, so 10⁵ combinations cost little);
-    ``to_fields(H0, H1, H2)`` maps them back to the model's fields (NaN where impossible),
-    ``allowed`` keeps the physical branch; a final native-grid refinement polishes the result.
-    """
-    b, yb = _fold(y, x)
-    bmin, bmax = _field_range(b)
-    H = _log_grid(bmin / 10.0, bmax * 100.0, 10.0)
-    Yt = F.G_Q * F.Y(F._x(H[:, None], b[None, :]))  # (nH, nbins)
-    p = Yt @ yb
-    G = Yt @ Yt.T
-    c0, c1, c2 = coefs
-    i, j, k = np.ix_(np.arange(H.size), np.arange(H.size), np.arange(H.size))
-    ssr = (
-        -2.0 * (c0 * p[i] + c1 * p[j] + c2 * p[k])
-        + c0 * c0 * G[i, i] + c1 * c1 * G[j, j] + c2 * c2 * G[k, k]
-        + 2.0 * (c0 * c1 * G[i, j] + c0 * c2 * G[i, k] + c1 * c2 * G[j, k])
-    )
-    with np.errstate(invalid="ignore"):
-        fields = [np.broadcast_to(f, ssr.shape) for f in to_fields(H[i], H[j], H[k])]
-        ok = np.logical_and.reduce([np.isfinite(f) & (f > 0) for f in fields])
-        if allowed is not None:
-            ok &= allowed(*fields)
-    if not ok.any():
-        return _guess_fields(fun, y, x, 3, allowed)
-    flat = int(np.argmin(np.where(ok, ssr, np.inf)))
-    start = [float(f.flat[flat]) for f in fields]
-    step = 10.0 ** (1.0 / 10.0)
-    fine = [np.geomspace(v / step, v * step, 7) for v in start]
-    return _best_on(fun, b, yb, fine, allowed)
-
-
-def _graphene_fields(H0, H1, H2):
-    B_i = (H1 - H0) / 2.0
-    return H0, np.where(B_i > 0, B_i, np.nan), np.where(H2 - H0 - B_i > 0, H2 - H0 - B_i, np.nan)
-
-
-def _soc_fields(H0, H1, H2):
-    B_asy = (H1 - H0) / 2.0
-    return H0, np.where(B_asy > 0, B_asy, np.nan), np.where(H2 > H0, H2 - H0, np.nan)
-
-
-def _soc_branch(B_phi, B_asy, B_so):
-    """Physical branch of graphene-soc: 1/τ_sym = 1/τ_so − 1/τ_asy ≥ 0, i.e. B_so ≥ B_asy."""
-    return B_so >= B_asy
 
 
 # --- diagnostics shared by the 2D models ---------------------------------------------------------
@@ -304,22 +179,7 @@ class HLN(_Localization):
         return F.hln(B, alpha, _field_nm(L_phi))
 
     def _guess(self, y, x):
-        b, yb = _fold(y, x)
-        bmin, bmax = _field_range(b)
-        grid = _log_grid(bmin / 10.0, bmax * 100.0, 20.0)
-        best = (math.inf, -0.5, 1.0)
-        for bp in (grid, None):
-            if bp is None:  # refine around the coarse optimum
-                step = 10.0 ** (1.0 / 20.0)
-                bp = np.geomspace(best[2] / step, best[2] * step, 9)
-            Yc = F.G_Q * F.Y(F._x(bp[:, None], b[None, :]))  # (ngrid, nbins)
-            norm = np.sum(Yc * Yc, axis=1)
-            alpha = np.divide(Yc @ yb, norm, out=np.zeros_like(norm), where=norm > 0)
-            ssr = np.sum(np.square(yb[None, :] - alpha[:, None] * Yc), axis=1)
-            i = int(np.argmin(ssr))
-            if ssr[i] < best[0]:
-                best = (float(ssr[i]), float(alpha[i]), float(bp[i]))
-        return {"alpha": best[1], "L_phi": float(_length_nm(best[2]))}
+        return G.guess_curve(self.name, y, x)
 
     def diagnose(self, params, x):
         out = super().diagnose(params, x)
@@ -385,8 +245,7 @@ class HLNSpinOrbit(_Localization):
         return F.hln_so(B, _field_nm(L_phi), _field_nm(L_so), 2.0 * _field_nm(L_e), _field_nm(L_s))
 
     def _guess(self, y, x):
-        bp, bso = _guess_fields(lambda b, p, s: F.hln_so(b, p, s), y, x, 2)
-        return {"L_phi": float(_length_nm(bp)), "L_so": float(_length_nm(bso))}
+        return G.guess_curve(self.name, y, x)
 
     def diagnose(self, params, x):
         out = super().diagnose(params, x)
@@ -428,8 +287,7 @@ class HLNDyakonovPerel(_Localization):
         return F.hln_dp(B, _field_nm(L_phi), _field_nm(L_so))
 
     def _guess(self, y, x):
-        bp, bso = _guess_fields(F.hln_dp, y, x, 2)
-        return {"L_phi": float(_length_nm(bp)), "L_so": float(_length_nm(bso))}
+        return G.guess_curve(self.name, y, x)
 
     def diagnose(self, params, x):
         out = super().diagnose(params, x)
@@ -467,8 +325,7 @@ class Graphene(_Localization):
         return F.graphene(B, _field_nm(L_phi), _field_nm(L_i), _field_nm(L_star))
 
     def _guess(self, y, x):
-        bp, bi, bs = _guess_three_terms(y, x, (1.0, -1.0, -2.0), _graphene_fields, F.graphene)
-        return {"L_phi": float(_length_nm(bp)), "L_i": float(_length_nm(bi)), "L_star": float(_length_nm(bs))}
+        return G.guess_curve(self.name, y, x)
 
     def diagnose(self, params, x):
         out = super().diagnose(params, x)
@@ -485,84 +342,127 @@ class Graphene(_Localization):
         return out
 
 
-def _soc_sentences(B_asy: float, B_so: float, x: np.ndarray) -> list[str]:
-    out = []
-    if B_so < B_asy:
-        out.append(
-            f"B_so = {B_so:.3g} T < B_asy = {B_asy:.3g} T means a negative symmetric rate 1/τ_sym = 1/τ_so − 1/τ_asy: "
-            "unphysical, the spin–orbit parameters are not separated by these data"
-        )
-    out += _range_sentences("B_so", "the spin–orbit length", B_so, x, _SO_LOW, _SO_HIGH)
-    out += _range_sentences(
+def _soc_sentences(B_asy: float, B_sym: float, x: np.ndarray) -> list[str]:
+    """Range checks of the asymmetric and symmetric spin–orbit fields (T) of graphene-soc."""
+    out = _range_sentences(
         "B_asy", "the asymmetric (z → −z) spin–orbit length", B_asy, x,
         "below the field step: the asymmetric term is invisible",
-        "far above the window: only the combination with B_so is fixed",
+        "far above the window: the asymmetric rate is only bounded from below",
+    )
+    out += _range_sentences(
+        "B_sym", "the symmetric (z → −z) spin–orbit length", B_sym, x,
+        "below the field step: the symmetric rate is not resolved, τ_so ≈ τ_asy",
+        "far above the window: the symmetric rate is only bounded from below",
     )
     return out
+
+
+#: Independent values of graphene-soc at B_φ = 0.01 T (Δσ/G_Q), used by both parameterizations.
+#: Limits (PHYSICS.md §2, Y from the §1 table): no spin–orbit (B_asy = B_sym = 0) gives +Y(B_φ/B);
+#: strong spin–orbit (both → ∞) gives −½Y(B_φ/B).  Hand evaluation at B = B_φ = 0.01 T,
+#: B_asy = B_sym = 0.005 T (B_so = 0.01 T): −½[Y(1) − 3Y(2)] with Y(n) = ψ(n + ½) − ln n and
+#: ψ(n + ½) = −γ − 2 ln 2 + Σ_{k=1..n} 2/(2k − 1):  Y(1) = 2 − γ − 2 ln 2,
+#: Y(2) = 8/3 − γ − 3 ln 2, so Δσ/G_Q = 3 − γ − (7/2) ln 2 = −0.00323079686134… (γ Euler's constant).
+_SOC_WL = ((0.001, 0.01, 0.1), (4.1594130364069125e-4, 0.036489973978576521, 0.76196587910085527))
+_SOC_WAL = ((0.1, -0.1), (-0.5 * 0.76196587910085527, -0.5 * 0.76196587910085527))
+_SOC_HAND = ((0.01,), (3.0 - np.euler_gamma - 3.5 * math.log(2.0),))
+
+
+def _soc_references(make) -> tuple[Reference, ...]:
+    """The graphene-soc references for a parameterization: ``make(B_phi, B_asy, B_sym)`` → its parameters."""
+    src = "PHYSICS.md §2 limits with the §1 Y table (mpmath)"
+    return (
+        Reference(make(0.01, 0.0, 0.0), _SOC_WL[0], tuple(G_Q * v for v in _SOC_WL[1]), src + ": no spin–orbit → +Y(B_φ/B)",
+                  rtol=1e-12),
+        Reference(make(0.01, 1e10, 1e10), _SOC_WAL[0], tuple(G_Q * v for v in _SOC_WAL[1]),
+                  src + ": strong spin–orbit → −½Y(B_φ/B)", rtol=1e-12),
+        Reference(make(0.01, 0.005, 0.005), _SOC_HAND[0], tuple(G_Q * v for v in _SOC_HAND[1]),
+                  "hand evaluation: ψ(n + ½) in closed form, Δσ/G_Q = 3 − γ − (7/2) ln 2", rtol=1e-11),
+    )
 
 
 @register
 class GrapheneSOC(_Localization):
     """Graphene with spin–orbit coupling (McCann & Fal'ko 2012), in lengths.
 
-    Δσ = −(G_Q/2)[Y(B_φ/B) − Y((B_φ+2B_asy)/B) − 2Y((B_φ+B_so)/B)], B_x = ħ/(4e L_x²);
-    1/τ_so = 1/τ_asy + 1/τ_sym, so physically L_so ≤ L_asy (checked by :meth:`diagnose`).
+    Δσ = −(G_Q/2)[Y(B_φ/B) − Y((B_φ+2B_asy)/B) − 2Y((B_φ+B_so)/B)], B_x = ħ/(4e L_x²), with
+    B_so = B_asy + B_sym (1/τ_so = 1/τ_asy + 1/τ_sym).  The free lengths are L_asy and L_sym, so
+    L_so = (L_asy⁻² + L_sym⁻²)^(−½) ≤ L_asy holds by construction; L_so and B_so are derived
+    expressions with propagated errors.  Valid for fast intervalley scattering (|B| ≪ B_i, B_*)
+    and |B| ≪ B_e.
     """
 
     name = "graphene-soc"
-    physics = "graphene WL/WAL with spin–orbit coupling (lengths L_phi, L_asy, L_so)"
+    physics = "graphene WL/WAL with spin–orbit coupling (lengths L_phi, L_asy, L_sym; L_so derived)"
     reference = "McCann & Fal'ko, Phys. Rev. Lett. 108, 166606 (2012)"
     params_table = (
         _L_PHI,
-        Param("L_asy", "nm", 100.0, 0.0, math.inf, "length of the z → −z asymmetric spin–orbit relaxation"),
-        Param("L_so", "nm", 50.0, 0.0, math.inf, "total spin–orbit relaxation length (asymmetric + symmetric)"),
+        Param("L_asy", "nm", 100.0, 0.0, math.inf, "length of the z → −z asymmetric spin–orbit relaxation, √(Dτ_asy)"),
+        Param("L_sym", "nm", 60.0, 0.0, math.inf, "length of the z → −z symmetric spin–orbit relaxation, √(Dτ_sym)"),
     )
     derived_table = (
         _B_PHI,
-        Derived("B_asy", _bexpr("L_asy"), "T", "asymmetric spin–orbit field"),
-        Derived("B_so", _bexpr("L_so"), "T", "total spin–orbit field"),
+        Derived("B_asy", _bexpr("L_asy"), "T", "asymmetric spin–orbit field ħ/(4e L_asy²)"),
+        Derived("B_sym", _bexpr("L_sym"), "T", "symmetric spin–orbit field ħ/(4e L_sym²)"),
+        Derived("B_so", f"{_BL!r}/L_asy**2 + {_BL!r}/L_sym**2", "T", "total spin–orbit field B_asy + B_sym"),
+        Derived("L_so", "1/sqrt(1/L_asy**2 + 1/L_sym**2)", "nm", "total spin–orbit length (L_asy⁻² + L_sym⁻²)^(−½)"),
     )
+    reference_values = _soc_references(lambda bp, ba, bs: {"L_phi": _ref_L(bp), "L_asy": _ref_L(ba), "L_sym": _ref_L(bs)})
 
     @staticmethod
-    def function(B, L_phi, L_asy, L_so):
+    def function(B, L_phi, L_asy, L_sym):
         """Graphene-SOC Δσ in S; B in T, lengths in nm."""
-        return F.graphene_soc(B, _field_nm(L_phi), _field_nm(L_asy), _field_nm(L_so))
+        B_asy = _field_nm(L_asy)
+        return F.graphene_soc(B, _field_nm(L_phi), B_asy, B_asy + _field_nm(L_sym))
 
     def _guess(self, y, x):
-        bp, ba, bs = _guess_three_terms(y, x, (-0.5, 0.5, 1.0), _soc_fields, F.graphene_soc, _soc_branch)
-        return {"L_phi": float(_length_nm(bp)), "L_asy": float(_length_nm(ba)), "L_so": float(_length_nm(bs))}
+        return G.guess_curve(self.name, y, x)
 
     def diagnose(self, params, x):
         out = super().diagnose(params, x)
         ba = float(_field_nm(_pv(self, params, "L_asy")))
-        bs = float(_field_nm(_pv(self, params, "L_so")))
+        bs = float(_field_nm(_pv(self, params, "L_sym")))
         return out + _soc_sentences(ba, bs, x)
+
+
+def _tau_ps(D: float, B_T: float) -> float:
+    """τ (ps) whose field ħ/(4eDτ) is ``B_T`` (D in m²/s): references are given in fields."""
+    return _BT / (D * B_T) if B_T > 0 else math.inf
 
 
 @register
 class GrapheneSOCTau(_Localization):
     """Graphene with spin–orbit coupling in scattering times: B_x = ħ/(4e D τ_x).
 
-    Same formula as ``graphene-soc``; τ in ps, the diffusion constant ``D`` in m²/s is fixed
-    (1 m²/s = 10⁴ cm²/s; graphene typically 0.005–0.1 m²/s).  Derived lengths L_x = √(D τ_x) in nm.
+    Same formula as ``graphene-soc``; the free times are τ_φ, τ_asy and τ_sym (ps), and
+    τ_so = (1/τ_asy + 1/τ_sym)⁻¹ ≤ τ_asy is a derived expression with a propagated error.  The
+    diffusion constant ``D`` in m²/s is fixed (1 m²/s = 10⁴ cm²/s; graphene typically 0.005–0.1
+    m²/s).  Derived lengths L_x = √(D τ_x) in nm.  A global fit as the literature does it — τ_asy
+    and τ_sym shared, one τ_φ per temperature, D and τ_φ at base temperature fixed — is expressed
+    with these parameters directly.
     """
 
     name = "graphene-soc-tau"
-    physics = "graphene WL/WAL with spin–orbit coupling (times tau_phi, tau_asy, tau_so; D fixed)"
+    physics = "graphene WL/WAL with spin–orbit coupling (times tau_phi, tau_asy, tau_sym; tau_so derived; D fixed)"
     reference = "McCann & Fal'ko, Phys. Rev. Lett. 108, 166606 (2012)"
     _phi_name = "tau_phi"
     params_table = (
         Param("tau_phi", "ps", 10.0, 0.0, math.inf, "phase coherence time"),
         Param("tau_asy", "ps", 1.0, 0.0, math.inf, "asymmetric (z → −z) spin–orbit relaxation time"),
-        Param("tau_so", "ps", 0.5, 0.0, math.inf, "total spin–orbit relaxation time, 1/τ_so = 1/τ_asy + 1/τ_sym"),
+        Param("tau_sym", "ps", 1.0, 0.0, math.inf, "symmetric (z → −z) spin–orbit relaxation time"),
         Param("D", "m2/s", 0.01, 0.0, math.inf, "diffusion constant (fixed by default; 1 m²/s = 1e4 cm²/s)", vary=False),
     )
     derived_table = (
+        Derived("tau_so", "1/(1/tau_asy + 1/tau_sym)", "ps", "total spin–orbit time, 1/τ_so = 1/τ_asy + 1/τ_sym"),
         Derived("B_phi", f"{_BT!r}/(D*tau_phi)", "T", "dephasing field ħ/(4eDτ_phi)"),
+        Derived("B_so", f"{_BT!r}/(D*tau_asy) + {_BT!r}/(D*tau_sym)", "T", "total spin–orbit field ħ/(4eDτ_so)"),
         Derived("L_phi", "sqrt(D*tau_phi)*1000.0", "nm", "phase coherence length √(Dτ_phi)"),
         Derived("L_asy", "sqrt(D*tau_asy)*1000.0", "nm", "√(Dτ_asy)"),
-        Derived("L_so", "sqrt(D*tau_so)*1000.0", "nm", "√(Dτ_so)"),
+        Derived("L_sym", "sqrt(D*tau_sym)*1000.0", "nm", "√(Dτ_sym)"),
+        Derived("L_so", "sqrt(D/(1/tau_asy + 1/tau_sym))*1000.0", "nm", "√(Dτ_so)"),
     )
+    reference_values = _soc_references(
+        lambda bp, ba, bs: {"tau_phi": _tau_ps(0.02, bp), "tau_asy": _tau_ps(0.02, ba), "tau_sym": _tau_ps(0.02, bs), "D": 0.02})
 
     @staticmethod
     def _fields(D, *taus):
@@ -570,17 +470,16 @@ class GrapheneSOCTau(_Localization):
             return tuple(_BT / np.multiply(D, t) for t in taus)
 
     @staticmethod
-    def function(B, tau_phi, tau_asy, tau_so, D):
+    def function(B, tau_phi, tau_asy, tau_sym, D):
         """Graphene-SOC Δσ in S; B in T, times in ps, D in m²/s."""
-        return F.graphene_soc(B, *GrapheneSOCTau._fields(D, tau_phi, tau_asy, tau_so))
+        B_phi, B_asy, B_sym = GrapheneSOCTau._fields(D, tau_phi, tau_asy, tau_sym)
+        return F.graphene_soc(B, B_phi, B_asy, B_asy + B_sym)
 
     def _B_phi(self, params):
         return float(self._fields(_pv(self, params, "D"), _pv(self, params, "tau_phi"))[0])
 
     def _guess(self, y, x):
-        D = next(p.default for p in self.params_table if p.name == "D")
-        bp, ba, bs = _guess_three_terms(y, x, (-0.5, 0.5, 1.0), _soc_fields, F.graphene_soc, _soc_branch)
-        return {"tau_phi": _BT / (D * bp), "tau_asy": _BT / (D * ba), "tau_so": _BT / (D * bs)}
+        return G.guess_curve(self.name, y, x, D=next(p.default for p in self.params_table if p.name == "D"))
 
     def guess(self, data, x=None, **kwargs) -> lmfit.Parameters:
         """As :meth:`SigmafitModel.guess`; a ``D=`` keyword rescales the guessed times (τ ∝ 1/D)."""
@@ -588,7 +487,7 @@ class GrapheneSOCTau(_Localization):
         D0 = next(p.default for p in self.params_table if p.name == "D")
         D = params[self.prefix + "D"].value
         if D > 0 and D != D0:
-            for t in ("tau_phi", "tau_asy", "tau_so"):
+            for t in ("tau_phi", "tau_asy", "tau_sym"):
                 if t not in kwargs:
                     par = params[self.prefix + t]
                     par.set(value=par.value * D0 / D)
@@ -597,7 +496,7 @@ class GrapheneSOCTau(_Localization):
     def diagnose(self, params, x):
         out = super().diagnose(params, x)
         D = _pv(self, params, "D")
-        ba, bs = self._fields(D, _pv(self, params, "tau_asy"), _pv(self, params, "tau_so"))
+        ba, bs = self._fields(D, _pv(self, params, "tau_asy"), _pv(self, params, "tau_sym"))
         return out + _soc_sentences(float(ba), float(bs), x)
 
 
@@ -625,8 +524,7 @@ class Kawabata(_Localization):
         return F.kawabata(B, _field_nm(L_phi))
 
     def _guess(self, y, x):
-        (bp,) = _guess_fields(F.kawabata, y, x, 1)
-        return {"L_phi": float(_length_nm(bp))}
+        return G.guess_curve(self.name, y, x)
 
 
 @register
@@ -649,6 +547,24 @@ class Wire(_Localization):
         Param("L", "um", 10.0, 1e-3, math.inf, "wire length between the voltage probes (fixed geometry)", vary=False),
     )
     derived_table = ()
+    reference_values = (
+        # Hand evaluation of PHYSICS.md §3 (W = 50 nm, L = 10 µm, L_φ = 500 nm), fields chosen so that
+        # L_B = √3ħ/(e|B|W) is L_φ (B = √3ħ/(eWL_φ)) or L_φ/√3 (B = 3ħ/(eWL_φ)).
+        # No spin–orbit (L_so = ∞): ΔG = (2e²/(hL))·[L_φ − (L_φ⁻² + L_B⁻²)^(−½)]
+        #   = (2e²/(hL))·L_φ·(1 − 1/√2) at L_B = L_φ, and (2e²/(hL))·L_φ/2 at L_B = L_φ/√3.
+        Reference({"L_phi": 500.0, "L_so": math.inf, "W": 50.0, "L": 10.0},
+                  (math.sqrt(3.0) * HBAR / (E_CHARGE * 50e-9 * 500e-9), -3.0 * HBAR / (E_CHARGE * 50e-9 * 500e-9)),
+                  (2 * E_CHARGE**2 / (H_PLANCK * 10e-6) * 500e-9 * (1 - 1 / math.sqrt(2.0)),
+                   2 * E_CHARGE**2 / (H_PLANCK * 10e-6) * 500e-9 / 2),
+                  "hand evaluation of PHYSICS.md §3 with scipy.constants (L_so = ∞)", rtol=1e-12),
+        # L_so = (2/3)L_φ, i.e. (4/3)L_so⁻² = 3L_φ⁻², at L_B = L_φ:
+        #   ΔG = −(2e²/(hL))·L_φ·[3/(2√5) − 1/(2√2) − 1/4]  (antilocalization, ΔG < 0).
+        Reference({"L_phi": 500.0, "L_so": 1000.0 / 3.0, "W": 50.0, "L": 10.0},
+                  (math.sqrt(3.0) * HBAR / (E_CHARGE * 50e-9 * 500e-9),),
+                  (-2 * E_CHARGE**2 / (H_PLANCK * 10e-6) * 500e-9
+                   * (3 / (2 * math.sqrt(5.0)) - 1 / (2 * math.sqrt(2.0)) - 0.25),),
+                  "hand evaluation of PHYSICS.md §3 with scipy.constants (L_so = 2L_φ/3)", rtol=1e-12),
+    )
 
     @staticmethod
     def function(B, L_phi, L_so, W, L):
@@ -659,16 +575,11 @@ class Wire(_Localization):
         """Field at which the magnetic length L_B equals L_phi: √3ħ/(e W L_phi), in T."""
         W = _pv(self, params, "W") * _NM
         lp = _pv(self, params, "L_phi") * _NM
-        return _LB / (W * lp) if W * lp > 0 else math.inf
+        return float(F.wire_magnetic_length(lp, W)) if W * lp > 0 else math.inf
 
     def _guess(self, y, x):
         geom = {p.name: p.default for p in self.params_table} | getattr(self, "_geometry", {})
-        W, L = geom["W"] * _NM, geom["L"] * 1e-6
-        b, yb = _fold(y, x)
-        bmin, bmax = _field_range(b)
-        lo, hi = _LB / (bmax * W) / 10.0, _LB / (bmin * W) * 10.0
-        lp, lso = _grid_search(lambda bb, a, c: F.wire(bb, a, c, W, L), b, yb, [(lo, hi), (lo / 10.0, hi * 100.0)], 8.0)
-        return {"L_phi": lp / _NM, "L_so": lso / _NM}
+        return G.guess_curve(self.name, y, x, W=geom["W"], L=geom["L"])
 
     def guess(self, data, x=None, **kwargs) -> lmfit.Parameters:
         """As :meth:`SigmafitModel.guess`; pass the geometry (``W=`` nm, ``L=`` µm) so the guess uses it."""
@@ -686,7 +597,7 @@ class Wire(_Localization):
         if lp >= L:
             out.append(f"L_phi = {lp:.3g} nm exceeds the wire length L = {L:.3g} nm: the quasi-1D formula assumes L_phi ≪ L")
         out += _range_sentences(
-            "the spin–orbit field", "L_so", _LB / (W * _NM * _pv(self, params, "L_so") * _NM), x,
+            "the spin–orbit field", "L_so", float(F.wire_magnetic_length(_pv(self, params, "L_so") * _NM, W * _NM)), x,
             "no antilocalization within the window", "pure antilocalization within the window",
         )
         return out

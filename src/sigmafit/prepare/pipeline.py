@@ -1,7 +1,7 @@
 r"""The magnetoconductance pipeline: instrument DataFrame → Δσ(B) curves ready to fit.
 
 select/to_wide → segment → dedupe → group (temperature set points) → field offset →
-(anti)symmetrize → geometry → σ_□ → Δσ.  Each step's choices are appended to
+(anti)symmetrize from measured ±B pairs → geometry → σ_□ → Δσ relative to a measured reference.  Each step's choices are appended to
 ``attrs["sigmafit"]["prepare"]`` (a list of plain dicts), so a result says how it was made.
 """
 
@@ -61,29 +61,39 @@ def magnetoconductance(
     geometry: Geometry,
     *,
     symmetrize: bool = True,
-    field_offset: None | Literal["auto"] | float = None,
+    field_offset: None | Literal["auto"] | float = "auto",
     by: str | None = "temperature_K",
     channel: int | None = None,
     hall_channel: int | None = None,
     method: Literal["auto", "exact", "tensor"] = "auto",
     bmax: float | None = None,
     tolerance: float | None = None,
+    pair_tolerance: float | None = None,
 ) -> pd.DataFrame:
-    r"""Δσ(B) = σ_□(B) − σ_□(0) curves (S) from transport data, one curve per ``by`` group.
+    r"""Δσ(B) = σ_□(B) − σ_□(B_ref) curves (S) from transport data, one curve per ``by`` group.
 
     Steps: pick the longitudinal channel (``channel=`` or role ``"xx"``), joined with the Hall
     channel when one exists (:func:`to_wide`); :func:`segment` into sweeps;
     :func:`dedupe_turning_points`; group sweeps by ``by`` — temperatures are clustered into
     set points within ``tolerance`` (default 0.02 K) so drift of a few mK does not split a
-    curve; subtract a field offset (``None``: none, ``"auto"``: estimated per group from
-    R_xx symmetry, or a number in T); even part of R_xx and odd part of R_xy on a |B| ≥ 0 grid
-    (``symmetrize=True``, up/down sweeps paired); geometry → R_□; σ_□ exact
-    (1/R_□) or by tensor inversion σ_xx = ρ_xx/(ρ_xx² + ρ_xy²) (``method="auto"`` uses the
-    tensor when Hall data exist); Δσ per curve; optional |B| ≤ ``bmax`` (T) window.
+    curve; subtract a field offset (``"auto"``, the default: estimated per group from the
+    symmetry of R_xx; a number in T; ``0`` or ``None`` keep the fields as read — the same
+    default as ``sigmafit fit``); even part of R_xx and odd part of R_xy from *measured* ±B
+    pairs (``symmetrize=True``; up/down sweeps paired, no interpolation: see
+    :mod:`sigmafit.prepare.symmetrize`; ``pair_tolerance`` in T, default 0.6 × the local field
+    step); geometry → R_□; σ_□ exact (1/R_□) or by tensor inversion σ_xx = ρ_xx/(ρ_xx² + ρ_xy²)
+    (``method="auto"`` uses the tensor when Hall data exist); Δσ per curve relative to the
+    measured σ at the smallest |B| (:func:`delta_sigma`); optional |B| ≤ ``bmax`` (T) window.
+
+    Δσ is therefore not pinned to an interpolated σ(0): it differs from σ(B) − σ(0) by a
+    constant per curve, and **a fit of it must carry a free offset**; each curve's reference
+    is in ``attrs["sigmafit"]["delta_sigma_reference"]``.
 
     Returns columns ``curve`` (label), ``by`` (group value, e.g. ``temperature_K`` set point),
     ``field_T``, ``delta_sigma_S``, ``sheet_conductance_S``, ``sheet_resistance_ohm``,
-    ``resistance_ohm`` (and ``hall_resistance_ohm``, ``n_averaged`` when available).
+    ``resistance_ohm`` (and ``hall_resistance_ohm``, ``n_averaged``, ``field_plus_T``,
+    ``field_minus_T``, ``pair_mismatch_T`` when available: the fields of each row's two readings,
+    see :func:`~sigmafit.prepare.symmetrize.symmetrize`).
     """
     if not isinstance(geometry, Geometry):
         raise TypeError(f"geometry must be a sigmafit.prepare.Geometry; got {type(geometry).__name__}")
@@ -131,19 +141,22 @@ def magnetoconductance(
 
     # 4. field offset
     offsets: dict = {}
-    if field_offset is not None:
+    if isinstance(field_offset, str) and field_offset != "auto":
+        raise ValueError(f"field_offset must be 'auto', a field in T, or 0/None (fields as read); got {field_offset!r}")
+    if field_offset is not None and field_offset != 0:
         field = data["field_T"].to_numpy(float).copy()
         for value, g in data.groupby(label_col, sort=False):
             b0 = _estimate_offset(g, "resistance_ohm") if field_offset == "auto" else float(field_offset)
             offsets[float(value)] = b0
             field[(data[label_col] == value).to_numpy()] -= b0
         data["field_T"] = field
-    data = finish(data, data, "field_offset", mode="none" if field_offset is None else field_offset, B0_T=offsets)
+    data = finish(data, data, "field_offset", mode="none" if not offsets else field_offset, B0_T=offsets)
 
     # 5. symmetrize
     if symmetrize:
         curves = symmetrize_parts(
-            data, even=["resistance_ohm"], odd=["hall_resistance_ohm"] if hall else [], by=label_col
+            data, even=["resistance_ohm"], odd=["hall_resistance_ohm"] if hall else [], by=label_col,
+            pair_tolerance=pair_tolerance,
         )
     else:
         keep = [label_col, "field_T", "resistance_ohm"] + (["hall_resistance_ohm"] if hall else [])
@@ -159,6 +172,10 @@ def magnetoconductance(
         raise DataFormatError("method='tensor' needs a Hall channel (hall_resistance_ohm); none was found", column="hall_resistance_ohm")
     curves = sheet_conductance(curves, method=m)
     curves = delta_sigma(curves, by=label_col)
+    ref = curves.attrs["sigmafit"]["delta_sigma_reference"]
+    ref["by"] = [by] if by is not None else []
+    for g in ref["groups"]:
+        g["curve"] = _curve_label(by, g.pop("group")[0])
     if bmax is not None:
         curves = field_window(curves, bmax)
 
@@ -169,6 +186,7 @@ def magnetoconductance(
         out[name] = out[label_col]
     out["curve"] = [_curve_label(by, v) for v in out[label_col]]
     front = ["curve"] + ([name] if name else []) + ["field_T", "delta_sigma_S", "sheet_conductance_S", "sheet_resistance_ohm", "resistance_ohm"]
-    rest = [c for c in ("hall_resistance_ohm", "n_averaged", "temperature_K") if c in out.columns and c not in front]
+    rest = [c for c in ("hall_resistance_ohm", "n_averaged", "field_plus_T", "field_minus_T", "pair_mismatch_T", "temperature_K")
+            if c in out.columns and c not in front]
     out = out[front + rest].reset_index(drop=True)
     return finish(out, curves, "magnetoconductance", by=by, symmetrize=symmetrize, method=m, n_curves=int(out["curve"].nunique()))

@@ -6,30 +6,57 @@ the curve by B0.  This module
 
 * estimates B0 from the symmetry of R(B) (:func:`field_offset`), subtracts it
   (:func:`apply_field_offset`);
-* projects onto the even part (:func:`symmetrize`) and the odd part
-  (:func:`antisymmetrize`) on a common grid of |B| ≥ 0.
+* forms the even part (:func:`symmetrize`) and the odd part (:func:`antisymmetrize`) from
+  *measured* ±B pairs — no interpolation.
 
-Pairing rule.  When a group holds both an up-sweep U and a down-sweep D, the even and
-odd parts are formed across the pair, which cancels magnet lag / hysteresis,
+Pairing rule (default).  Every measured point at +B is paired, one to one, with the measured
+point closest to −B (after the field-offset correction), never with an interpolated value:
 
-.. math::  R_{even}(b) = \tfrac14[U(b) + D(-b) + D(b) + U(-b)],\qquad
-           R_{odd}(b)  = \tfrac14[U(b) - D(-b) + D(b) - U(-b)],
+.. math::  R_{even}(\bar b) = \tfrac12[R(B_+) + R(B_-)],\qquad
+           R_{odd}(\bar b)  = \tfrac12[R(B_+) - R(B_-)],\qquad \bar b = \tfrac12(|B_+| + |B_-|).
 
-(each bracket pair ``U(b)±D(−b)`` is the hysteresis-safe combination); a sweep without
-partner is symmetrized within itself, ``[S(b) ± S(−b)]/2``.  Sweeps are interpolated
-linearly onto ±grid, never extrapolated.
+When a group holds an up-sweep U and a down-sweep D, U's +B points are paired with D's −B
+points and D's +B points with U's −B points (the hysteresis-safe combination U(b) ± D(−b));
+a sweep without partner is paired within itself.  Partners are neighbours in |B| (pairs never
+cross) whose mismatch |B₊ + B₋| is within the *tolerance*: 0.6 × the local field step (the
+smaller gap to a neighbouring field in the point's own sweep; the larger of the two points'
+steps) unless ``pair_tolerance`` (T) is given.  With regular steps the mirror image of any
+point lies within half a step of a measured point whatever the offset — the extra tenth
+allows for field jitter — so a point left without partner means that the other side has a
+gap there.  A point within 0.3 step of B = 0 may be its own partner (R_even = R, R_odd = 0).
+Of all pairings within the tolerance the one that uses the most measured points is taken,
+and among those the one with the smallest total mismatch.
+
+Each output row is one pair and says how it was made: ``n_averaged`` measured points (2, or 1
+for a point paired with itself), the magnitudes ``field_plus_T`` = |B₊| and ``field_minus_T`` =
+|B₋| of its two readings (``field_T`` is their mean) and ``pair_mismatch_T`` = |B₊ + B₋| (2|B| for
+a point paired with itself).  A row's value is the mean of R at two *different* fields, so a fit
+that wants to be exact evaluates its model at both and averages, ½[f(|B₊|) + f(|B₋|)], instead of
+f(field_T) — the difference is the curvature of f times (mismatch/2)², small but not nothing
+inside a cusp sampled with steps comparable to B_φ.  Points beyond the field range measured on both
+sides are counted as dropped; points *inside* it without a partner are counted too and raise a
+:class:`~sigmafit.exceptions.DataWarning` — both appear in ``attrs["sigmafit"]["prepare"]`` and
+``attrs["sigmafit"]["dropped"]``.  With an explicit ``grid=`` the old rule applies instead:
+each sweep is interpolated linearly onto ±grid (never extrapolated) and averaged.
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 from scipy import optimize
 
-from ..exceptions import DataFormatError
+from ..exceptions import DataFormatError, DataWarning
 from ._common import as_list, finish, groups, interp_nan, require, unique_sorted
+
+#: Default pairing tolerance, in units of the local field step: half a step (the worst mirror mismatch of a
+#: regular grid, whatever the offset) plus 10 % for field jitter.
+PAIR_TOLERANCE_STEPS = 0.6
+#: Tolerance rule as recorded when ``pair_tolerance`` is not given.
+_DEFAULT_TOLERANCE_RULE = "0.6 × the local field step"
 
 
 def _asymmetry(xs: np.ndarray, ys: np.ndarray, b0: float, u: np.ndarray, odd: bool) -> float:
@@ -106,12 +133,13 @@ def apply_field_offset(df: pd.DataFrame, b0: float, *, x: str = "field_T") -> pd
 
 
 def default_grid(fields: np.ndarray, sweeps: Sequence[np.ndarray] | None = None) -> np.ndarray:
-    """Default |B| grid (T): 0 and the measured positive fields ≤ min(max B⁺, max |B⁻|).
+    """A |B| grid (T) that follows the data, for ``grid=``: 0 and the measured positive fields ≤ min(max B⁺, max |B⁻|).
 
     The grid follows the data's own field steps (fine steps through the cusp stay fine):
     it is the set of measured B > 0, with readings closer than a third of the local step
     (up- and down-sweeps at one set point, field jitter) merged into their mean.  A grid
-    denser than the data would only add interpolated, correlated points.
+    denser than the data would only add interpolated, correlated points.  (The default of
+    :func:`symmetrize` interpolates nothing: it pairs measured ±B points.)
     ``sweeps`` is accepted for compatibility and not needed.
     """
     f = np.asarray(fields, float)
@@ -139,26 +167,30 @@ def default_grid(fields: np.ndarray, sweeps: Sequence[np.ndarray] | None = None)
     return np.concatenate([[0.0], vals])
 
 
-def _parity_group(
-    g: pd.DataFrame, ys: dict[str, int], x: str, grid: np.ndarray | None, pair: bool
-) -> tuple[pd.DataFrame, str]:
-    """Even (+1) / odd (−1) parts of each column of ``ys`` for one group, on one |B| grid."""
-    if "sweep" in g.columns:
-        sweep_ids = list(pd.unique(g["sweep"]))
-        traces = [g.loc[g["sweep"] == s] for s in sweep_ids]
-    else:
-        traces = [g]
+def _traces(g: pd.DataFrame) -> tuple[list[pd.DataFrame], list[int]]:
+    """The sweeps of one group in order (the group itself without a ``sweep`` column) and their directions."""
+    traces = [g.loc[g["sweep"] == s] for s in pd.unique(g["sweep"])] if "sweep" in g.columns else [g]
     if "sweep_direction" in g.columns:
-        dirs = [int(t["sweep_direction"].iloc[0]) for t in traces]
-    else:
-        dirs = [0] * len(traces)
-    xs = [t[x].to_numpy(float) for t in traces]
-    b = default_grid(np.concatenate(xs), xs) if grid is None else np.asarray(grid, float)
+        return traces, [int(t["sweep_direction"].iloc[0]) for t in traces]
+    return traces, [0] * len(traces)
+
+
+def _sweep_pairs(dirs: list[int], pair: bool) -> tuple[list[tuple[int, int]], list[int], str]:
+    """Up/down sweep pairs (in order), the sweeps left alone, and the sentence that says so."""
     up = [i for i, d in enumerate(dirs) if d > 0]
     down = [i for i, d in enumerate(dirs) if d < 0]
     pairs: list[tuple[int, int]] = list(zip(up, down, strict=False)) if pair else []
     paired = {i for p in pairs for i in p}
-    singles = [i for i in range(len(traces)) if i not in paired]
+    singles = [i for i in range(len(dirs)) if i not in paired]
+    return pairs, singles, f"{len(pairs)} up/down pair(s) at +B/−B, {len(singles)} trace(s) within themselves"
+
+
+def _grid_group(g: pd.DataFrame, ys: dict[str, int], x: str, grid: np.ndarray, pair: bool) -> tuple[pd.DataFrame, str]:
+    """Even (+1) / odd (−1) parts of each column of ``ys`` for one group, interpolated onto a user |B| grid."""
+    traces, dirs = _traces(g)
+    xs = [t[x].to_numpy(float) for t in traces]
+    b = np.asarray(grid, float)
+    pairs, singles, how = _sweep_pairs(dirs, pair)
     cols = {x: b}
     n_used = np.zeros(b.size, dtype=np.int64)
     for y, parity in ys.items():
@@ -187,8 +219,159 @@ def _parity_group(
             cols[y] = np.where(count > 0, total / np.maximum(count, 1), np.nan)
         n_used = np.maximum(n_used, 2 * count)
     cols["n_averaged"] = n_used
-    how = f"{len(pairs)} up/down pair(s) at +B/−B, {len(singles)} trace(s) within themselves"
-    return pd.DataFrame(cols), how
+    return pd.DataFrame(cols), how + " (interpolated onto the given grid)"
+
+
+def _local_step(fields: np.ndarray) -> np.ndarray:
+    """Per point of one sweep: the smaller gap (T) to its neighbours in field order — its local field
+    step, unaffected by a missing neighbour (0 for a lone point)."""
+    order = np.argsort(fields, kind="stable")
+    gaps = np.diff(fields[order])
+    left = np.concatenate([[np.inf], gaps])
+    right = np.concatenate([gaps, [np.inf]])
+    step = np.minimum(left, right)
+    out = np.empty_like(step)
+    out[order] = np.where(np.isfinite(step), step, 0.0)
+    return out
+
+
+def pair_mirror(
+    b_plus: np.ndarray, b_minus: np.ndarray, step_plus: np.ndarray, step_minus: np.ndarray, tolerance: float | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One-to-one pairs of measured points at +B and at −B, without interpolation.
+
+    ``b_plus`` are fields ≥ 0 (T), ``b_minus`` the magnitudes |B| of fields < 0 (T), ``step_*``
+    each point's local field step (T).  A pair is two neighbours in |B| from opposite sides (so
+    pairs never cross), or one point with itself (mismatch 2|B|: a point at B ≈ 0), whose
+    mismatch |B₊ + B₋| is within ``tolerance`` (T) — by default ``PAIR_TOLERANCE_STEPS`` times the
+    larger local step of the two.  Among all such pairings the one that pairs the most measured
+    points is chosen, and among those the one with the smallest total mismatch (dynamic
+    programming along |B|).
+
+    Returns ``(i_plus, i_minus, mismatch)``: indices into ``b_plus`` and ``b_minus`` of each pair
+    (−1 on the side a self-paired point does not have) and the mismatch of each pair (T).
+    """
+    mag = np.concatenate([b_plus, b_minus]).astype(float)
+    step = np.concatenate([step_plus, step_minus]).astype(float)
+    side = np.concatenate([np.zeros(len(b_plus), int), np.ones(len(b_minus), int)])
+    order = np.argsort(mag, kind="stable")
+    m, st, sd = mag[order], step[order], side[order]
+    n = m.size
+    fixed = None if tolerance is None else float(tolerance) * (1.0 + 1e-9)
+    tol_self = PAIR_TOLERANCE_STEPS * st * (1.0 + 1e-9) if fixed is None else np.full(n, fixed)
+    gap = np.diff(m)
+    tol_pair = PAIR_TOLERANCE_STEPS * np.maximum(st[:-1], st[1:]) * (1.0 + 1e-9) if fixed is None else np.full(max(n - 1, 0), fixed)
+    can_pair = (sd[:-1] != sd[1:]) & (gap <= tol_pair)
+    can_self = 2.0 * m <= tol_self
+    # best[i] = (points paired, −total mismatch) over the first i nodes; how[i]: 0 none, 1 self, 2 with i−1
+    best = [(0, 0.0)] * (n + 1)
+    how = np.zeros(n + 1, np.int8)
+    for i in range(n):
+        cand, h = best[i], 0
+        if can_self[i]:
+            c = (best[i][0] + 1, best[i][1] - 2.0 * m[i])
+            if c > cand:
+                cand, h = c, 1
+        if i and can_pair[i - 1]:
+            c = (best[i - 1][0] + 2, best[i - 1][1] - gap[i - 1])
+            if c > cand:
+                cand, h = c, 2
+        best[i + 1], how[i + 1] = cand, h
+    pairs = []
+    i = n
+    while i > 0:
+        if how[i] == 2:
+            pairs.append((i - 2, i - 1))
+            i -= 2
+        else:
+            if how[i] == 1:
+                pairs.append((i - 1, i - 1))
+            i -= 1
+    pairs.reverse()
+    lo = np.array([p[0] for p in pairs], dtype=np.int64)
+    hi = np.array([p[1] for p in pairs], dtype=np.int64)
+    a, b = order[lo], order[hi]
+    n_plus = len(b_plus)
+    plus = np.where(side[a] == 0, a, np.where(side[b] == 0, b, -1))
+    minus = np.where(side[b] == 1, b, np.where(side[a] == 1, a, -1)) - n_plus
+    return plus, np.where(minus >= 0, minus, -1), np.abs(mag[b] - mag[a]) + np.where(a == b, 2.0 * mag[a], 0.0)
+
+
+def _pair_rows(fp, fm, vp, vm, ys, steps_p, steps_m, tolerance):
+    """Rows of one (plus-side sweep, minus-side sweep) combination and the |B| of its unpaired points."""
+    ip = np.flatnonzero(np.isfinite(fp) & (fp >= 0))
+    im = np.flatnonzero(np.isfinite(fm) & (fm < 0))
+    a, c, mismatch = pair_mirror(fp[ip], -fm[im], steps_p[ip], steps_m[im], tolerance)
+    hp, hm = a >= 0, c >= 0
+    pa = ip[np.maximum(a, 0)] if ip.size else np.zeros(a.size, np.int64)  # entries without a side are masked below
+    qc = im[np.maximum(c, 0)] if im.size else np.zeros(c.size, np.int64)
+    bp, bm = fp[pa], -fm[qc]
+    alone_b = np.where(hp, bp, bm)  # a point paired with itself stands on both sides
+    rows = {"b": np.where(hp & hm, 0.5 * (bp + bm), alone_b), "n": np.where(hp & hm, 2, 1), "mismatch": mismatch,
+            "b_plus": np.where(hp, bp, alone_b), "b_minus": np.where(hm, bm, alone_b)}
+    for y, parity in ys.items():
+        v_p, v_m = vp[y][pa], vm[y][qc]
+        alone = np.where(hp, v_p, v_m)
+        rows[y] = np.where(hp & hm, 0.5 * (v_p + parity * v_m), alone if parity > 0 else 0.0 * alone)
+    # points left without partner: beyond the range measured on both sides, or inside it (a gap)
+    free_p = np.setdiff1d(np.arange(ip.size), a[hp])
+    free_m = np.setdiff1d(np.arange(im.size), c[hm])
+    common = min(fp[ip].max(), -fm[im].min()) if ip.size and im.size else -np.inf
+    mags = np.concatenate([fp[ip[free_p]], -fm[im[free_m]]])
+    st = np.concatenate([steps_p[ip[free_p]], steps_m[im[free_m]]])
+    tol = PAIR_TOLERANCE_STEPS * st if tolerance is None else np.full(st.size, float(tolerance))
+    inside = mags <= common + tol
+    return rows, mags[inside], int((~inside).sum())
+
+
+def _pair_group(g: pd.DataFrame, ys: dict[str, int], x: str, pair: bool, tolerance: float | None):
+    """Even / odd parts of one group from measured ±B pairs: (rows, note, unpaired |B|, n outside)."""
+    traces, dirs = _traces(g)
+    pairs, singles, how = _sweep_pairs(dirs, pair)
+    combos = [c for i, j in pairs for c in ((i, j), (j, i))] + [(i, i) for i in singles]
+    fields = [t[x].to_numpy(float) for t in traces]
+    vals = [{y: t[y].to_numpy(float) for y in ys} for t in traces]
+    steps = [_local_step(f) for f in fields]
+    parts, unpaired, n_out = [], [], 0
+    for P, M in combos:
+        rows, free, out = _pair_rows(fields[P], fields[M], vals[P], vals[M], ys, steps[P], steps[M], tolerance)
+        parts.append(rows)
+        unpaired.append(free)
+        n_out += out
+    rows = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+    if rows["b"].size == 0:
+        f = np.concatenate(fields)
+        f = f[np.isfinite(f)]
+        raise DataFormatError(
+            "symmetrizing needs measured fields on both sides of B = 0 (a partner at −B for the points at +B); the data "
+            f"cover {f.min() if f.size else np.nan:g} to {f.max() if f.size else np.nan:g} T",
+            column=x,
+        )
+    order = np.argsort(rows["b"], kind="stable")
+    free = np.sort(np.concatenate(unpaired))
+    frame = pd.DataFrame({x: rows["b"][order], **{y: rows[y][order] for y in ys}, "n_averaged": rows["n"][order],
+                          "field_plus_T": rows["b_plus"][order], "field_minus_T": rows["b_minus"][order],
+                          "pair_mismatch_T": rows["mismatch"][order]})
+    note = {"pairing": how, "n_rows": int(len(frame)), "n_pairs": int(np.sum(rows["n"] == 2)),
+            "n_self_paired": int(np.sum(rows["n"] == 1)), "n_unpaired": int(free.size), "n_outside_common_range": n_out,
+            "max_mismatch_T": float(rows["mismatch"].max())}
+    return frame, note, free
+
+
+def _unpaired_warning(step: str, per_group: list[tuple[list, np.ndarray]], tolerance: float | None) -> None:
+    n = sum(f.size for _, f in per_group)
+    if not n:
+        return
+    key, worst = max(per_group, key=lambda kf: kf[1].size)
+    where = f"|B| from {worst.min():.4g} to {worst.max():.4g} T" if worst.size > 1 else f"|B| = {worst[0]:.4g} T"
+    group = f" in group {', '.join(map(str, key))}" if key else ""
+    rule = _DEFAULT_TOLERANCE_RULE if tolerance is None else f"{tolerance:g} T"
+    warnings.warn(
+        f"{step}: {n} measured point(s) inside the field range sampled on both sides have no partner at −B within "
+        f"{rule} (most: {worst.size} at {where}{group}); they were left out, not interpolated",
+        DataWarning,
+        stacklevel=4,
+    )
 
 
 def _parity(
@@ -200,6 +383,7 @@ def _parity(
     by,
     pair: bool,
     step: str,
+    tolerance: float | None = None,
 ) -> pd.DataFrame:
     require(df, [x, *ys], step)
     keys = as_list(by)
@@ -214,10 +398,17 @@ def _parity(
         g_arr = np.asarray(grid, float)
         if g_arr.ndim != 1 or (g_arr < 0).any() or not np.isfinite(g_arr).all():
             raise ValueError("grid must be a 1-D array of finite |B| values ≥ 0 (T)")
-    pieces, notes = [], []
+    if tolerance is not None and not (np.isfinite(tolerance) and tolerance >= 0):
+        raise ValueError(f"pair_tolerance must be a field ≥ 0 in T (or None for 0.6 × the local field step); got {tolerance!r}")
+    pieces, notes, free = [], [], []
     n_empty = 0
     for key, g in groups(df, keys):
-        part, how = _parity_group(g, ys, x, grid, pair)
+        if grid is None:
+            part, note, unpaired = _pair_group(g, ys, x, pair, tolerance)
+            free.append((list(key), unpaired))
+        else:
+            part, how = _grid_group(g, ys, x, grid, pair)
+            note = {"pairing": how}
         empty = part[list(ys)].isna().all(axis=1)
         n_empty += int(empty.sum())
         part = part.loc[~empty]
@@ -226,9 +417,25 @@ def _parity(
         if "temperature_K" in g.columns and "temperature_K" not in keys:
             part["temperature_K"] = float(g["temperature_K"].mean())
         pieces.append(part)
-        notes.append({"group": list(key), "pairing": how})
+        notes.append({"group": list(key), **note})
     out = pd.concat(pieces, ignore_index=True)
-    return finish(out, df, step, y=list(ys), by=keys, groups=notes, grid="data spacing" if grid is None else "user", n_grid_points_without_data=n_empty)
+    if grid is not None:
+        return finish(out, df, step, y=list(ys), by=keys, groups=notes, grid="user", n_grid_points_without_data=n_empty)
+    n_unpaired = sum(f.size for _, f in free)
+    n_outside = sum(n["n_outside_common_range"] for n in notes)
+    out = finish(out, df, step, y=list(ys), by=keys, groups=notes, grid="measured ±B pairs (no interpolation)",
+                 tolerance=_DEFAULT_TOLERANCE_RULE if tolerance is None else float(tolerance), n_unpaired=n_unpaired,
+                 n_outside_common_range=n_outside, n_rows_without_data=n_empty)
+    meta = out.attrs["sigmafit"]
+    dropped = list(meta.get("dropped", []))
+    if n_outside:
+        dropped.append({"reason": f"beyond the field range measured on both sides of B = 0, no ±B partner ({step})",
+                        "count": n_outside})
+    if n_unpaired:
+        dropped.append({"reason": f"no measured partner at −B within the pairing tolerance ({step})", "count": n_unpaired})
+    meta["dropped"] = dropped
+    _unpaired_warning(step, free, tolerance)
+    return out
 
 
 def symmetrize(
@@ -239,20 +446,23 @@ def symmetrize(
     x: str = "field_T",
     by: str | Sequence[str] | None = None,
     pair_sweeps: bool = True,
+    pair_tolerance: float | None = None,
 ) -> pd.DataFrame:
-    r"""Even part of ``y(B)`` on a common grid of |B| ≥ 0 (T).
+    r"""Even part of ``y(B)``, ½[y(B₊) + y(B₋)], from measured ±B pairs (no interpolation).
 
-    .. math:: y_{even}(b) = \tfrac12[y(+b) + y(-b)]
+    Pairing rule, tolerance and the up/down sweep combination: see the module docstring
+    (``pair_sweeps=False`` treats every sweep alone; ``pair_tolerance`` in T, default 0.6 × the
+    local field step).  ``by`` symmetrizes each group (e.g. a temperature label) separately.
+    With ``grid`` (T, ≥ 0) the sweeps are instead interpolated linearly onto that grid.
 
-    with the up/down pairing rule of the module docstring when ``sweep_direction`` shows both
-    an up- and a down-sweep in a group (``pair_sweeps=False`` treats every sweep alone).
-    ``grid`` (T, ≥ 0) defaults to the data's own |B| spacing up to min(max B⁺, max |B⁻|).
-    ``by`` symmetrizes each group (e.g. a temperature label) separately.
-
-    Returns columns ``[*by], field_T, y, n_averaged`` (number of interpolated values
-    averaged at that grid point) and the group's mean ``temperature_K`` when available.
+    Returns one row per pair: ``[*by], field_T`` (the pair's mean |B|, T), ``y``, ``n_averaged``
+    (measured points in the row), ``field_plus_T``, ``field_minus_T`` (|B| of the two readings, T),
+    ``pair_mismatch_T`` (|B₊ + B₋|, T) — the last three not with ``grid`` — and the group's mean
+    ``temperature_K`` when available.  Points without partner inside the range measured on both
+    sides raise a :class:`~sigmafit.exceptions.DataWarning`; all left-out points are counted in
+    ``attrs["sigmafit"]``.
     """
-    return _parity(df, {y: +1}, x=x, grid=grid, by=by, pair=pair_sweeps, step="symmetrize")
+    return _parity(df, {y: +1}, x=x, grid=grid, by=by, pair=pair_sweeps, step="symmetrize", tolerance=pair_tolerance)
 
 
 def antisymmetrize(
@@ -263,14 +473,14 @@ def antisymmetrize(
     x: str = "field_T",
     by: str | Sequence[str] | None = None,
     pair_sweeps: bool = True,
+    pair_tolerance: float | None = None,
 ) -> pd.DataFrame:
-    r"""Odd part of ``y(B)`` on a common grid of |B| ≥ 0 (T): removes an even pickup/offset.
+    r"""Odd part of ``y(B)``, ½[y(B₊) − y(B₋)], from measured ±B pairs: removes an even pickup/offset.
 
-    .. math:: y_{odd}(b) = \tfrac12[y(+b) - y(-b)]
-
-    (with the up/down pairing rule, see :func:`symmetrize`; same output layout).
+    Same pairing, options and output layout as :func:`symmetrize` (a point paired with itself at
+    B ≈ 0 has odd part 0).
     """
-    return _parity(df, {y: -1}, x=x, grid=grid, by=by, pair=pair_sweeps, step="antisymmetrize")
+    return _parity(df, {y: -1}, x=x, grid=grid, by=by, pair=pair_sweeps, step="antisymmetrize", tolerance=pair_tolerance)
 
 
 def symmetrize_parts(
@@ -282,11 +492,12 @@ def symmetrize_parts(
     x: str = "field_T",
     by: str | Sequence[str] | None = None,
     pair_sweeps: bool = True,
+    pair_tolerance: float | None = None,
 ) -> pd.DataFrame:
-    """Even parts of ``even`` columns and odd parts of ``odd`` columns on one shared |B| grid.
+    """Even parts of ``even`` columns and odd parts of ``odd`` columns from the same ±B pairs.
 
     Used for R_xx together with R_xy; see :func:`symmetrize` for the rules and layout.
     """
     ys = {c: +1 for c in even}
     ys.update({c: -1 for c in odd})
-    return _parity(df, ys, x=x, grid=grid, by=by, pair=pair_sweeps, step="symmetrize_parts")
+    return _parity(df, ys, x=x, grid=grid, by=by, pair=pair_sweeps, step="symmetrize_parts", tolerance=pair_tolerance)

@@ -41,6 +41,8 @@ __all__ = [
     "graphene_soc",
     "graphene_soc_jac",
     "f3",
+    "y_field",
+    "wire_magnetic_length",
     "kawabata",
     "wire",
 ]
@@ -193,8 +195,13 @@ def _x(H, B):
     return np.where(zero, np.inf, x) if zero.any() else x
 
 
-def _yb(H, B):
+def y_field(H, B):
+    """Y(H/|B|) (dimensionless) for a combined characteristic field H and applied field B (both T),
+    broadcast; 0 at B = 0 (x = inf), so every Δσ built from it vanishes at B = 0."""
     return Y(_x(H, B))
+
+
+_yb = y_field
 
 
 def _dyb(H, B):
@@ -212,8 +219,9 @@ def _dyb(H, B):
 def hln(B, alpha, B_phi):
     """Simplified HLN: Δσ = α · G_Q · Y(B_φ/|B|)  (S, sheet conductance).
 
-    α = +1 weak localization, −½ per antilocalizing channel (``DESIGN.md`` α convention);
-    valid for |B| ≪ B_so, B_e.  B, B_φ in T.
+    α = +1 weak localization, −½ per antilocalizing channel (``DESIGN.md`` α convention).
+    Limits it stands for: the full HLN form (:func:`hln_so`) with B ≪ B_so (α = −½) or
+    B_so = 0 (α = +1), and B ≪ B_e (diffusive regime, elastic term dropped).  B, B_φ in T.
     Reference: Hikami, Larkin, Nagaoka, Prog. Theor. Phys. 63, 707 (1980).
     """
     return alpha * G_Q * _yb(B_phi, B)
@@ -237,8 +245,11 @@ def hln_so(B, B_phi, B_so, B_e=np.inf, B_s=0.0):
     Δσ = −G_Q [ Y(H1/B) − (3/2) Y(H2/B) + (1/2) Y(H3/B) ],
     H1 = B_e + B_so + B_s,  H2 = B_φ + (4/3) B_so + (2/3) B_s,  H3 = B_φ + 2 B_s.
 
+    Spin–orbit *scattering* at impurities (Elliott–Yafet: the spin is rotated at each
+    collision, isotropically), as in metal films — not precession in a built-in field
+    (D'yakonov–Perel, see :func:`hln_dp`).  Diffusive theory: valid for |B| ≪ B_e.
     ``B_e`` is the elastic field ħ/(2eℓ²) of the mean free path ℓ (note 2e, not 4e; some codes
-    use ħ/(4eℓ²), a factor 2 apart).  ``B_e = inf`` (default) is the diffusive limit B ≪ B_e:
+    use ħ/(4eℓ²), a factor 2 apart).  ``B_e = inf`` (default) is the limit B ≪ B_e itself:
     Y((B_so + B_e)/B) → 0 and the first term drops.  ``B_s = 0`` (default): no magnetic
     scattering.  Limits: B_so → 0, B_e → ∞ gives +G_Q·Y(B_φ/B) (WL); B_so → ∞ gives
     −½ G_Q·Y(B_φ/B) (WAL).  All fields in T.
@@ -261,12 +272,20 @@ def hln_so_jac(B, B_phi, B_so, B_e=np.inf, B_s=0.0):
 
 
 def hln_dp(B, B_phi, B_so):
-    """2D D'yakonov–Perel form (k-linear in-plane spin–orbit field), S (sheet conductance).
+    """2D D'yakonov–Perel form (spin precession in an in-plane spin–orbit field), S (sheet conductance).
 
-    Δσ = −G_Q [ (1/2) Y(B_φ/B) − Y((B_φ + B_so)/B) − (1/2) Y((B_φ + 2B_so)/B) ], fields in T.
+    Δσ = −G_Q [ (1/2) Y(B_φ/B) − Y((B_φ + B_so)/B) − (1/2) Y((B_φ + 2B_so)/B) ], fields in T
+    (triplet split as B_so, B_so, 2B_so).
+
+    Which limit this is: the Iordanskii–Lyanda-Geller–Pikus (ILP) theory reduces exactly to
+    this three-digamma form when the spin–orbit field has a single higher harmonic — the
+    k-cubic Dresselhaus term alone (Knap et al., PRB 53, 3912 (1996)).  For a k-linear field
+    (Rashba, linear Dresselhaus) the exact result is ILP's series, and this form is the usual
+    approximation to it, not the exact k-linear result (``PHYSICS.md`` §2).  Diffusive theory:
+    |B| ≪ B_e (the transport field ħ/(2eℓ²)) is assumed, with no elastic cut-off term.
     B_so = 0 gives +G_Q·Y(B_φ/B); B_so → ∞ gives −½ G_Q·Y(B_φ/B).
-    Reference: Iordanskii, Lyanda-Geller, Pikus, JETP Lett. 60, 206 (1994) (triplet split
-    B_so, B_so, 2B_so without the k-cubic term); ``PHYSICS.md`` §2.
+    References: Iordanskii, Lyanda-Geller, Pikus, JETP Lett. 60, 206 (1994); Knap et al.,
+    Phys. Rev. B 53, 3912 (1996).
     """
     H1 = np.add(B_phi, B_so)
     H2 = np.add(B_phi, np.multiply(2.0, B_so))
@@ -305,7 +324,10 @@ def graphene_soc(B, B_phi, B_asy, B_so):
     """Graphene with spin–orbit coupling (McCann & Fal'ko), S (sheet conductance).
 
     Δσ = −(G_Q/2) [ Y(B_φ/B) − Y((B_φ + 2B_asy)/B) − 2 Y((B_φ + B_so)/B) ], fields in T,
-    B_x = ħ/(4eDτ_x) and 1/τ_so = 1/τ_asy + 1/τ_sym (so physically B_so ≥ B_asy).
+    B_x = ħ/(4eDτ_x) and 1/τ_so = 1/τ_asy + 1/τ_sym, i.e. B_so = B_asy + B_sym ≥ B_asy
+    (the models pass B_asy + B_sym so that the physical branch holds by construction).
+    Valid where intervalley scattering is fast (B ≪ B_i, B_*): the regime in which the
+    graphene WL correction reduces to this spin–orbit form; diffusive, |B| ≪ B_e.
     B_asy, B_so → ∞ gives −½ G_Q·Y(B_φ/B) (WAL); both → 0 gives +G_Q·Y(B_φ/B) (WL).
     Reference: McCann & Fal'ko, Phys. Rev. Lett. 108, 166606 (2012).
     """
@@ -385,6 +407,17 @@ def _inv_sqrt_increment(a, b):
     """(a + b)^(−½) − a^(−½) without cancellation for b ≪ a (a > 0, b ≥ 0)."""
     ra, rab = np.sqrt(a), np.sqrt(a + b)
     return -b / (ra * rab * (ra + rab))
+
+
+def wire_magnetic_length(B, W):
+    """Magnetic dephasing length of a narrow wire, L_B = √3 ħ/(e|B|W) in m (B in T, W in m).
+
+    The relation is symmetric: the field (T) at which L_B equals a length L is the same
+    expression with L in place of B, √3 ħ/(e L W).  B = 0 gives inf.
+    Reference: Beenakker & van Houten, Solid State Phys. 44, 1 (1991).
+    """
+    with np.errstate(divide="ignore"):
+        return np.sqrt(3.0) * HBAR / (E_CHARGE * np.abs(np.multiply(B, W)))
 
 
 def wire(B, L_phi, L_so, W, L):
