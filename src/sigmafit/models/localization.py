@@ -32,6 +32,7 @@ import numpy as np
 
 from ..constants import E_CHARGE, G_Q, H_PLANCK, HBAR, HBAR_OVER_4E
 from .base import Derived, Param, Reference, SigmafitModel
+from .localization_checks import abs_fields, cusp_sentences, range_sentences, soc_sentences
 from .formulas import localization as F
 from .guess import localization as G
 from .registry import register
@@ -67,56 +68,6 @@ def _ref_L(B_T: float) -> float:
 _PHYSICS_2 = "PHYSICS.md §2 (mpmath, 40 digits)"
 
 
-# --- diagnostics shared by the 2D models ---------------------------------------------------------
-
-
-def _abs_fields(x: np.ndarray) -> np.ndarray:
-    b = np.abs(np.asarray(x, dtype=float))
-    return b[np.isfinite(b)]
-
-
-def _cusp_sentences(B_phi: float, x: np.ndarray, what: str = "B_phi") -> list[str]:
-    b = _abs_fields(x)
-    out = []
-    if b.size == 0 or not np.isfinite(B_phi):
-        return out
-    inside = int(np.count_nonzero((b > 0) & (b < B_phi)))
-    if inside < 5:
-        out.append(
-            f"only {inside} data points lie inside the cusp |B| < {what} = {B_phi:.3g} T; the dephasing length "
-            "rests on too few points: measure with finer field steps near B = 0"
-        )
-    if b.max() < 2.0 * B_phi:
-        out.append(
-            f"the field range (max |B| = {b.max():.3g} T) reaches only {b.max() / B_phi:.2g}·{what}: the curve beyond the "
-            "cusp that separates the amplitude from the dephasing field is not sampled"
-        )
-    return out
-
-
-def _range_sentences(name: str, length: str, Bx: float, x: np.ndarray, low_meaning: str, high_meaning: str) -> list[str]:
-    """``Bx`` far above 10·max|B| or below the field step: the length is unconstrained."""
-    b = _abs_fields(x)
-    pos = np.sort(b[b > 0])
-    if pos.size == 0 or not np.isfinite(Bx):
-        return []
-    gaps = np.diff(pos)
-    gaps = gaps[gaps > 1e-9 * pos[-1]]  # ±B folded onto |B| gives near-duplicates
-    step = min(float(np.median(gaps)) if gaps.size else float(pos[0]), float(pos[0]))
-    out = []
-    if Bx > 10.0 * pos.max():
-        out.append(
-            f"{name} = {Bx:.3g} T lies far above the fitted field range (max |B| = {pos.max():.3g} T): {length} is not "
-            f"constrained by the data ({high_meaning})"
-        )
-    elif Bx < step:
-        out.append(
-            f"{name} = {Bx:.3g} T is below the field step ({step:.3g} T): {length} is not constrained by the data "
-            f"({low_meaning})"
-        )
-    return out
-
-
 def _pv(model: SigmafitModel, params: lmfit.Parameters, name: str) -> float:
     return float(params[model.prefix + name].value)
 
@@ -139,7 +90,7 @@ class _Localization(SigmafitModel):
         return self._B_phi(params)
 
     def diagnose(self, params: lmfit.Parameters, x: np.ndarray) -> list[str]:
-        return _cusp_sentences(self._B_phi(params), x)
+        return cusp_sentences(self._B_phi(params), x)
 
 
 _L_PHI = Param("L_phi", "nm", 100.0, 0.0, math.inf, "phase coherence length")
@@ -189,7 +140,7 @@ class HLN(_Localization):
                 f"alpha = {a:.3g} is far from the physical values (+1 weak localization, −½ per antilocalizing channel, "
                 "−1 for two decoupled channels): likely missing geometry (W/L, sheet conversion) or units (e²/h vs G_Q)"
             )
-        b = _abs_fields(x)
+        b = abs_fields(x)
         bp = self._B_phi(params)
         if b.size and np.isfinite(bp) and bp > 0 and b.max() > 30.0 * bp:
             out.append(
@@ -249,9 +200,9 @@ class HLNSpinOrbit(_Localization):
 
     def diagnose(self, params, x):
         out = super().diagnose(params, x)
-        out += _range_sentences("B_so", "L_so", float(_field_nm(_pv(self, params, "L_so"))), x, _SO_LOW, _SO_HIGH)
+        out += range_sentences("B_so", "L_so", float(_field_nm(_pv(self, params, "L_so"))), x, _SO_LOW, _SO_HIGH)
         le = _pv(self, params, "L_e")
-        b = _abs_fields(x)
+        b = abs_fields(x)
         if le > 0 and b.size:
             be = 2.0 * float(_field_nm(le))
             if b.max() > 0.1 * be:
@@ -291,7 +242,7 @@ class HLNDyakonovPerel(_Localization):
 
     def diagnose(self, params, x):
         out = super().diagnose(params, x)
-        return out + _range_sentences("B_so", "L_so", float(_field_nm(_pv(self, params, "L_so"))), x, _SO_LOW, _SO_HIGH)
+        return out + range_sentences("B_so", "L_so", float(_field_nm(_pv(self, params, "L_so"))), x, _SO_LOW, _SO_HIGH)
 
 
 @register
@@ -329,32 +280,17 @@ class Graphene(_Localization):
 
     def diagnose(self, params, x):
         out = super().diagnose(params, x)
-        out += _range_sentences(
+        out += range_sentences(
             "B_i", "L_i", float(_field_nm(_pv(self, params, "L_i"))), x,
             "intervalley scattering is too weak to see: the curve is antilocalizing at all sampled fields",
             "intervalley scattering is strong: ordinary WL, L_i only bounded",
         )
-        out += _range_sentences(
+        out += range_sentences(
             "B_star", "L_star", float(_field_nm(_pv(self, params, "L_star"))), x,
             "intravalley scattering below the field step",
             "intravalley scattering fast: L_star only bounded",
         )
         return out
-
-
-def _soc_sentences(B_asy: float, B_sym: float, x: np.ndarray) -> list[str]:
-    """Range checks of the asymmetric and symmetric spin–orbit fields (T) of graphene-soc."""
-    out = _range_sentences(
-        "B_asy", "the asymmetric (z → −z) spin–orbit length", B_asy, x,
-        "below the field step: the asymmetric term is invisible",
-        "far above the window: the asymmetric rate is only bounded from below",
-    )
-    out += _range_sentences(
-        "B_sym", "the symmetric (z → −z) spin–orbit length", B_sym, x,
-        "below the field step: the symmetric rate is not resolved, τ_so ≈ τ_asy",
-        "far above the window: the symmetric rate is only bounded from below",
-    )
-    return out
 
 
 #: Independent values of graphene-soc at B_φ = 0.01 T (Δσ/G_Q), used by both parameterizations.
@@ -422,7 +358,7 @@ class GrapheneSOC(_Localization):
         out = super().diagnose(params, x)
         ba = float(_field_nm(_pv(self, params, "L_asy")))
         bs = float(_field_nm(_pv(self, params, "L_sym")))
-        return out + _soc_sentences(ba, bs, x)
+        return out + soc_sentences(ba, bs, x)
 
 
 def _tau_ps(D: float, B_T: float) -> float:
@@ -497,7 +433,7 @@ class GrapheneSOCTau(_Localization):
         out = super().diagnose(params, x)
         D = _pv(self, params, "D")
         ba, bs = self._fields(D, _pv(self, params, "tau_asy"), _pv(self, params, "tau_sym"))
-        return out + _soc_sentences(float(ba), float(bs), x)
+        return out + soc_sentences(float(ba), float(bs), x)
 
 
 @register
@@ -596,7 +532,7 @@ class Wire(_Localization):
             out.append(f"L_phi = {lp:.3g} nm is not larger than the width W = {W:.3g} nm: the wire is not quasi-1D; use a 2D model")
         if lp >= L:
             out.append(f"L_phi = {lp:.3g} nm exceeds the wire length L = {L:.3g} nm: the quasi-1D formula assumes L_phi ≪ L")
-        out += _range_sentences(
+        out += range_sentences(
             "the spin–orbit field", "L_so", float(F.wire_magnetic_length(_pv(self, params, "L_so") * _NM, W * _NM)), x,
             "no antilocalization within the window", "pure antilocalization within the window",
         )

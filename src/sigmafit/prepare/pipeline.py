@@ -99,35 +99,63 @@ def magnetoconductance(
         raise TypeError(f"geometry must be a sigmafit.prepare.Geometry; got {type(geometry).__name__}")
     if method not in ("auto", "exact", "tensor"):
         raise ValueError(f"method must be one of 'auto', 'exact', 'tensor'; got {method!r}")
+    if isinstance(field_offset, str) and field_offset != "auto":
+        raise ValueError(f"field_offset must be 'auto', a field in T, or 0/None (fields as read); got {field_offset!r}")
     require(df, ["field_T", "resistance_ohm"], "magnetoconductance")
     if by is not None:
         require(df, [by], f"magnetoconductance(by={by!r})")
+    data, hall = _channels(df, channel, hall_channel)
+    if "sweep" not in data.columns or "sweep_direction" not in data.columns:
+        data = segment(data, x="field_T")
+    data = _group(dedupe_turning_points(data, x="field_T"), by, tolerance)
+    data = _subtract_offset(data, field_offset)
+    if symmetrize:
+        curves = symmetrize_parts(data, even=["resistance_ohm"], odd=["hall_resistance_ohm"] if hall else [], by=_LABEL,
+                                  pair_tolerance=pair_tolerance)
+    else:
+        keep = [_LABEL, "field_T", "resistance_ohm"] + (["hall_resistance_ohm"] if hall else [])
+        if "temperature_K" in data.columns and by != "temperature_K":
+            keep.append("temperature_K")
+        curves = data[keep].sort_values([_LABEL, "field_T"], kind="stable", ignore_index=True)
+        curves = finish(curves, data, "symmetrize", skipped=True)
+    m = ("tensor" if hall else "exact") if method == "auto" else method
+    if m == "tensor" and not hall:
+        raise DataFormatError("method='tensor' needs a Hall channel (hall_resistance_ohm); none was found", column="hall_resistance_ohm")
+    curves = delta_sigma(sheet_conductance(to_sheet(curves, geometry), method=m), by=_LABEL)
+    ref = curves.attrs["sigmafit"]["delta_sigma_reference"]
+    ref["by"] = [by] if by is not None else []
+    for g in ref["groups"]:
+        g["curve"] = _curve_label(by, g.pop("group")[0])
+    if bmax is not None:
+        curves = field_window(curves, bmax)
+    return _layout(curves, by, symmetrize, m)
 
-    # 1. channels
+
+#: Column holding each row's curve value while the pipeline runs.
+_LABEL = "_curve_value"
+
+
+def _channels(df: pd.DataFrame, channel: int | None, hall_channel: int | None) -> tuple[pd.DataFrame, bool]:
+    """The longitudinal channel (joined with the Hall one when it exists) and whether Hall data came along."""
     data = df
     if "channel" in data.columns:
         roles = channel_roles(data)
-        has_hall = hall_channel is not None or (
-"xy" in roles.values() and data["channel"].nunique() > 1)
+        has_hall = hall_channel is not None or ("xy" in roles.values() and data["channel"].nunique() > 1)
         if has_hall and (channel is not None or "xx" in roles.values()):
             data = to_wide(data, xx=channel, xy=hall_channel)
         else:
-            data = select(data, role=None if channel is not None else "xx", channel=channel) if (
-                channel is not None or "xx" in roles.values()
-            ) else select(data)
+            named = channel is not None or "xx" in roles.values()
+            data = select(data, role=None if channel is not None else "xx", channel=channel) if named else select(data)
             data = data.drop(columns=["channel"])
     hall = "hall_resistance_ohm" in data.columns and bool(np.isfinite(data["hall_resistance_ohm"].to_numpy(float)).any())
+    return data, hall
 
-    # 2. sweeps and turning points
-    if "sweep" not in data.columns or "sweep_direction" not in data.columns:
-        data = segment(data, x="field_T")
-    data = dedupe_turning_points(data, x="field_T")
 
-    # 3. groups
-    label_col = "_curve_value"
+def _group(data: pd.DataFrame, by: str | None, tolerance: float | None) -> pd.DataFrame:
+    """Each sweep's curve value: its ``by`` set point (temperatures clustered within ``tolerance``)."""
     data = data.copy()
     if by is None:
-        data[label_col] = 0.0
+        data[_LABEL] = 0.0
         levels: list = [0.0]
         tol_used = None
     else:
@@ -135,58 +163,33 @@ def magnetoconductance(
         per_sweep = data.groupby("sweep", sort=False)[by].mean()
         labels, lv = group_levels(per_sweep.to_numpy(float), tol_used)
         mapping = dict(zip(per_sweep.index, labels, strict=True))
-        data[label_col] = data["sweep"].map(mapping).astype(float)
+        data[_LABEL] = data["sweep"].map(mapping).astype(float)
         levels = [float(v) for v in lv]
-    data = finish(data, data, "group", by=by, tolerance=tol_used, levels=levels)
+    return finish(data, data, "group", by=by, tolerance=tol_used, levels=levels)
 
-    # 4. field offset
+
+def _subtract_offset(data: pd.DataFrame, field_offset) -> pd.DataFrame:
+    """Fields corrected per curve by the offset (``"auto"``: estimated from the symmetry of R_xx; 0/None: none)."""
     offsets: dict = {}
-    if isinstance(field_offset, str) and field_offset != "auto":
-        raise ValueError(f"field_offset must be 'auto', a field in T, or 0/None (fields as read); got {field_offset!r}")
     if field_offset is not None and field_offset != 0:
         field = data["field_T"].to_numpy(float).copy()
-        for value, g in data.groupby(label_col, sort=False):
+        for value, g in data.groupby(_LABEL, sort=False):
             b0 = _estimate_offset(g, "resistance_ohm") if field_offset == "auto" else float(field_offset)
             offsets[float(value)] = b0
-            field[(data[label_col] == value).to_numpy()] -= b0
+            field[(data[_LABEL] == value).to_numpy()] -= b0
+        data = data.copy()
         data["field_T"] = field
-    data = finish(data, data, "field_offset", mode="none" if not offsets else field_offset, B0_T=offsets)
+    return finish(data, data, "field_offset", mode="none" if not offsets else field_offset, B0_T=offsets)
 
-    # 5. symmetrize
-    if symmetrize:
-        curves = symmetrize_parts(
-            data, even=["resistance_ohm"], odd=["hall_resistance_ohm"] if hall else [], by=label_col,
-            pair_tolerance=pair_tolerance,
-        )
-    else:
-        keep = [label_col, "field_T", "resistance_ohm"] + (["hall_resistance_ohm"] if hall else [])
-        if "temperature_K" in data.columns and by != "temperature_K":
-            keep.append("temperature_K")
-        curves = data[keep].sort_values([label_col, "field_T"], kind="stable", ignore_index=True)
-        curves = finish(curves, data, "symmetrize", skipped=True)
 
-    # 6. geometry, conductance, Δσ
-    curves = to_sheet(curves, geometry)
-    m = ("tensor" if hall else "exact") if method == "auto" else method
-    if m == "tensor" and not hall:
-        raise DataFormatError("method='tensor' needs a Hall channel (hall_resistance_ohm); none was found", column="hall_resistance_ohm")
-    curves = sheet_conductance(curves, method=m)
-    curves = delta_sigma(curves, by=label_col)
-    ref = curves.attrs["sigmafit"]["delta_sigma_reference"]
-    ref["by"] = [by] if by is not None else []
-    for g in ref["groups"]:
-        g["curve"] = _curve_label(by, g.pop("group")[0])
-    if bmax is not None:
-        curves = field_window(curves, bmax)
-
-    # 7. layout
+def _layout(curves: pd.DataFrame, by: str | None, symmetrize: bool, method: str) -> pd.DataFrame:
+    """The output columns in their order, with the curve labels."""
     out = curves.copy()
-    name = by if by is not None else None
-    if name is not None:
-        out[name] = out[label_col]
-    out["curve"] = [_curve_label(by, v) for v in out[label_col]]
-    front = ["curve"] + ([name] if name else []) + ["field_T", "delta_sigma_S", "sheet_conductance_S", "sheet_resistance_ohm", "resistance_ohm"]
+    if by is not None:
+        out[by] = out[_LABEL]
+    out["curve"] = [_curve_label(by, v) for v in out[_LABEL]]
+    front = ["curve"] + ([by] if by else []) + ["field_T", "delta_sigma_S", "sheet_conductance_S", "sheet_resistance_ohm", "resistance_ohm"]
     rest = [c for c in ("hall_resistance_ohm", "n_averaged", "field_plus_T", "field_minus_T", "pair_mismatch_T", "temperature_K")
             if c in out.columns and c not in front]
     out = out[front + rest].reset_index(drop=True)
-    return finish(out, curves, "magnetoconductance", by=by, symmetrize=symmetrize, method=m, n_curves=int(out["curve"].nunique()))
+    return finish(out, curves, "magnetoconductance", by=by, symmetrize=symmetrize, method=method, n_curves=int(out["curve"].nunique()))
