@@ -34,9 +34,18 @@ def test_missing_error_is_never_zero():
 
 
 def test_error_larger_than_value_keeps_both_visible():
-    assert round_pdg(2e-9, 4.51) == ("2e-09", "5")
-    assert round_pdg(182.4, 5.56e7) == ("1.8e+02", "6e+07")
+    assert round_pdg(2e-9, 4.51) == ("2.0e-09", "4.5e+00")
+    assert round_pdg(182.4, 5.56e7) == ("1.8e+02", "5.6e+07")
+    assert format_value(182.4, 5.56e7, "nm") == "1.8e+02 ± 5.6e+07 nm"
 
 
 def test_scientific_format_groups_the_exponent():
     assert format_value(1.000002e-3, 9e-9, "S") == "(1.000002 ± 0.000009)e-3 S"
+
+
+def test_a_value_swamped_by_its_error_never_borrows_the_error_exponent():
+    # a B² background of −9.67 nS/T² ± 132 nS/T² printed once as "(−9.7 ± 1)e+02", i.e. −970: a hundred times wrong
+    assert format_value(-9.67, 132.0) == "-9.7 ± 130"
+    text = format_value(-9.67e-9, 1.32e-7, "S/T²")
+    v, e = text.split(" S/T²")[0].split(" ± ")
+    assert float(v) == -9.7e-9 and float(e) == 1.3e-7

@@ -42,6 +42,22 @@ def resolve_model(model, *, background: str | None = None, **model_options: Any)
     return m, name
 
 
+def needs_offset(data) -> bool:
+    """True when ``data`` is Δσ measured from a reference point (the transform path), so a fit carries a free offset."""
+    if not isinstance(data, pd.DataFrame):
+        return False
+    ref = data.attrs.get("sigmafit", {}).get("delta_sigma_reference") or {}
+    return ref.get("fit_offset") == "free"
+
+
+def with_offset(model: lmfit.Model, name: str) -> tuple[lmfit.Model, str]:
+    """``model`` + a free constant Δσ offset (``off_c0``, S), unless it already has one."""
+    if any(getattr(c, "name", "") == "offset-bg" for c in components(model)):
+        return model, name
+    off = registry.get("offset-bg")
+    return model + off, f"{name}+{off.name}"
+
+
 def primary(model: lmfit.Model) -> SigmafitModel | None:
     """The first sigmafit component of ``model`` (the physics, not the background)."""
     comps = [c for c in components(model) if isinstance(c, SigmafitModel)]
@@ -104,6 +120,8 @@ def _frame_arrays(df: pd.DataFrame, main, settings: FitSettings, source: dict) -
     for key in ("assumptions", "notes"):
         for note in meta.get(key) or []:
             source.setdefault(key, []).append(str(note))
+    if needs_offset(df):
+        source["delta_sigma_offset"] = "free: Δσ was measured from a reference point, not from σ(0)"
     weights = settings.weights
     if main is not None and hasattr(main, "select_data"):
         scheme = None if weights in (None, "none") else weights
@@ -220,6 +238,10 @@ def start_parameters(model: lmfit.Model, x: np.ndarray, y: np.ndarray, settings:
     ``init``/``fix`` of ``settings``.  Refuses when the points cannot determine the free parameters."""
     if params is not None:
         out = copy.deepcopy(params)
+        for comp in components(model):  # a background or offset the caller's Parameters do not know yet
+            for name, p in comp.make_params().items():
+                if name not in out:
+                    out.add(p)
     else:
         out = lmfit.Parameters()
         main = primary(model)

@@ -136,6 +136,7 @@ class GlobalFitResult:
         units = dict(self.models[0].units())
         if self.background:
             units.update({f"bg_{k}": v for k, v in registry.model_class(self.background).units().items()})
+        units.update({f"off_{k}": v for k, v in registry.model_class("offset-bg").units().items()})
         return units
 
     def _curve_entry(self, i: int, units: dict[str, str], include_data: bool) -> dict[str, Any]:
@@ -207,6 +208,10 @@ def _prepare_curves(items, cls, model_options, settings: FitSettings, window: Wi
             bg = registry.get(bg_name, prefix=f"c{i}_bg_")
             params.update(bg.make_params())
             ev = m + bg
+        if "delta_sigma_offset" in curve.source and cls.family == "magnetoconductance":
+            off = registry.get("offset-bg", prefix=f"c{i}_off_")
+            params.update(off.make_params())
+            ev = ev + off
         for key, value in (("models", m), ("evaluators", ev), ("xs", xv), ("ys", yv), ("ws", wv), ("labels", lab),
                            ("weighted", curve.weighted)):
             out[key].append(value)

@@ -10,7 +10,7 @@ import numpy as np
 
 from ..exceptions import FitError, FitQualityWarning
 from ..models.base import independent_kwargs
-from .curve import CurveData, curve_data, in_window, primary, resolve_model, start_parameters
+from .curve import CurveData, curve_data, in_window, primary, resolve_model, start_parameters, with_offset
 from .diagnostics import fit_warnings
 from .options import MIN_POINTS, FitSettings, Window, split_options
 from .result import FitResult
@@ -100,6 +100,8 @@ def fit(data, model, *, x=None, y=None, weights=None, params: lmfit.Parameters |
     m, name = resolve_model(model, background=settings.background, **model_options)
     main = primary(m)
     curve = curve_data(data, m, settings, source)
+    if "delta_sigma_offset" in curve.source and main is not None and main.family == "magnetoconductance":
+        m, name = with_offset(m, name)
     points = in_window(curve, window, np.inf if window.auto else None)
     p0 = start_parameters(m, points[0], points[1], settings, params)
     result = run_lmfit(m, p0, *points, settings)

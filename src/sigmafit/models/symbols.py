@@ -37,6 +37,8 @@ SYMBOLS: dict[str, str] = {
     # classical background and instrument terms
     "c2": "c₂ (B² background)",
     "bg_c2": "c₂ (B² background)",
+    "c0": "Δσ offset",
+    "off_c0": "Δσ offset",
     # temperature laws
     "sigma0": "σ₀",
     "A": "A",

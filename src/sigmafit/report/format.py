@@ -27,6 +27,15 @@ def _digits(err: float) -> tuple[int, float]:
     return nsig, round(err, -(exp - nsig + 1))
 
 
+def _significant(x: float, n: int, sci: bool) -> str:
+    """``x`` with ``n`` significant digits, in scientific notation or (``sci=False``) fixed."""
+    exp = math.floor(math.log10(abs(x)))
+    if not sci:
+        d = max(n - 1 - exp, 0)
+        return f"{round(x, n - 1 - exp):.{d}f}"
+    return f"{x:.{n - 1}e}"
+
+
 def round_pdg(value: float, error: float | None) -> tuple[str, str | None]:
     """Strings for value and error rounded by the PDG rule (error ``None`` if not estimable).
 
@@ -40,8 +49,10 @@ def round_pdg(value: float, error: float | None) -> tuple[str, str | None]:
     if error is None or not math.isfinite(error) or error <= 0:
         return f"{value:.4g}", None
     if value != 0 and error > 10 * abs(value):
-        # the value is swamped by its error: keep both readable rather than rounding the value to 0
-        return f"{value:.2g}", f"{error:.1g}"
+        # the value is swamped by its error: keep both readable rather than rounding the value to 0, each with
+        # its own significant digits and no common exponent (so "−9.7 ± 130", never "(−9.7 ± 1)e+02")
+        sci = not all(1e-2 <= abs(x) < 1e6 for x in (value, error))
+        return _significant(value, 2, sci), _significant(error, 2, sci)
     nsig, err = _digits(error)
     last = math.floor(math.log10(err)) - nsig + 1  # decimal position of the last kept digit
     big = max(abs(value), err)
@@ -108,11 +119,18 @@ def natural_unit(value: float | None, error: float | None, unit: str) -> tuple[f
 _SUPERSCRIPT = str.maketrans("-+0123456789", "⁻⁺⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
+def _times_ten(text: str) -> str:
+    """``"4.5e+00"`` → ``"4.5"``, ``"2.0e-09"`` → ``"2.0×10⁻⁹"``."""
+    mant, _, exp = text.partition("e")
+    k = int(exp) if exp else 0
+    return mant if k == 0 else f"{mant}×10" + str(k).translate(_SUPERSCRIPT)
+
+
 def format_compact(value: float | None, error: float | None, unit: str = "", *, prefix: bool = True) -> str:
     """``"1.31434(17) mT"``: the PDG-rounded value with the error's digits in parentheses, in a natural unit.
 
     ``prefix=False`` keeps ``unit`` as given.  Without an error: ``"5.000 (± n/a) K"``; when the error
-    dwarfs the value the two are written out: ``"2e-09 ± 5 S"``.  A common power of ten reads ``×10⁻¹²``.
+    dwarfs the value the two are written out: ``"2.0×10⁻⁹ ± 4.5 S"``.  A common power of ten reads ``×10⁻¹²``.
     """
     if value is None:
         return "—"
@@ -123,12 +141,12 @@ def format_compact(value: float | None, error: float | None, unit: str = "", *, 
     vs, es = round_pdg(v, e)
     if es is None:
         return f"{vs} (± n/a){u}".replace("-", "−")
+    if "e" in vs:  # value swamped by its error: each number with its own power of ten, no common last digit
+        return f"{_times_ten(vs)} ± {_times_ten(es)}{u}".replace("-", "−")
     power = ""
     if "e" in es:
         es, exp = es.split("e")
         power = "×10" + str(int(exp)).translate(_SUPERSCRIPT)
-    if "e" in vs:  # value swamped by its error: no common last digit to put the error on
-        return f"{vs} ± {es}{power and ' ' + power}{u}".replace("-", "−")
     frac_v = len(vs.split(".")[1]) if "." in vs else 0
     frac_e = len(es.split(".")[1]) if "." in es else 0
     if frac_v != frac_e:  # not produced by round_pdg; never guess which digits the error sits on
