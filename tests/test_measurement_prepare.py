@@ -124,6 +124,8 @@ def test_window_on_the_reported_field(simulated):
     assert len(pts) == int((df["field_T"].abs() <= 0.1).sum())
     with pytest.raises(ValueError, match="bmax must be a positive field"):
         measured_points(df, bmax=-1.0)
+    with pytest.raises(DataFormatError, match=r"one\.dat: no reading lies within \|B\| ≤ bmax = 1e-09 T"):
+        measured_points(df, bmax=1e-9)
 
 
 def test_four_temperatures_are_four_curves(tmp_path):
@@ -140,6 +142,15 @@ def test_missing_rows_are_counted_and_left_out(simulated):
         pts = measured_points(df)
     assert len(pts) == len(df) - 3
     assert pts.attrs["sigmafit"]["dropped"][-1]["count"] == 3
+
+
+def test_no_finite_reading_is_refused(simulated):
+    df = sigmafit.load(simulated.path)
+    no_field = df.assign(field_T=np.nan)
+    with pytest.warns(DataWarning), pytest.raises(DataFormatError, match="no reading has both a finite field and a finite"):
+        measured_points(no_field)
+    with pytest.raises(DataFormatError, match=r"one\.dat: no channel holds a finite resistance reading"):
+        measured_points(df.assign(resistance_ohm=np.nan))
 
 
 def test_no_field_column_is_refused(simulated):

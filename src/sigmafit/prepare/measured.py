@@ -51,6 +51,8 @@ def _pick_channels(df: pd.DataFrame, channel: int | None, hall_channel: int | No
         return None, None
     roles = channel_roles(df)
     present = [c for c in sorted(roles) if _with_readings(df, c)]
+    if not present:
+        raise DataFormatError(f"{_source(df)}: no channel holds a finite resistance reading", column="resistance_ohm")
     for given, what in ((channel, "channel"), (hall_channel, "hall_channel")):
         if given is not None and int(given) not in present:
             raise DataFormatError(f"{_source(df)}: {what}={given} holds no readings; channels with readings: {present}",
@@ -99,6 +101,8 @@ def _drop_nonfinite(data: pd.DataFrame, dropped: list) -> pd.DataFrame:
 
 def _crossing(data: pd.DataFrame, value_col: str, dropped: list) -> pd.DataFrame:
     """Keep the curves whose R_xx fields reach both signs; refuse when none does."""
+    if data.empty:
+        raise DataFormatError(f"{_source(data)}: no reading has both a finite field and a finite resistance", column="resistance_ohm")
     keep = []
     for value, g in data.groupby(value_col, sort=False):
         b = g.loc[g["code"] == XX, "field_T"].to_numpy(float)
@@ -171,6 +175,8 @@ def measured_points(
         inside = np.abs(data["field_T"].to_numpy(float)) <= bmax
         n_window = int((~inside).sum())
         data = data.loc[inside]
+        if data.empty:
+            raise DataFormatError(f"{_source(df)}: no reading lies within |B| ≤ bmax = {bmax:g} T", column="field_T")
     pieces, notes = [], []
     for value, g in data.groupby("_value", sort=False):
         label = _curve_label(by, value)
