@@ -29,7 +29,7 @@ import pandas as pd
 
 from ...exceptions import DataFormatError
 from ...prepare._common import interp_nan, unique_sorted
-from ...prepare.symmetrize import field_offset
+from ...prepare import field_offset
 from ..formulas import tensor
 
 if TYPE_CHECKING:  # pragma: no cover
