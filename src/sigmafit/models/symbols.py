@@ -39,6 +39,15 @@ SYMBOLS: dict[str, str] = {
     "bg_c2": "c₂ (B² background)",
     "c0": "Δσ offset",
     "off_c0": "Δσ offset",
+    # measurement model (raw R_xx, R_xy): Drude bands and instrument terms
+    "mu": "μ",
+    "sign": "carrier sign",
+    "n_s": "n_s",
+    "R_sheet0": "R_□(0)",
+    "B_off": "B_off",
+    "pickup": "pickup ρ_xy → R_xx",
+    "pickup_xy": "pickup R_xx → R_xy",
+    "offset_xy": "R_xy offset",
     # temperature laws
     "sigma0": "σ₀",
     "A": "A",
