@@ -46,10 +46,24 @@ def _resolve(module: str, path: Path, node: ast.ImportFrom) -> str:
     return ".".join(base + ([node.module] if node.module else []))
 
 
-def _imports(module: str, path: Path) -> set[str]:
-    """Every sigmafit module imported anywhere in ``path`` (``from X import name`` counts name when it is a module)."""
+def _typing_only(tree: ast.AST) -> set[int]:
+    """ids of the import nodes under ``if TYPE_CHECKING:`` (annotations only: never executed)."""
     out = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and getattr(node.test, "id", getattr(node.test, "attr", None)) == "TYPE_CHECKING":
+            out.update(id(n) for stmt in node.body for n in ast.walk(stmt))
+    return out
+
+
+def _imports(module: str, path: Path) -> set[str]:
+    """Every sigmafit module imported anywhere in ``path`` (``from X import name`` counts name when it is a module),
+    except annotation-only imports under ``if TYPE_CHECKING:``."""
+    out = set()
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    skip = _typing_only(tree)
+    for node in ast.walk(tree):
+        if id(node) in skip:
+            continue
         if isinstance(node, ast.Import):
             out.update(a.name for a in node.names if a.name.startswith("sigmafit"))
         elif isinstance(node, ast.ImportFrom):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Mapping, NamedTuple
 
 import lmfit
 import numpy as np
@@ -19,7 +19,7 @@ import pandas as pd
 
 from ..exceptions import DataFormatError, FitError
 from ..models import registry
-from ..models.base import SigmafitModel, components
+from ..models.base import SigmafitModel, components, independent_kwargs
 from .options import MIN_POINTS, FitSettings, Window
 
 
@@ -64,6 +64,19 @@ def primary(model: lmfit.Model) -> SigmafitModel | None:
     return next((c for c in comps if c.family != "background"), comps[0] if comps else None)
 
 
+class Points(NamedTuple):
+    """The points a fit sees: x, y (``parts`` blocks), weights, and any further independent variables by name."""
+
+    x: np.ndarray
+    y: np.ndarray
+    w: np.ndarray | None
+    extra: dict[str, np.ndarray]
+
+    def kwargs(self, model: lmfit.Model) -> dict[str, np.ndarray]:
+        """The independent-variable keywords of ``model`` for these points."""
+        return independent_kwargs(model, self.x, self.extra)
+
+
 @dataclass
 class CurveData:
     """The finite points of one curve and how they were chosen.
@@ -82,12 +95,14 @@ class CurveData:
     weighted: bool = False
     source: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    #: further independent variables, aligned with x (the measurement model's ``channel``)
+    independent: dict[str, np.ndarray] = field(default_factory=dict)
 
-    def select(self, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-        """(x, y, weights) at the x positions where ``mask`` is True (all parts)."""
+    def select(self, mask: np.ndarray) -> Points:
+        """The points at the x positions where ``mask`` is True (all parts)."""
         full = np.tile(mask, self.parts)
         w = None if self.weights is None else self.weights[full]
-        return self.x[mask], self.y[full], w
+        return Points(self.x[mask], self.y[full], w, {k: v[mask] for k, v in self.independent.items()})
 
     def y_err(self, weights: np.ndarray | None) -> np.ndarray | None:
         """Per-point 1σ of y (1/weight) when the weights are uncertainties, else None."""
@@ -123,10 +138,15 @@ def _frame_arrays(df: pd.DataFrame, main, settings: FitSettings, source: dict) -
     if needs_offset(df):
         source["delta_sigma_offset"] = "free: Δσ was measured from a reference point, not from σ(0)"
     weights = settings.weights
+    if main is not None and hasattr(main, "fit_data"):
+        d = main.fit_data(df, x=settings.x, y=settings.y, weights=weights)
+        if d.get("weights_how"):
+            source["weights"] = d["weights_how"]
+        return d["x"], d["y"], d["weights"], d["x_name"], d["y_name"], d["weighted"], d.get("independent") or {}
     if main is not None and hasattr(main, "select_data"):
         scheme = None if weights in (None, "none") else weights
         xv, yv, wv, xn, yn = main.select_data(df, x=settings.x, y=settings.y, weights=scheme)
-        return xv, yv, (None if weights == "none" else wv), xn, yn, False
+        return xv, yv, (None if weights == "none" else wv), xn, yn, False, {}
     xn = settings.x or (main.x if main is not None else None)
     yn = settings.y or (main.y if main is not None else None)
     if not xn or not yn:
@@ -136,13 +156,13 @@ def _frame_arrays(df: pd.DataFrame, main, settings: FitSettings, source: dict) -
     if isinstance(weights, str) and weights not in ("none", "relative"):
         err = _column(df, weights, "weights")
         source["weights"] = f"1/{weights} (per-point 1σ uncertainties of {yn})"
-        return xv, yv, _inverse(err), xn, yn, True
+        return xv, yv, _inverse(err), xn, yn, True, {}
     if weights is None and err_col in df.columns:
         source["weights"] = f"1/{err_col} (the data's own uncertainties)"
-        return xv, yv, _inverse(_column(df, err_col, "errors")), xn, yn, True
+        return xv, yv, _inverse(_column(df, err_col, "errors")), xn, yn, True, {}
     if isinstance(weights, str):
-        return xv, yv, None, xn, yn, False
-    return xv, yv, (None if weights is None else np.asarray(weights, dtype=float)), xn, yn, False
+        return xv, yv, None, xn, yn, False, {}
+    return xv, yv, (None if weights is None else np.asarray(weights, dtype=float)), xn, yn, False, {}
 
 
 def _array_arrays(data, main, settings: FitSettings) -> tuple:
@@ -157,7 +177,7 @@ def _array_arrays(data, main, settings: FitSettings) -> tuple:
     yn = main.y if main is not None and main.y else "y"
     w = settings.weights
     wv = None if w is None or isinstance(w, str) else np.asarray(w, dtype=float)
-    return xv, yv, wv, xn, yn, False
+    return xv, yv, wv, xn, yn, False, {}
 
 
 def curve_data(data, model: lmfit.Model, settings: FitSettings, source: Mapping[str, Any] | None = None) -> CurveData:
@@ -170,9 +190,9 @@ def curve_data(data, model: lmfit.Model, settings: FitSettings, source: Mapping[
     main = primary(model)
     src: dict[str, Any] = {}
     if isinstance(data, pd.DataFrame):
-        xv, yv, wv, xn, yn, weighted = _frame_arrays(data, main, settings, src)
+        xv, yv, wv, xn, yn, weighted, extra = _frame_arrays(data, main, settings, src)
     else:
-        xv, yv, wv, xn, yn, weighted = _array_arrays(data, main, settings)
+        xv, yv, wv, xn, yn, weighted, extra = _array_arrays(data, main, settings)
     if source:
         src.update(source)
     if yv.size == 0 or yv.size % max(xv.size, 1):
@@ -191,6 +211,8 @@ def curve_data(data, model: lmfit.Model, settings: FitSettings, source: Mapping[
     if wv is not None and wv.size == xv.size and parts > 1:
         wv = np.tile(wv, parts)
     finite = np.isfinite(xv) & np.all(np.isfinite(yv.reshape(parts, -1)), axis=0)
+    for v in extra.values():
+        finite &= np.isfinite(np.asarray(v, dtype=float))
     if wv is not None:
         finite &= np.all(np.isfinite(wv.reshape(parts, -1)) & (wv.reshape(parts, -1) > 0), axis=0)
     notes = []
@@ -198,10 +220,11 @@ def curve_data(data, model: lmfit.Model, settings: FitSettings, source: Mapping[
         notes.append(f"{int((~finite).sum())} points with NaN/inf (or without a usable uncertainty) were left out")
     full = np.tile(finite, parts)
     return CurveData(x=xv[finite], y=yv[full], weights=None if wv is None else wv[full], x_name=xn, y_name=yn,
-                     parts=parts, weighted=weighted, source=src, notes=notes)
+                     parts=parts, weighted=weighted, source=src, notes=notes,
+                     independent={k: np.asarray(v)[finite] for k, v in extra.items()})
 
 
-def in_window(curve: CurveData, window: Window, limit: float | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+def in_window(curve: CurveData, window: Window, limit: float | None = None) -> Points:
     """The curve's points inside ``window`` (``limit`` = |x| bound of an automatic window); refuses < MIN_POINTS."""
     mask = window.mask(curve.x, limit)
     if mask.sum() < MIN_POINTS:
@@ -232,10 +255,11 @@ def free_count(params: lmfit.Parameters) -> int:
     return sum(1 for p in params.values() if p.vary and not p.expr)
 
 
-def start_parameters(model: lmfit.Model, x: np.ndarray, y: np.ndarray, settings: FitSettings,
+def start_parameters(model: lmfit.Model, points: Points, settings: FitSettings,
                      params: lmfit.Parameters | None = None) -> lmfit.Parameters:
-    """Fresh start Parameters: a deep copy of ``params`` or each component's ``guess`` on (x, y), then
+    """Fresh start Parameters: a deep copy of ``params`` or each component's ``guess`` on the points, then
     ``init``/``fix`` of ``settings``.  Refuses when the points cannot determine the free parameters."""
+    x, y = points.x, points.y
     if params is not None:
         out = copy.deepcopy(params)
         for comp in components(model):  # a background or offset the caller's Parameters do not know yet
@@ -247,7 +271,7 @@ def start_parameters(model: lmfit.Model, x: np.ndarray, y: np.ndarray, settings:
         main = primary(model)
         for comp in components(model):
             try:
-                p = comp.guess(y, x=x) if (comp is main or not isinstance(comp, SigmafitModel)) else comp.make_params()
+                p = comp.guess(y, x=x, **points.extra) if (comp is main or not isinstance(comp, SigmafitModel)) else comp.make_params()
             except NotImplementedError:
                 p = comp.make_params()
             out.update(p)

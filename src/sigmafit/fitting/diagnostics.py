@@ -108,12 +108,13 @@ def generic_warnings(result, x: np.ndarray, residual: np.ndarray, derived: set[s
     return out
 
 
-def model_warnings(result: lmfit.model.ModelResult, x: np.ndarray, y: np.ndarray) -> list[str]:
-    """Physics checks from each sigmafit component of the fitted model."""
+def model_warnings(result: lmfit.model.ModelResult, x: np.ndarray, y: np.ndarray, extra=None) -> list[str]:
+    """Physics checks from each sigmafit component of the fitted model (``extra``: further independent variables,
+    e.g. the measurement model's ``channel``, passed to ``diagnose`` by name)."""
     out: list[str] = []
     for comp in components(result.model):
         if hasattr(comp, "diagnose"):
-            out.extend(comp.diagnose(result.params, x))
+            out.extend(comp.diagnose(result.params, x, **(extra or {})))
         if hasattr(comp, "diagnose_data"):
             out.extend(comp.diagnose_data(result.params, x, y))
     return out
@@ -137,17 +138,21 @@ def chi2_warning(redchi: float | None, dof: int, *, what: str = "the model") -> 
     return None
 
 
-def fit_warnings(result, model, x: np.ndarray, y: np.ndarray, w: np.ndarray | None, parts: int = 1, *,
-                 weighted: bool = False) -> list[str]:
+def fit_warnings(result, model, points, parts: int = 1, *, weighted: bool = False) -> list[str]:
     """Every reason not to trust one fitted curve: the generic checks, the model's physics checks and, when the
-    weights are per-point uncertainties, the goodness of fit χ²_ν."""
+    weights are per-point uncertainties, the goodness of fit χ²_ν (per channel where the model can say)."""
+    x, y, w, extra = points
     resid = y - result.best_fit
     if w is not None:
         resid = resid * w
     out = generic_warnings(result, np.tile(x, parts), resid)
-    out += model_warnings(result, x, y)
+    out += model_warnings(result, x, y, extra)
     if weighted:
-        note = chi2_warning(result.redchi, int(result.ndata - result.nvarys))
-        if note:
-            out.append(note)
+        main = next((c for c in components(model) if hasattr(c, "goodness")), None)
+        if main is not None:
+            out += main.goodness(result.params, x, extra.get("channel"), y, w, result.nvarys)[1]
+        else:
+            note = chi2_warning(result.redchi, int(result.ndata - result.nvarys))
+            if note:
+                out.append(note)
     return out

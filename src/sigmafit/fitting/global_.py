@@ -30,6 +30,7 @@ from .curve import apply_settings, curve_data, in_window
 from .diagnostics import RUNS_Z_LIMIT, chi2_warning, generic_warnings, runs_test_z
 from .options import FitSettings, Window, split_options
 from .result import presentation
+from .single import fit_method
 
 _CURVE_KEY = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\[(?P<label>[^\]]+)\]$")
 
@@ -97,6 +98,8 @@ class GlobalFitResult:
     #: per-curve weights (None: unweighted) and whether they are 1/σ of per-point uncertainties
     ws: list[np.ndarray | None] = field(default_factory=list)
     weighted: bool = False
+    #: per-curve further independent variables (the measurement model's ``channel``)
+    extra_vars: list[dict[str, np.ndarray]] = field(default_factory=list)
 
     @property
     def params(self) -> lmfit.Parameters:
@@ -111,10 +114,11 @@ class GlobalFitResult:
         pre = self.models[i].prefix
         return {n[len(pre):]: p for n, p in self.params.items() if n.startswith(pre)}
 
-    def eval(self, i: int, x=None) -> np.ndarray:
+    def eval(self, i: int, x=None, **extra) -> np.ndarray:
         xv = self.xs[i] if x is None else np.asarray(x, dtype=float)
+        extra = extra or (self.extra_vars[i] if x is None and self.extra_vars else {})
         m = (self.evaluators or self.models)[i]
-        return np.asarray(m.eval(self.params, **independent_kwargs(m, xv)), dtype=float)
+        return np.asarray(m.eval(self.params, **independent_kwargs(m, xv, extra)), dtype=float)
 
     def _weights(self, i: int):
         return self.ws[i] if self.ws else None
@@ -133,7 +137,7 @@ class GlobalFitResult:
         return pd.DataFrame(rows)
 
     def _units(self) -> dict[str, str]:
-        units = dict(self.models[0].units())
+        units = dict(self.models[0].units())  # an instance: the measurement model's table is per instance
         if self.background:
             units.update({f"bg_{k}": v for k, v in registry.model_class(self.background).units().items()})
         units.update({f"off_{k}": v for k, v in registry.model_class("offset-bg").units().items()})
@@ -148,13 +152,21 @@ class GlobalFitResult:
         entry = {"label": self.labels[i], "params": ps, "derived": ds, "ndata": int(self.xs[i].size),
                  "chisqr": schema.number(chisqr)}
         if include_data:
-            x = self.xs[i]
-            fine = np.linspace(x.min(), x.max(), 400)
-            entry["data"] = {"x": x.tolist(), "y": self.ys[i].tolist(), "residual": resid.tolist(),
-                             "fine_x": fine.tolist(), "fine_y": self.eval(i, fine).tolist(), "parts": 1}
-            if self.weighted and w is not None:
-                entry["data"]["y_err"] = (1.0 / w).tolist()
+            entry["data"] = self._curve_data(i, resid, w)
         return entry
+
+    def _curve_data(self, i: int, resid: np.ndarray, w) -> dict[str, Any]:
+        """Curve ``i``'s points and model line (a raw-reading model gives its display picture)."""
+        m = self.models[i]
+        if hasattr(m, "display_data"):
+            return m.display_data(self.params, self.xs[i], self.ys[i], w, **(self.extra_vars[i] if self.extra_vars else {}))
+        x = self.xs[i]
+        fine = np.geomspace(x.min(), x.max(), 400) if np.all(x > 0) and x.max() / x.min() > 20 else np.linspace(x.min(), x.max(), 400)
+        data = {"x": x.tolist(), "y": self.ys[i].tolist(), "residual": resid.tolist(),
+                "fine_x": fine.tolist(), "fine_y": self.eval(i, fine).tolist(), "parts": 1}
+        if self.weighted and w is not None:
+            data["y_err"] = (1.0 / w).tolist()
+        return data
 
     def summary(self, include_data: bool = False) -> dict[str, Any]:
         """JSON-able dict: shared parameters, one entry per curve (with its points and model line if ``include_data``)."""
@@ -187,20 +199,20 @@ class GlobalFitResult:
         return presentation().global_html(self.summary(include_data=True))
 
 
-def _prepare_curves(items, cls, model_options, settings: FitSettings, window: Window, bg_name):
-    """Per-curve models, points, weights and guessed parameters (one curve preparation for every path)."""
+def _prepare_curves(items, model: str, model_options, settings: FitSettings, window: Window, bg_name):
+    """Per-curve models, points and guessed parameters (the one curve preparation of every fit path)."""
     params = lmfit.Parameters()
-    out = {"models": [], "evaluators": [], "xs": [], "ys": [], "ws": [], "labels": [], "weighted": [], "source": {},
+    out = {"models": [], "evaluators": [], "points": [], "labels": [], "weighted": [], "source": {},
            "x_name": "x", "y_name": "y"}
     guesses = []
     for i, (lab, item) in enumerate(items):
-        m = cls(prefix=f"c{i}_", **model_options)
+        m = registry.get(model, prefix=f"c{i}_", **model_options)
         curve = curve_data(item, m, settings)
         try:
-            xv, yv, wv = in_window(curve, window)
+            pts = in_window(curve, window)
         except FitError as exc:
             raise FitError(f"curve {lab!r}: {exc}") from None
-        p = m.guess(yv, x=xv)
+        p = m.guess(pts.y, x=pts.x, **pts.extra)
         guesses.append(p)
         params.update(p)
         ev = m
@@ -208,12 +220,11 @@ def _prepare_curves(items, cls, model_options, settings: FitSettings, window: Wi
             bg = registry.get(bg_name, prefix=f"c{i}_bg_")
             params.update(bg.make_params())
             ev = m + bg
-        if "delta_sigma_offset" in curve.source and cls.family == "magnetoconductance":
+        if "delta_sigma_offset" in curve.source and m.family == "magnetoconductance":
             off = registry.get("offset-bg", prefix=f"c{i}_off_")
             params.update(off.make_params())
             ev = ev + off
-        for key, value in (("models", m), ("evaluators", ev), ("xs", xv), ("ys", yv), ("ws", wv), ("labels", lab),
-                           ("weighted", curve.weighted)):
+        for key, value in (("models", m), ("evaluators", ev), ("points", pts), ("labels", lab), ("weighted", curve.weighted)):
             out[key].append(value)
         out["source"] = out["source"] or curve.source
         out["x_name"], out["y_name"] = curve.x_name, curve.y_name
@@ -247,13 +258,13 @@ def fit_global(data, model: str, *, share: Sequence[str] = (), by: str | None = 
     items = _items(data, by, labels)
     if len(items) < 2:
         raise FitError(f"a global fit needs at least two curves, got {len(items)}")
-    cls = registry.model_class(model)
-    names = [p.name for p in cls.params_table]
+    template = registry.get(model, **model_options)
+    names = [p.name for p in template.params_table]
     bad = [s for s in share if s not in names]
     if bad:
         raise FitError(f"cannot share {bad}: {model} has parameters {names}")
     bg_name = f"{settings.background}-bg" if settings.background else None
-    params, guesses, c = _prepare_curves(items, cls, model_options, settings, window, bg_name)
+    params, guesses, c = _prepare_curves(items, model, model_options, settings, window, bg_name)
     for s in share:
         hint = c["models"][0].param_hints[s]
         start = float(np.median([g[m.prefix + s].value for g, m in zip(guesses, c["models"])]))
@@ -265,18 +276,20 @@ def fit_global(data, model: str, *, share: Sequence[str] = (), by: str | None = 
 
     def residual(pars):
         out = []
-        for m, xv, yv, wv in zip(c["evaluators"], c["xs"], c["ys"], c["ws"]):
-            r = m.eval(pars, **independent_kwargs(m, xv)) - yv
-            out.append(r if wv is None else r * wv)
+        for m, pts in zip(c["evaluators"], c["points"]):
+            r = m.eval(pars, **pts.kwargs(m)) - pts.y
+            out.append(r if pts.w is None else r * pts.w)
         return np.concatenate(out)
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        mres = lmfit.minimize(residual, params, method=settings.method, max_nfev=settings.max_nfev)
+        mres = lmfit.minimize(residual, params, method=fit_method(c["models"][0], settings), max_nfev=settings.max_nfev)
     weighted = all(c["weighted"])
-    res = GlobalFitResult(model_name=model, minimizer_result=mres, models=c["models"], labels=c["labels"], xs=c["xs"],
-                          ys=c["ys"], shared=share, by=by, x_name=c["x_name"], y_name=c["y_name"], source=c["source"],
-                          evaluators=c["evaluators"], background=bg_name, ws=c["ws"], weighted=weighted)
+    res = GlobalFitResult(model_name=getattr(template, "display_name", model), minimizer_result=mres, models=c["models"],
+                          labels=c["labels"], xs=[p.x for p in c["points"]], ys=[p.y for p in c["points"]], shared=share,
+                          by=by, x_name=c["x_name"], y_name=c["y_name"], source=c["source"], evaluators=c["evaluators"],
+                          background=bg_name, ws=[p.w for p in c["points"]], weighted=weighted,
+                          extra_vars=[p.extra for p in c["points"]])
     res.warnings = _warnings(res, mres, by, weighted)
     if warn and res.warnings:
         warnings.warn(f"{model} global fit: {len(res.warnings)} warning(s); first: {res.warnings[0]}", FitQualityWarning, stacklevel=2)
@@ -288,7 +301,8 @@ def _warnings(res: GlobalFitResult, mres, by: str | None, weighted: bool) -> lis
     out = generic_warnings(mres, np.zeros(0), np.zeros(0), derived)  # residual structure: per curve below
     tag = by or "curve"
     for i, m in enumerate(res.models):
-        out += [f"[{tag} = {res.labels[i]}] {w}" for w in m.diagnose(mres.params, res.xs[i])]
+        extra = res.extra_vars[i] if res.extra_vars else {}
+        out += [f"[{tag} = {res.labels[i]}] {w}" for w in m.diagnose(mres.params, res.xs[i], **extra)]
         z = runs_test_z((res.ys[i] - res.eval(i))[np.argsort(res.xs[i])])
         if z < -RUNS_Z_LIMIT:
             out.append(f"[{tag} = {res.labels[i]}] the residuals are structured (runs test z = {z:.1f})")

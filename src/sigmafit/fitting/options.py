@@ -171,7 +171,8 @@ class FitSettings:
     fix: Mapping[str, float] = field(default_factory=dict)
     init: Mapping[str, float] = field(default_factory=dict)
     background: Background | None = None
-    method: str = "leastsq"
+    #: minimizer; None: the model's preferred one (lmfit's leastsq unless the model says otherwise)
+    method: str | None = None
     loss: Loss = "linear"
     conf_interval: bool = False
     max_nfev: int | None = None

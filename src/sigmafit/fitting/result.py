@@ -66,6 +66,8 @@ class FitResult:
     extras: dict[str, Any] = field(default_factory=dict)
     #: True when ``weights`` are 1/σ of per-point uncertainties (χ²_ν is then a goodness of fit)
     weighted: bool = False
+    #: further independent variables of the fitted points, by name (the measurement model's ``channel``)
+    extra_vars: dict[str, np.ndarray] = field(default_factory=dict)
 
     # -- numbers ----------------------------------------------------------------
     @property
@@ -89,10 +91,12 @@ class FitResult:
     def independent(self) -> str:
         return self.model.independent_vars[0]
 
-    def eval(self, x=None) -> np.ndarray:
-        """Model values at ``x`` (default: the fitted x) with the fitted parameters."""
+    def eval(self, x=None, **extra) -> np.ndarray:
+        """Model values at ``x`` (default: the fitted points) with the fitted parameters; further independent
+        variables (``channel=…``) as keywords (default: those of the fitted points)."""
         xv = self.x if x is None else np.asarray(x, dtype=float)
-        return np.asarray(self.model.eval(self.params, **independent_kwargs(self.model, xv)), dtype=float)
+        extra = extra or (self.extra_vars if x is None else {})
+        return np.asarray(self.model.eval(self.params, **independent_kwargs(self.model, xv, extra)), dtype=float)
 
     def eval_components(self, x=None) -> dict[str, np.ndarray]:
         """Each component's contribution at ``x`` (one entry for a single model)."""
@@ -139,8 +143,13 @@ class FitResult:
         """The fitted points and the model on a fine grid, so a report can redraw the fit without refitting.
 
         ``{"x": […], "y": […], "residual": […], "fine_x": […], "fine_y": […], "components": {name: […]}, "parts": k}``;
-        for complex observables y, residual and fine_y hold the k parts one after the other.
+        for complex observables y, residual and fine_y hold the k parts one after the other.  A model fitted to
+        raw readings gives its display picture instead (``display_data``: the measurement model's Δσ(B) with the
+        raw R_xx, R_xy under ``"raw"``), naming its axes in ``x_name``/``y_name``.
         """
+        main = next((c for c in getattr(self.model, "components", [self.model]) if hasattr(c, "display_data")), None)
+        if main is not None:
+            return main.display_data(self.params, self.x, self.y, self.weights, n_fine=n_fine, **self.extra_vars)
         x = self.x
         if x.size > 1 and np.all(x > 0) and x.max() / x.min() > 20:
             fine = np.geomspace(x.min(), x.max(), n_fine)

@@ -27,22 +27,26 @@ def _weighted_residual(result, y, w) -> np.ndarray:
     return r if w is None else r * w
 
 
-def robust_fit(run: Callable, params, x, y, w, loss: str, x_name: str = "x"):
-    """Fit with a robust ``loss`` through ``run(params, x, y, w, loss=(name, scale))``.
+def robust_fit(run: Callable, params, points, loss: str, x_name: str = "x"):
+    """Fit with a robust ``loss`` through ``run(params, points, loss=(name, scale))``.
 
-    Returns ``(result, inliers, scale, notes)``: the final least-squares result on the inliers, the inlier mask
-    over y, the robust scale and a sentence naming the outliers (if any).
+    ``points`` holds x, y, w and further independent variables (``extra``).  Returns ``(result, inliers, scale,
+    notes)``: the final least-squares result on the inliers, the inlier mask over y, the robust scale and a
+    sentence naming the outliers (if any).
     """
+    x, y, w = points.x, points.y, points.w
     parts = y.size // x.size
-    result = run(params, x, y, w, loss=("linear", 1.0))
+    result = run(params, points, loss=("linear", 1.0))
     for _ in range(2):
         scale = robust_scale(_weighted_residual(result, y, w)) or 1.0
-        result = run(result.params, x, y, w, loss=(loss, scale))
+        result = run(result.params, points, loss=(loss, scale))
     inliers = np.abs(_weighted_residual(result, y, w)) <= OUTLIER_SCALES * scale
     nfree = sum(1 for p in result.params.values() if p.vary and not p.expr)
     notes = []
     if (~inliers).any() and inliers.sum() > nfree and parts == 1:
-        result = run(result.params, x[inliers], y[inliers], None if w is None else w[inliers], loss=("linear", 1.0))
+        kept = type(points)(x[inliers], y[inliers], None if w is None else w[inliers],
+                            {k: v[inliers] for k, v in points.extra.items()})
+        result = run(result.params, kept, loss=("linear", 1.0))
     elif parts != 1:
         inliers = np.ones(y.shape, dtype=bool)
     if (~inliers).any():

@@ -9,25 +9,30 @@ import lmfit
 import numpy as np
 
 from ..exceptions import FitError, FitQualityWarning
-from ..models.base import independent_kwargs
-from .curve import CurveData, curve_data, in_window, primary, resolve_model, start_parameters, with_offset
+from .curve import CurveData, Points, curve_data, in_window, primary, resolve_model, start_parameters, with_offset
 from .diagnostics import fit_warnings
 from .options import MIN_POINTS, FitSettings, Window, split_options
 from .result import FitResult
 from .robust import robust_fit
 
 
-def run_lmfit(model: lmfit.Model, params: lmfit.Parameters, x, y, w, settings: FitSettings, loss=None):
+def fit_method(model: lmfit.Model, settings: FitSettings) -> str:
+    """The minimizer: the one asked for, else the model's preferred one (``fit_method``), else lmfit's leastsq."""
+    main = primary(model)
+    return settings.method or getattr(main, "fit_method", None) or "leastsq"
+
+
+def run_lmfit(model: lmfit.Model, params: lmfit.Parameters, points: Points, settings: FitSettings, loss=None):
     """One lmfit least-squares fit (``loss=(name, scale)`` switches to scipy's least_squares)."""
     kws: dict[str, Any] = {}
-    method = settings.method
+    method = fit_method(model, settings)
     if loss is not None and loss[0] != "linear":
         method = "least_squares"
         kws["fit_kws"] = {"loss": loss[0], "f_scale": loss[1]}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # overflow probes inside the optimizer
-        return model.fit(y, params, weights=w, method=method, max_nfev=settings.max_nfev, **kws,
-                         **independent_kwargs(model, x))
+        return model.fit(points.y, params, weights=points.w, method=method, max_nfev=settings.max_nfev, **kws,
+                         **points.kwargs(model))
 
 
 def _auto_window(model, main, curve: CurveData, window: Window, settings: FitSettings, result, p0):
@@ -41,13 +46,13 @@ def _auto_window(model, main, curve: CurveData, window: Window, settings: FitSet
         new = window.factor * float(main.characteristic_x(result.params))
         mask = window.mask(curve.x, new)
         if mask.sum() < MIN_POINTS:
-            kept = limit if limit is not None else float(np.abs(points[0]).max())
+            kept = limit if limit is not None else float(np.abs(points.x).max())
             notes.append(f"the automatic window |B| ≤ {new:.3g} T holds fewer than {MIN_POINTS} points; kept |B| ≤ {kept:.3g} T")
             break
         converged = limit is not None and abs(new - limit) <= 0.02 * limit
         limit = new
         points = curve.select(mask)
-        result = run_lmfit(model, result.params if it > 1 else p0, *points, settings)
+        result = run_lmfit(model, result.params if it > 1 else p0, points, settings)
         if converged:
             break
     else:
@@ -103,8 +108,8 @@ def fit(data, model, *, x=None, y=None, weights=None, params: lmfit.Parameters |
     if "delta_sigma_offset" in curve.source and main is not None and main.family == "magnetoconductance":
         m, name = with_offset(m, name)
     points = in_window(curve, window, np.inf if window.auto else None)
-    p0 = start_parameters(m, points[0], points[1], settings, params)
-    result = run_lmfit(m, p0, *points, settings)
+    p0 = start_parameters(m, points, settings, params)
+    result = run_lmfit(m, p0, points, settings)
     record = window.describe(curve.x_name)
     notes = list(curve.notes)
     if window.auto:
@@ -112,21 +117,22 @@ def fit(data, model, *, x=None, y=None, weights=None, params: lmfit.Parameters |
         record.update(auto_record)
         notes += auto_notes
     intervals = _intervals(result, notes) if settings.conf_interval else None
-    xf, yf, wf = points
     excluded = None
     if settings.robust:
-        result, inliers, scale, robust_notes = robust_fit(lambda p, *pts, loss=None: run_lmfit(m, p, *pts, settings, loss),
-                                                          result.params, xf, yf, wf, settings.loss, curve.x_name)
+        result, inliers, scale, robust_notes = robust_fit(lambda p, pts, loss=None: run_lmfit(m, p, pts, settings, loss),
+                                                          result.params, points, settings.loss, curve.x_name)
         record.update(loss=settings.loss, robust_scale=float(scale),
-                      discounted=[float(v) for v in np.tile(xf, curve.parts)[~inliers]])
+                      discounted=[float(v) for v in np.tile(points.x, curve.parts)[~inliers]])
         notes += robust_notes
         if curve.parts == 1 and (~inliers).any():
-            excluded = (xf[~inliers], yf[~inliers])
-            xf, yf, wf = xf[inliers], yf[inliers], (None if wf is None else wf[inliers])
-    record["n_points"] = int(xf.size)
-    fr = FitResult(model_name=name, lmfit_result=result, x=xf, y=yf, weights=wf, x_name=curve.x_name, y_name=curve.y_name,
-                   source=curve.source, window=record, intervals=intervals, excluded=excluded, weighted=curve.weighted)
-    fr.warnings = notes + fit_warnings(result, m, xf, yf, wf, curve.parts, weighted=curve.weighted)
+            excluded = (points.x[~inliers], points.y[~inliers])
+            points = Points(points.x[inliers], points.y[inliers], None if points.w is None else points.w[inliers],
+                            {k: v[inliers] for k, v in points.extra.items()})
+    record["n_points"] = int(points.x.size)
+    fr = FitResult(model_name=name, lmfit_result=result, x=points.x, y=points.y, weights=points.w, x_name=curve.x_name,
+                   y_name=curve.y_name, source=curve.source, window=record, intervals=intervals, excluded=excluded,
+                   weighted=curve.weighted, extra_vars=points.extra)
+    fr.warnings = notes + fit_warnings(result, m, points, curve.parts, weighted=curve.weighted)
     fr.warnings += [f"assumed: {a}" for a in curve.source.get("assumptions", [])]
     if warn and fr.warnings:
         warnings.warn(f"{name} fit: {len(fr.warnings)} warning(s); first: {fr.warnings[0]}", FitQualityWarning, stacklevel=2)

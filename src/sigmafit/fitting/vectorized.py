@@ -40,7 +40,7 @@ def vectorizable(model, options: Mapping[str, Any], model_options: Mapping[str, 
         return "a background is added"
     if options.get("loss", "linear") != "linear":
         return "a robust loss is asked for"
-    if options.get("method", "leastsq") != "leastsq":
+    if options.get("method") not in (None, "leastsq"):
         return f"method {options.get('method')!r} is asked for"
     if options.get("bmax") == "auto":
         return "the automatic field window (bmax='auto') refits iteratively"
@@ -83,7 +83,9 @@ def _prepare(task: CurveTask, model, template: lmfit.Parameters, window: Window,
     curve = curve_data(task.data, model, settings, {"path": task.source} if task.source else None)
     if curve.parts != 1:
         raise FitError(f"y has {curve.y.size} values for {curve.x.size} x values; they must match")
-    x, y, w = in_window(curve, window)
+    if curve.independent:
+        raise FitError("the vectorized engine fits one independent variable; this model needs more")
+    x, y, w, _ = in_window(curve, window)
     record = window.describe(curve.x_name)
     record["n_points"] = int(x.size)
     values = {n: float(p.value) for n, p in template.items() if p.expr is None}

@@ -229,13 +229,15 @@ def components(model: lmfit.Model) -> list[lmfit.Model]:
     return list(getattr(model, "components", [model]))
 
 
-def independent_kwargs(model: lmfit.Model, x) -> dict:
-    """``{name: x}`` for every independent variable of ``model``.
+def independent_kwargs(model: lmfit.Model, x, extra: Mapping[str, Any] | None = None) -> dict:
+    """``{name: values}`` for every independent variable of ``model``: ``extra[name]`` where given, else ``x``.
 
-    A composite of a sigmafit model (independent variable ``B``, ``T`` or ``nu``) and one
-    of lmfit's own models (``x``) has both names; all of them receive the same values.
+    A composite of a sigmafit model (independent variable ``B``, ``T`` or ``nu``) and one of lmfit's own models
+    (``x``) has both names; both receive ``x``.  A model with a second kind of independent variable (the
+    measurement model's ``channel``) takes it from ``extra``.
     """
-    return {str(v): x for v in model.independent_vars}
+    extra = extra or {}
+    return {str(v): extra[str(v)] if str(v) in extra else x for v in model.independent_vars}
 
 
 def param_units(model: lmfit.Model) -> dict[str, str]:
