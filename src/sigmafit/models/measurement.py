@@ -49,6 +49,7 @@ from ..constants import E_CHARGE, G_Q
 from ..prepare.geometry import Geometry
 from .base import Derived, Param, Reference, SigmafitModel
 from .formulas import tensor
+from .measurement_tensor import drude_bands, resistivity
 from .registry import model_class
 
 Carrier = Literal["auto", "holes", "electrons"]
@@ -56,8 +57,6 @@ WLHall = Literal["fukuyama", "none"]
 
 #: channel codes of the data layout
 XX, XY = 0, 1
-#: mobility floor (m²/Vs) so that n = σ0/(eμ) stays finite at μ → 0
-_MU_FLOOR = 1e-30
 #: lower bound of the mobilities (m²/Vs): μ > 0, and the derived n_s = σ0/(eμ) must stay finite at the bound
 _MU_MIN = 1e-12
 #: lower bound of the sheet conductances (S): R_sheet0 = 1/Σσ0 must stay finite at the bound
@@ -355,31 +354,6 @@ class MeasurementModel(SigmafitModel):
                               "R_xx_ohm": self.eval(params, B=Bf, channel=np.full(fine.shape, XX)),
                               "R_xy_ohm": self.eval(params, B=Bf, channel=np.full(fine.shape, XY))})
         return {"points": points, "model": model}
-
-
-def drude_bands(p: Mapping[str, float], suffixes) -> list[tuple[float, float, float]]:
-    """``[(n, mu, sign), …]`` for :func:`~sigmafit.models.formulas.tensor.conductivity` from ``sigma0{s}``, ``mu{s}``,
-    ``sign{s}`` of each band suffix (n = σ0/(eμ) in m⁻², μ floored at 1e-30 m²/Vs so that μ → 0 stays finite)."""
-    out = []
-    for s in suffixes:
-        mu = max(p[f"mu{s}"], _MU_FLOOR)
-        out.append((p[f"sigma0{s}"] / (E_CHARGE * mu), mu, p[f"sign{s}"]))
-    return out
-
-
-def resistivity(Bt, p: Mapping[str, float], suffixes, delta_sigma, fukuyama: bool) -> tuple[np.ndarray, np.ndarray]:
-    """(ρ_xx, ρ_xy) in Ω of Drude band(s) ``p`` with the correction ``delta_sigma`` (S) at the true field ``Bt`` (T).
-
-    ``fukuyama``: every band's σ0 and μ scaled by f = 1 + Δσ/Σσ0 (transport-time renormalization); else Δσ is
-    added to σ_xx and σ_xy stays classical (module docstring, step 4).
-    """
-    bands = drude_bands(p, suffixes)
-    if fukuyama:
-        total = sum(p[f"sigma0{s}"] for s in suffixes)
-        f = 1.0 + np.asarray(delta_sigma, dtype=float) / total
-        return tensor.resistivity(Bt, [(n, mu * f, sign) for n, mu, sign in bands])
-    sxx, sxy = tensor.conductivity(Bt, bands)
-    return tensor.invert(sxx + delta_sigma, sxy)
 
 
 def fit_shared(model: MeasurementModel, curves, shared=("L_so",), *, method: str = "least_squares", **fit_kws):

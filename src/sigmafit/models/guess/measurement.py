@@ -31,6 +31,7 @@ from ...exceptions import DataFormatError
 from ...prepare._common import interp_nan, unique_sorted
 from ...prepare import field_offset
 from ..formulas import tensor
+from ..measurement_tensor import drude_bands
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..measurement import MeasurementModel
@@ -91,8 +92,6 @@ def offset_and_pickup(B: np.ndarray, R: np.ndarray, slope: float | None) -> tupl
 
 
 def _classical_xx(values: dict[str, float], suffixes, Bt: np.ndarray) -> np.ndarray:
-    from ..measurement import drude_bands
-
     return tensor.conductivity(Bt, drude_bands(values, suffixes))[0]
 
 
