@@ -59,7 +59,7 @@ def test_tbg_processed_array_needs_field_unit(external_dir):
     assert df["field_T"].iloc[0] == pytest.approx(2e-4)  # 0.2 mT
     assert df["field_T"].iloc[119] == pytest.approx(0.024)
     e2h = 1.602176634e-19**2 / 6.62607015e-34
-    assert df.attrs["sigmafit"]["units"]["conductance_S"] == "e2/h"
+    assert df.attrs["sigmafit"]["units"]["conductance_S"] == "e^2/h"  # the unit as the file writes it
     raw = np.loadtxt(path)
     assert df["conductance_S"].to_numpy() == pytest.approx(raw[1] * e2h)
 
