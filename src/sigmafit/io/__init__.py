@@ -42,6 +42,9 @@ FORMATS = {
     "array2d": ("array2d", "read"),
     "results": ("results", "read"),
 }
+#: How much of a file's start :func:`sniff` looks at (every format marks itself near the top).
+SNIFF_BYTES = 1 << 16
+
 _ALIASES = {"qd": "quantum_design", "ppms": "quantum_design", "dynacool": "quantum_design", "multivu": "quantum_design",
             "csv": "delimited", "tsv": "delimited", "txt": "delimited", "dpt": "delimited", "lakeshore": "lakeshore_hms",
             "hms": "lakeshore_hms", "sqlite": "qcodes", "db": "qcodes", "asc": "perkinelmer", "yaml": "refractiveindex",
@@ -58,7 +61,7 @@ def sniff(path) -> str:
         return "opus"
     if data.startswith(b"SQLite format 3\x00"):
         return "qcodes"
-    text, _ = _text.decode(data, path)
+    text, _ = _text.decode(data[:SNIFF_BYTES], path, partial=len(data) > SNIFF_BYTES)  # markers are near the top; the reader decodes it all
     from . import array2d, lakeshore, optics, quantum_design, refractiveindex, results
 
     if quantum_design.is_multivu(text):

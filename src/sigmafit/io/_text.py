@@ -69,11 +69,12 @@ def looks_binary(data: bytes) -> bool:
     return ctrl > 0.05 * max(len(head), 1)
 
 
-def decode(data: bytes, path) -> tuple[str, str]:
+def decode(data: bytes, path, *, partial: bool = False) -> tuple[str, str]:
     """Decode bytes as UTF-16 (BOM or NUL pattern), UTF-8 (BOM stripped), cp1252 or latin-1; normalize line ends.
 
     Returns ``(text, encoding)``.  Raises :class:`DataFormatError` for binary content and for NUL
-    bytes inside a text file (a damaged file).
+    bytes inside a text file (a damaged file).  ``partial=True``: ``data`` is the start of a file
+    (a character cut at the end is not an error).
     """
     if looks_binary(data):
         raise DataFormatError(
@@ -82,7 +83,7 @@ def decode(data: bytes, path) -> tuple[str, str]:
     enc16 = utf16_encoding(data)
     if enc16:
         try:
-            text = data.decode(enc16)
+            text = data.decode(enc16, "ignore" if partial else "strict")
         except UnicodeDecodeError as exc:
             raise DataFormatError(f"{path}: looks like UTF-16 text but byte {exc.start} is not valid UTF-16 "
                                   "(a damaged file?)", path=path) from None
@@ -105,6 +106,12 @@ def _decodes(data: bytes, encoding: str) -> bool:
     except UnicodeDecodeError:
         return False
     return True
+
+
+def one_line(message: object, limit: int = 200) -> str:
+    """A library's error message as one short line (for a DataFormatError's parenthesis)."""
+    text = " ".join(str(message).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def read_text(path) -> tuple[str, str]:
@@ -221,7 +228,7 @@ def read_table(data: str, header: list[str] | None, *, sep: str | None, path, fi
     become NaN, counted.  Lines equal to ``repeated_header`` (the header line repeated inside the
     data) are dropped, counted.
     """
-    if repeated_header and repeated_header.strip():
+    if repeated_header and repeated_header.strip() and repeated_header.strip() in data:
         data, n = re.subn(rf"(?m)^[ \t]*{re.escape(repeated_header.strip())}[ \t]*$", "", data)
         drop(meta, "repeated header lines inside the data dropped", n)
     counts = field_counts(data, sep)
@@ -244,7 +251,7 @@ def read_table(data: str, header: list[str] | None, *, sep: str | None, path, fi
     except (pd.errors.ParserError, ValueError, UnicodeError, OverflowError, IndexError) as exc:
         m = _ROW_IN_MESSAGE.search(str(exc))
         line = first_line + int(m.group(1)) - 1 if m else first_line
-        raise DataFormatError(f"{path}, line {line}: cannot read the table ({str(exc).splitlines()[0]})",
+        raise DataFormatError(f"{path}, line {line}: cannot read the table ({one_line(exc)})",
                               path=path, line=line) from None
     return _typed(table.iloc[:, :ncol], meta)
 

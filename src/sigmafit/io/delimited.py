@@ -116,9 +116,16 @@ def layout(lines: list[str], path) -> Layout:
     if not content:
         raise DataFormatError(f"{path}, line {len(lines)}: only comments, no rows of data", path=path,
                               line=len(lines))
-    sep, decimal = _detect_sep([s for _, s in content[-50:]])
-    starts = {k for k, (_, s) in enumerate(content) if _is_data(s, sep, decimal)}
-    k0 = next((k for k in sorted(starts) if all(j in starts for j in range(k, min(k + 3, len(content))))), None)
+    tail = [s for _, s in content[-50:]]
+    sep, decimal = _detect_sep(tail)
+    typical = [len(_text.split_line(s, sep)) for s in tail]
+    usual = max(set(typical), key=typical.count)
+    is_row = [_is_data(s, sep, decimal) and usual // 2 <= len(_text.split_line(s, sep)) <= 2 * usual
+              for _, s in content]
+    # the first row of data: a row followed mostly by rows (a stray number in a preamble is not; a repeated
+    # header or a damaged line among the first rows does not hide the start)
+    k0 = next((k for k in range(len(content)) if is_row[k] and sum(is_row[k:k + 5]) >= 0.6 * len(is_row[k:k + 5])),
+              None)
     if k0 is None:
         line = content[0][0] + 1
         raise DataFormatError(f"{path}, line {line}: no numeric data found (expected columns of numbers)",
@@ -157,7 +164,9 @@ def read(path, *, x_unit=None, y_unit=None, **_ignored) -> pd.DataFrame:
     _report_preamble(lay, meta, path)
     offset = _offset(text, lay.data_start)
     body = text[offset:]
-    body, inner = re.subn(r"(?m)^[ \t]*(?:#|%|//).*$", "", body)
+    inner = 0
+    if any(c in body for c in COMMENT_CHARS):
+        body, inner = re.subn(r"(?m)^[ \t]*(?:#|%|//).*$", "", body)
     if inner:
         meta["notes"].append(f"{inner} comment lines inside the data skipped")
     header = None if lay.header is None else _text.unique_names(lay.header, meta)

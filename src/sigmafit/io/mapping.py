@@ -294,29 +294,27 @@ def canonicalize(df: pd.DataFrame, meta: dict, *, path, x_unit: str | None = Non
     :class:`DataFormatError` naming the file and column for a missing or wrong unit, and for an
     unlabelled temperature column holding values ≤ 0 (not kelvin).
     """
-    chosen: dict[str, tuple[str, Mapping]] = {}
+    candidates: dict[str, list[tuple[str, Mapping]]] = {}
     for col in df.columns:
         m = _map_or_raise(col, meta, path, line, units, x_unit, y_unit)
         if m is None:
             continue
         if not m.canonical:
             meta["notes"].append(m.note)
-            continue
-        if not pd.api.types.is_numeric_dtype(df[col]):
+        elif not pd.api.types.is_numeric_dtype(df[col]):
             meta["notes"].append(f"column {col!r} looks like {m.canonical} but holds text; kept under its own name")
-            continue
-        key = m.canonical
-        if key in reserved:
-            meta["notes"].append(f"column {col!r} also looks like {key}; kept under its own name")
-            continue
-        if key in chosen and chosen[key][1].priority <= m.priority:
-            meta["notes"].append(f"column {col!r} also looks like {key} (taken from {chosen[key][0]!r}); "
-                                 "kept under its own name")
-            continue
-        if key in chosen:
-            meta["notes"].append(f"column {chosen[key][0]!r} also looks like {key} (taken from {col!r}, "
-                                 f"rule {m.rule!r}); kept under its own name")
-        chosen[key] = (col, m)
+        elif m.canonical in reserved:
+            meta["notes"].append(f"column {col!r} also looks like {m.canonical}; kept under its own name")
+        else:
+            candidates.setdefault(m.canonical, []).append((col, m))
+    chosen: dict[str, tuple[str, Mapping]] = {}
+    for key, found in candidates.items():
+        winner = min(found, key=lambda cm: cm[1].priority)  # the better rule; the first column on a tie
+        chosen[key] = winner
+        for col, _ in found:
+            if col != winner[0]:
+                meta["notes"].append(f"column {col!r} also looks like {key}, which is taken from {winner[0]!r} "
+                                     f"(rule {winner[1].rule!r}); kept under its own name")
     by_column = {col: m for col, m in chosen.values()}
     out: dict[str, object] = {}
     for col in df.columns:

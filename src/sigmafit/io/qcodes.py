@@ -33,7 +33,7 @@ def _connect(path) -> sqlite3.Connection:
         con = sqlite3.connect(f"file:{p.resolve().as_posix()}?mode=ro&immutable=1", uri=True)
         con.execute("select run_id from runs limit 1")
     except sqlite3.Error as exc:
-        raise DataFormatError(f"{path}: not a QCoDeS database, or a damaged one (sqlite: {exc})", path=path) from None
+        raise DataFormatError(f"{path}: not a QCoDeS database, or a damaged one (sqlite: {_text.one_line(exc)})", path=path) from None
     return con
 
 
@@ -42,7 +42,7 @@ def _query(con: sqlite3.Connection, path, sql: str, args=()) -> list:
     try:
         return con.execute(sql, args).fetchall()
     except (sqlite3.Error, OverflowError, ValueError, MemoryError) as exc:
-        raise DataFormatError(f"{path}: damaged QCoDeS database (sqlite: {exc})", path=path) from None
+        raise DataFormatError(f"{path}: damaged QCoDeS database (sqlite: {_text.one_line(exc)})", path=path) from None
 
 
 def _description(raw) -> dict:
@@ -99,7 +99,7 @@ def read(path, *, run: int | None = None, x_unit=None, y_unit=None, **_ignored) 
             cur = con.execute(f'select * from "{table}"')
             raw = pd.DataFrame(cur.fetchall(), columns=[d[0] for d in cur.description])
         except (sqlite3.Error, ValueError, OverflowError, MemoryError) as exc:
-            raise DataFormatError(f"{path}: the results table {table!r} of run {run} cannot be read (sqlite: {exc})",
+            raise DataFormatError(f"{path}: the results table {table!r} of run {run} cannot be read (sqlite: {_text.one_line(exc)})",
                                   path=path) from None
     finally:
         con.close()

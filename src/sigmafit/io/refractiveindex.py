@@ -41,9 +41,15 @@ def parse(text: str, path=None) -> dict:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        why = (getattr(exc, "problem", None) or str(exc)).strip()
-        raise DataFormatError(f"not valid YAML ({why})", path=path, line=line) from None
+        if mark is not None:
+            line = mark.line + 1
+        elif isinstance(getattr(exc, "position", None), int):  # reader errors: a character YAML does not allow
+            line = text.count("\n", 0, exc.position) + 1
+        else:
+            line = None
+        why = getattr(exc, "problem", None) or (f"character {exc.character!r} is not allowed in YAML"
+                                                if hasattr(exc, "character") else exc)
+        raise DataFormatError(f"not valid YAML ({_text.one_line(why)})", path=path, line=line) from None
     if not isinstance(doc, dict) or not isinstance(doc.get("DATA"), list):
         raise DataFormatError("a refractiveindex.info file needs a top-level 'DATA:' list", path=path, line=1)
     nodes = next((v.value for k, v in root.value if getattr(k, "value", None) == "DATA"), [])

@@ -62,6 +62,9 @@ def _column(name: str, s: pd.Series, meta: dict, suspicious: list[str]) -> dict[
         limit = IMPLAUSIBLE.get(name)
         if limit and finite.size and np.abs(finite).max() > limit:
             suspicious.append(f"column {name!r} reaches {np.abs(finite).max():.4g}: is the unit in the file right?")
+    elif not pd.api.types.is_numeric_dtype(s) and s.notna().any():
+        distinct = pd.unique(s.dropna().astype(str))
+        entry.update(distinct=int(distinct.size), values=[str(v) for v in distinct[:6]])
     if not s.notna().any():
         entry["all_nan"] = True
     return entry
@@ -140,7 +143,12 @@ def format_description(d: dict) -> str:
         if not c["canonical"] and not c.get("from"):
             continue
         unit = f" [{c['unit']}]" if c.get("unit") else ""
-        rng = f"  {_num(c.get('min'))} … {_num(c.get('max'))}" if "min" in c else "  (empty)"
+        if "min" in c:
+            rng = f"  {_num(c.get('min'))} … {_num(c.get('max'))}"
+        elif "values" in c:
+            rng = f"  {c['distinct']} values: {', '.join(map(repr, c['values']))}" + (" …" if c["distinct"] > 6 else "")
+        else:
+            rng = "  (empty)"
         src = f"  <- {c['from']!r}" if c.get("from") else ""
         how = _how(c)
         if how and c.get("original_unit") != "code":

@@ -91,8 +91,8 @@ def _base_table() -> dict[str, _Base]:
         "⟨GQ⟩": _Base(_dims(kg=-1, m=-2, s=3, A=2), C.G_Q),
     }
     spellings = {
-        "ohm": ("Ohm", "OHM", "ohms", "Ohms", "OHMS"), "s": ("sec", "secs", "second", "seconds"),
-        "h": ("hr", "hour", "hours"), "K": ("kelvin", "Kelvin"), "mol": ("mole", "Mol", "Mole"),
+        "ohm": ("Ohm", "OHM", "ohms", "Ohms", "OHMS"), "s": ("sec", "secs", "second", "seconds", "Sec", "Second", "Seconds"),
+        "h": ("hr", "hour", "hours", "Hours"), "min": ("minute", "minutes", "Minutes"), "K": ("kelvin", "Kelvin"), "mol": ("mole", "Mol", "Mole"),
         "S": ("siemens", "Siemens", "mho"), "V": ("volt", "volts", "Volt", "Volts"), "T": ("tesla", "Tesla"),
         "G": ("gauss", "Gauss"), "Oe": ("oe", "oersted", "Oersted"), "C": ("coul", "Coul", "coulomb"),
         "sq": ("square", "squares", "sqr"), "deg": ("°", "degree", "degrees", "Deg"), "A": ("amp", "amps"),

@@ -145,7 +145,7 @@ RULES: tuple[Rule, ...] = (
     Rule("Hall resistivity", r"rho ?xy|ρ ?xy|rho ?yx|ρ ?yx|hall ?resistivity", "hall_resistivity"),
     Rule("sheet resistance", r"r ?sheet|rs|r ?s|r ?sq|r ?□|r ?square|sheet ?resistance|r ?sh", "sheet_resistance"),
     Rule("resistivity", r"rho|ρ|rho ?xx|ρ ?xx|resistivity|zero-field ?resistivity", "resistivity"),
-    Rule("resistance", r"r|r ?xx|r ?4 ?p(?:t|robe)?|r ?2 ?p(?:t|robe)?|resistance|v ?xx ?/ ?i|r ?long"
+    Rule("resistance", r"r|res\.?|r ?xx|r ?4 ?p(?:t|robe)?|r ?2 ?p(?:t|robe)?|resistance|v ?xx ?/ ?i|r ?long"
          r"|bridge ?\d ?resistance|resistance ?ch ?\d|r ?xx ?raw|four[- ]?probe ?resistance", "resistance"),
     Rule("Δσ", r"delta ?sigma(?: ?xx)?|d ?sigma|δσ|Δσ|δ ?σ|Δ ?σ(?: ?xx)?|delta ?g|d ?g|Δ ?g|δ ?g|magnetoconductance"
          r"|magnetoconductivity|mc|delta ?sigma ?\(b\)|Δσ ?\(b\)", "delta_sigma"),
