@@ -311,3 +311,14 @@ def test_heat_capacity_error_column_announced(tmp_path):
     assert df["heat_capacity_err_J_per_K"].tolist() == pytest.approx([2e-8, 3e-8])
     assert df.attrs["sigmafit"]["errors"] == {"heat_capacity_J_per_K": "heat_capacity_err_J_per_K"}
     assert "Puck Temp (Kelvin)" in df.columns and df.attrs["sigmafit"]["kind"] == "thermal"
+
+
+def test_every_vocabulary_rule_is_documented():
+    """docs/input-files.md lists every rule of the vocabulary by the id `sigmafit info` shows."""
+    from pathlib import Path
+
+    from sigmafit.io.vocabulary import RULES
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "input-files.md").read_text(encoding="utf-8")
+    missing = [r.id for r in RULES if f"`{r.id}`" not in doc]
+    assert not missing, f"rules not in docs/input-files.md: {missing}"
