@@ -193,6 +193,12 @@ def test_case_of_prefix_decides_mega_or_milli():
         parse_unit("Ms")  # megasecond is not a unit files use
 
 
+def test_conversion_between_kinds_refused():
+    assert parse_unit("kOhm").factor_to(parse_unit("Ω")) == 1e3
+    with pytest.raises(UnitError):
+        parse_unit("Ohm-m").factor_to(parse_unit("Ω"))
+
+
 def test_qcodes_style_label_and_unit_given_apart():
     assert map_column("Temperature", unit="mK").factor == pytest.approx(1e-3)
     assert map_column("Magnetic field", unit="T").canonical == "field_T"

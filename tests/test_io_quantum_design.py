@@ -53,6 +53,8 @@ def test_dynacool_resistivity_mbe(external_dir):
     assert df[df.channel == 2].iloc[0]["resistance_ohm"] == pytest.approx(-38.3664100646973)
     meta = df.attrs["sigmafit"]
     assert meta["channels"][1]["name"] == "Rxx" and meta["channels"][2]["role"] == "xy"
+    # "Bridge 1 Std. Dev. (Ohm-m)" is the spread of a resistivity in Ω·m, not of the resistance in Ω
+    assert "resistance_std_ohm" not in df.columns and "Std. Dev. (Ohm-m)" in df.columns
     summary = describe(df)
     assert any("denormal" in s and "angle_deg" in s for s in summary["suspicious"])
     assert any("status_code" in s for s in summary["suspicious"])  # empty status column flagged

@@ -137,7 +137,9 @@ class Unit:
         return all(abs(a - b) < 1e-12 for a, b in zip(self.dims, other.dims, strict=True))
 
     def factor_to(self, target: Unit) -> float:
-        """Multiplier from this unit to ``target`` (same kind, neither with an offset)."""
+        """Multiplier from this unit to ``target`` (neither with an offset); :class:`UnitError` if of another kind."""
+        if not self.same_kind(target):
+            raise UnitError(self.text, f"not a unit of the same kind as {target.text}")
         return tidy(self.factor / target.factor)
 
 
