@@ -196,32 +196,41 @@ def write_variants(files: list[Path], out: Path, per_damage: int) -> list[Path]:
 
 
 def _fit_sweep(outdir: str) -> None:  # pragma: no cover - run by hand, not in CI
-    """``sigmafit fit DAMAGED --model hln --sheet`` over every variant; prints return codes and crash kinds."""
+    """``sigmafit fit DAMAGED --model hln --sheet`` over every variant: return codes, crash kinds, and the
+    refusals (exit 2) that do not name the file, grouped by where they come from."""
     import collections
     import contextlib
     import io
+    import re as _re
     import traceback
+    import warnings
 
     from sigmafit.cli.main import main
 
     external = Path(os.environ.get("SIGMAFIT_EXTERNAL_DATA", REPO.parent / "shared" / "external"))
-    paths = write_variants(real_files(external), Path(outdir), per_damage=int(os.environ.get("PER_DAMAGE", "5")))
+    paths = write_variants(real_files(external), Path(outdir), per_damage=int(os.environ.get("PER_DAMAGE", "1")))
     codes: collections.Counter = collections.Counter()
     crashes: dict[str, list[str]] = collections.defaultdict(list)
+    unnamed: dict[str, list[str]] = collections.defaultdict(list)
     for p in paths:
         err = io.StringIO()
         try:
-            with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
+            with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err), warnings.catch_warnings():
+                warnings.simplefilter("ignore")
                 code = main(["fit", str(p), "--model", "hln", "--sheet"])
         except Exception as exc:
             tb = traceback.extract_tb(exc.__traceback__)[-1]
-            where = f"{type(exc).__name__} at {Path(tb.filename).relative_to(REPO / 'src') if 'src' in tb.filename else tb.filename}:{tb.lineno}"
-            crashes[where].append(p.name)
+            crashes[f"{type(exc).__name__} at {Path(tb.filename).name}:{tb.lineno}"].append(p.name)
             code = "crash"
         codes[code] += 1
-    print(f"{len(paths)} variants: " + ", ".join(f"{k}: {v}" for k, v in codes.items()))
+        last = [ln for ln in err.getvalue().splitlines() if ln.startswith("sigmafit fit: error")]
+        if code == 2 and last and p.name not in last[-1]:
+            unnamed[_re.sub(r"[-+]?\d[\d.e+-]*", "N", last[-1])[:110]].append(p.name)
+    print(f"{len(paths)} variants: " + ", ".join(f"exit {k}: {v}" for k, v in codes.items()))
     for where, names in sorted(crashes.items(), key=lambda kv: -len(kv[1])):
-        print(f"{len(names):4d}  {where}  e.g. {names[0]}")
+        print(f"crash {len(names):4d}  {where}  e.g. {names[0]}")
+    for msg, names in sorted(unnamed.items(), key=lambda kv: -len(kv[1])):
+        print(f"refusal without the file name {len(names):4d}  {msg}  e.g. {names[0]}")
 
 
 if __name__ == "__main__":  # pragma: no cover

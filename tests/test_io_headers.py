@@ -328,3 +328,18 @@ def test_every_vocabulary_rule_is_documented():
     doc = (Path(__file__).resolve().parents[1] / "docs" / "input-files.md").read_text(encoding="utf-8")
     missing = [r.id for r in RULES if f"`{r.id}`" not in doc]
     assert not missing, f"rules not in docs/input-files.md: {missing}"
+
+
+def test_fixed_unit_tables_of_constants_agree_with_the_parser():
+    """sigmafit.constants keeps a few fixed tables for code outside io; they say what the parser says."""
+    from sigmafit import constants as C
+    from sigmafit.io.units import to_cm1
+
+    for key, factor in C.CONDUCTANCE_TO_S.items():
+        assert parse_unit(key).factor_to(parse_unit("S")) == pytest.approx(factor, rel=1e-12)
+    for key, factor in C.LENGTH_TO_NM.items():
+        assert parse_unit("Å" if key == "A" else key).factor_to(parse_unit("nm")) == pytest.approx(factor, rel=1e-12)
+    for key, factor in C.SPECTRAL_TO_CM1.items():
+        assert to_cm1(1.0, parse_unit(key)) == pytest.approx(factor, rel=1e-12)
+    for key, factor in C.WAVELENGTH_TO_UM.items():
+        assert parse_unit("Å" if key == "A" else key).factor_to(parse_unit("um")) == pytest.approx(factor, rel=1e-12)

@@ -1,4 +1,4 @@
-"""Physical constants, all derived from :mod:`scipy.constants` (unit tables: :mod:`sigmafit.io.units`).
+"""Physical constants and a few fixed unit tables, all derived from :mod:`scipy.constants`.
 
 Nothing here is typed in by hand: every number is computed from CODATA values
 shipped with SciPy, so the whole package agrees on one set of constants.
@@ -33,8 +33,6 @@ C_LIGHT: float = _c.c
 EPS0: float = _c.epsilon_0
 #: Electron mass (kg).
 M_E: float = _c.m_e
-#: Vacuum permeability (T·m/A): a field H in A/m is μ0·H in tesla.
-MU_0: float = _c.mu_0
 
 #: Conductance quantum of weak-localization theory, e²/(πh) (S).
 G_Q: float = E_CHARGE**2 / (math.pi * H_PLANCK)
@@ -59,16 +57,39 @@ CM1_PER_THZ: float = 1e12 / C_CM_PER_S
 #: cm⁻¹ per meV.
 CM1_PER_MEV: float = CM1_PER_EV * 1e-3
 
+#: Vacuum permeability (T·m/A): a field H in A/m is μ0·H in tesla.
+MU_0: float = _c.mu_0
+
 # --- unit tables -----------------------------------------------------------
-# The unit-conversion tables (FIELD_TO_T, CONDUCTANCE_TO_S, LENGTH_TO_NM, …) and
-# spectral_to_cm1 / cm1_to_spectral moved to sigmafit.io.units, which computes them from
-# its one unit parser (io is the only place units are converted, DESIGN.md §2).  They are
-# still importable from here.
+# Every unit in a file or an option is read by sigmafit.io.units (one parser; io is the only
+# place data are converted, DESIGN.md §2).  These few fixed tables serve code outside io that
+# converts known units (prepare: conductance units, lengths; spectral positions); a test checks
+# that they agree with the parser.
+
+#: Conductance → siemens.
+CONDUCTANCE_TO_S: dict[str, float] = {"S": 1.0, "mS": 1e-3, "uS": 1e-6, "e2/h": E2_OVER_H, "G_Q": G_Q}
+#: Length → nanometre.
+LENGTH_TO_NM: dict[str, float] = {"nm": 1.0, "um": 1e3, "mm": 1e6, "cm": 1e7, "m": 1e9, "A": 0.1}
+
+#: Linear spectral units → cm⁻¹ (multiply).  Wavelengths are reciprocal: see WAVELENGTH_UM.
+SPECTRAL_TO_CM1: dict[str, float] = {"cm-1": 1.0, "eV": CM1_PER_EV, "meV": CM1_PER_MEV, "THz": CM1_PER_THZ}
+#: Wavelength units → micrometres (then nu[cm⁻¹] = 1e4 / lambda[µm]).
+WAVELENGTH_TO_UM: dict[str, float] = {"um": 1.0, "nm": 1e-3, "A": 1e-4, "mm": 1e3}
 
 
-def __getattr__(name: str):
-    from .io import units
+def spectral_to_cm1(value, unit: str):
+    """Convert a spectral coordinate (energy, frequency, wavenumber or wavelength) to cm⁻¹.
 
-    if name in units.LEGACY_TABLES:
-        return getattr(units, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    ``unit`` is one of ``SPECTRAL_TO_CM1`` (linear) or ``WAVELENGTH_TO_UM`` (reciprocal).
+    Works on scalars and numpy arrays; raises ``KeyError`` for an unknown unit.
+    """
+    if unit in SPECTRAL_TO_CM1:
+        return value * SPECTRAL_TO_CM1[unit]
+    return 1e4 / (value * WAVELENGTH_TO_UM[unit])
+
+
+def cm1_to_spectral(value, unit: str):
+    """Inverse of :func:`spectral_to_cm1` (cm⁻¹ → ``unit``)."""
+    if unit in SPECTRAL_TO_CM1:
+        return value / SPECTRAL_TO_CM1[unit]
+    return 1e4 / value / WAVELENGTH_TO_UM[unit]

@@ -23,7 +23,7 @@ from ..exceptions import DataFormatError
 from . import _text
 from .columns import CANONICAL
 from .mapping import canonicalize, split_header
-from .units import LENGTH_TO_NM, UnitError, parse_unit
+from .units import UnitError, parse_unit
 
 _KEY_LAST = re.compile(r"^([A-Z][A-Z0-9_]*|Sample\s*\d+\s+[A-Za-z ]+)$")
 _CHAN = re.compile(r"^(?P<pre>.*?)\s*\b(?:Bridge\s*(?P<b>\d)|ch(?:annel)?\s*(?P<c>\d+))\b\s*(?P<post>.*)$", re.I)
@@ -76,7 +76,7 @@ def _num(s: str | None) -> float | None:
 
 def _geometry(info: dict, n: int) -> dict:
     """Geometry of sample/channel ``n`` from INFO (lengths in µm, areas in µm²)."""
-    um_per_cm = LENGTH_TO_NM["cm"] / LENGTH_TO_NM["um"]
+    um_per_cm = parse_unit("cm").factor_to(parse_unit("um"))
     g: dict = {}
     sep = _num(info.get(f"sample{n}_lead_separation")) or _num(info.get(f"sample{n}_length"))
     area = _num(info.get(f"sample{n}_cross_section"))

@@ -18,9 +18,6 @@ Rules (see ``docs/input-files.md``):
 * ``°C``/``degC`` (and ``C`` for a temperature column) convert with an offset (T[K] = t[°C] + 273.15).
 * The oersted counts as 10⁻⁴ T (the field μ0H that magnet software reports).
 * ``e²/h``, ``2e²/h`` and ``G_Q`` = e²/(πh) are conductances from :mod:`sigmafit.constants`.
-
-The tables of the older interface (``FIELD_TO_T`` … ``LENGTH_TO_NM``, ``spectral_to_cm1``) are
-computed here from the same definitions and re-exported by :mod:`sigmafit.constants`.
 """
 
 from __future__ import annotations
@@ -392,51 +389,3 @@ def spectral_window(xmin: str | None, xmax: str | None) -> tuple[float | None, f
     lo = lo if lo is not None else lo_from_hi
     hi = hi if hi is not None else hi_from_lo
     return lo, hi
-
-
-# --- the tables of the older interface, re-exported by sigmafit.constants ---------------------------
-
-
-def _table(target: str, spellings: dict[str, str]) -> dict[str, float]:
-    t = parse_unit(target)
-    return {key: parse_unit(text).factor_to(t) for key, text in spellings.items()}
-
-
-FIELD_TO_T = _table("T", {"T": "T", "mT": "mT", "kG": "kG", "G": "G", "Oe": "Oe", "kOe": "kOe"})
-TEMPERATURE_TO_K = _table("K", {"K": "K", "mK": "mK"})
-RESISTANCE_TO_OHM = _table("ohm", {"ohm": "ohm", "mohm": "mOhm", "kohm": "kOhm", "Mohm": "MOhm", "uohm": "uOhm"})
-RESISTIVITY_TO_OHM_CM = _table("ohm cm", {"ohm cm": "ohm cm", "ohm m": "ohm m", "mohm cm": "mOhm cm",
-                                           "uohm cm": "uOhm cm", "ohm mm": "ohm mm"})
-CONDUCTANCE_TO_S = _table("S", {"S": "S", "mS": "mS", "uS": "uS", "e2/h": "e2/h", "G_Q": "G_Q"})
-CURRENT_TO_A = _table("A", {"A": "A", "mA": "mA", "uA": "uA", "nA": "nA"})
-VOLTAGE_TO_V = _table("V", {"V": "V", "mV": "mV", "uV": "uV", "nV": "nV"})
-LENGTH_TO_NM = _table("nm", {"nm": "nm", "um": "um", "mm": "mm", "cm": "cm", "m": "m", "A": "Å"})
-TIME_TO_S = _table("s", {"s": "s", "ms": "ms", "min": "min", "h": "h"})
-OPTICAL_SIGMA_TO_S_PER_CM = _table("S/cm", {"S/cm": "S/cm", "S/m": "S/m", "ohm-1 cm-1": "ohm^-1 cm^-1",
-                                            "kS/cm": "kS/cm"})
-SPECTRAL_TO_CM1 = {key: float(to_cm1(1.0, parse_unit(key))) for key in ("cm-1", "eV", "meV", "THz")}
-WAVELENGTH_TO_UM = _table("um", {"um": "um", "nm": "nm", "A": "Å", "mm": "mm"})
-
-
-def spectral_to_cm1(value, unit: str):
-    """Convert a spectral coordinate (energy, frequency, wavenumber or wavelength) to cm⁻¹.
-
-    ``unit`` is one of ``SPECTRAL_TO_CM1`` (linear) or ``WAVELENGTH_TO_UM`` (reciprocal).
-    Works on scalars and numpy arrays; raises ``KeyError`` for an unknown unit.
-    """
-    if unit in SPECTRAL_TO_CM1:
-        return value * SPECTRAL_TO_CM1[unit]
-    return 1e4 / (value * WAVELENGTH_TO_UM[unit])
-
-
-def cm1_to_spectral(value, unit: str):
-    """Inverse of :func:`spectral_to_cm1` (cm⁻¹ → ``unit``)."""
-    if unit in SPECTRAL_TO_CM1:
-        return value / SPECTRAL_TO_CM1[unit]
-    return 1e4 / value / WAVELENGTH_TO_UM[unit]
-
-
-#: Names :mod:`sigmafit.constants` re-exports from here.
-LEGACY_TABLES = ("FIELD_TO_T", "TEMPERATURE_TO_K", "RESISTANCE_TO_OHM", "RESISTIVITY_TO_OHM_CM", "CONDUCTANCE_TO_S",
-                 "CURRENT_TO_A", "VOLTAGE_TO_V", "LENGTH_TO_NM", "TIME_TO_S", "OPTICAL_SIGMA_TO_S_PER_CM",
-                 "SPECTRAL_TO_CM1", "WAVELENGTH_TO_UM", "spectral_to_cm1", "cm1_to_spectral")
