@@ -358,7 +358,8 @@ def _checked(m: Mapping, series: pd.Series, meta: dict, path, line) -> np.ndarra
 def _record(meta: dict, chosen: list[tuple[str, Mapping]], x_unit, y_unit) -> None:
     used = set()
     for col, m in chosen:
-        meta.setdefault("mappings", []).append(m.as_dict())
+        if m.as_dict() not in meta.setdefault("mappings", []):  # readers that map per channel map alike
+            meta["mappings"].append(m.as_dict())
         if m.source != "canonical":
             meta["units"][m.canonical] = m.unit
             meta["origin"][m.canonical] = str(col)
