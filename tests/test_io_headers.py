@@ -343,3 +343,12 @@ def test_fixed_unit_tables_of_constants_agree_with_the_parser():
         assert to_cm1(1.0, parse_unit(key)) == pytest.approx(factor, rel=1e-12)
     for key, factor in C.WAVELENGTH_TO_UM.items():
         assert parse_unit("Å" if key == "A" else key).factor_to(parse_unit("um")) == pytest.approx(factor, rel=1e-12)
+
+
+def test_unknown_supplied_unit_refused_naming_the_option(tmp_path):
+    p = tmp_path / "b.csv"
+    p.write_text("B,R (Ohm)\n0,1\n1,2\n")
+    with pytest.raises(DataFormatError, match=r"b\.csv: x_unit='furlong' is not a unit sigmafit knows"):
+        sigmafit.load(p, x_unit="furlong")
+    notes = sigmafit.load(p, x_unit="Oe", y_unit="mT").attrs["sigmafit"]["notes"]  # R states its unit: mT unused
+    assert any(n.startswith("y_unit='mT' not used") for n in notes)

@@ -294,6 +294,13 @@ def canonicalize(df: pd.DataFrame, meta: dict, *, path, x_unit: str | None = Non
     :class:`DataFormatError` naming the file and column for a missing or wrong unit, and for an
     unlabelled temperature column holding values ≤ 0 (not kelvin).
     """
+    for flag, given in (("x_unit", x_unit), ("y_unit", y_unit)):
+        if given:
+            try:
+                parse_unit(given, celsius_c=True)
+            except UnitError:
+                raise DataFormatError(f"{path}: {flag}={given!r} is not a unit sigmafit knows (e.g. Oe, mT, degC, kOhm, "
+                                      "e2/h, eV)", path=path) from None
     candidates: dict[str, list[tuple[str, Mapping]]] = {}
     for col in df.columns:
         m = _map_or_raise(col, meta, path, line, units, x_unit, y_unit)
