@@ -236,13 +236,13 @@ def map_column(header: str, *, unit: str | None = None, x_unit: str | None = Non
     name, text = (header, unit or None) if unit is not None else split_header(header)
     rule, name, suffix = (match_name(name) or canonical_rule(name), name, None) if text else _match(name)
     text = text or suffix
-    error_of = None
-    if rule is None:
+    is_error = False
+    if rule is None:  # "Samp HC Err", "R_err": the uncertainty of a column in the vocabulary
         base = error_base(name)
         if base is not None:
             rule, _, suffix = _match(base)
             text = text or suffix
-            error_of = "?" if rule is not None else None
+            is_error = rule is not None
     if rule is None:
         return None
     if rule.family == "status":
@@ -254,7 +254,7 @@ def map_column(header: str, *, unit: str | None = None, x_unit: str | None = Non
         m = _no_unit(rule, header, supplied)
     else:
         m = _with_unit(rule, header, text, supplied)
-    if error_of and m.canonical:
+    if is_error and m.canonical:
         m = replace(m, canonical=error_name(m.canonical), error_of=m.canonical, offset=0.0, keep_as=None,
                     priority=m.priority + 1)
     return m
