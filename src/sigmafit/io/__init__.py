@@ -65,7 +65,8 @@ def sniff(path) -> str:
         return "opus"
     if data.startswith(b"SQLite format 3\x00"):
         return "qcodes"
-    text, _ = _text.decode(data[:SNIFF_BYTES], path, partial=len(data) > SNIFF_BYTES)  # markers are near the top; the reader decodes it all
+    # the markers are near the top; the reader decodes the whole file
+    text, _ = _text.decode(data[:SNIFF_BYTES], path, partial=len(data) > SNIFF_BYTES)
     from . import array2d, lakeshore, optics, quantum_design, refractiveindex, results
 
     if quantum_design.is_multivu(text):

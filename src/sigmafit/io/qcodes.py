@@ -33,7 +33,8 @@ def _connect(path) -> sqlite3.Connection:
         con = sqlite3.connect(f"file:{p.resolve().as_posix()}?mode=ro&immutable=1", uri=True)
         con.execute("select run_id from runs limit 1")
     except sqlite3.Error as exc:
-        raise DataFormatError(f"{path}: not a QCoDeS database, or a damaged one (sqlite: {_text.one_line(exc)})", path=path) from None
+        raise DataFormatError(f"{path}: not a QCoDeS database, or a damaged one (sqlite: {_text.one_line(exc)})",
+                              path=path) from None
     return con
 
 
@@ -99,7 +100,8 @@ def read(path, *, run: int | None = None, x_unit=None, y_unit=None, **_ignored) 
             cur = con.execute(f'select * from "{table}"')
             raw = pd.DataFrame(cur.fetchall(), columns=[d[0] for d in cur.description])
         except (sqlite3.Error, ValueError, OverflowError, MemoryError) as exc:
-            raise DataFormatError(f"{path}: the results table {table!r} of run {run} cannot be read (sqlite: {_text.one_line(exc)})",
+            raise DataFormatError(f"{path}: the results table {table!r} of run {run} cannot be read "
+                                  f"(sqlite: {_text.one_line(exc)})",
                                   path=path) from None
     finally:
         con.close()

@@ -88,8 +88,10 @@ def _base_table() -> dict[str, _Base]:
         "⟨GQ⟩": _Base(_dims(kg=-1, m=-2, s=3, A=2), C.G_Q),
     }
     spellings = {
-        "ohm": ("Ohm", "OHM", "ohms", "Ohms", "OHMS"), "s": ("sec", "secs", "second", "seconds", "Sec", "Second", "Seconds"),
-        "h": ("hr", "hour", "hours", "Hours"), "min": ("minute", "minutes", "Minutes"), "K": ("kelvin", "Kelvin"), "mol": ("mole", "Mol", "Mole"),
+        "ohm": ("Ohm", "OHM", "ohms", "Ohms", "OHMS"),
+        "s": ("sec", "secs", "second", "seconds", "Sec", "Second", "Seconds"),
+        "h": ("hr", "hour", "hours", "Hours"), "min": ("minute", "minutes", "Minutes"),
+        "K": ("kelvin", "Kelvin"), "mol": ("mole", "Mol", "Mole"),
         "S": ("siemens", "Siemens", "mho"), "V": ("volt", "volts", "Volt", "Volts"), "T": ("tesla", "Tesla"),
         "G": ("gauss", "Gauss"), "Oe": ("oe", "oersted", "Oersted"), "C": ("coul", "Coul", "coulomb"),
         "sq": ("square", "squares", "sqr"), "deg": ("°", "degree", "degrees", "Deg"), "A": ("amp", "amps"),
@@ -365,7 +367,10 @@ def parse_option(text: str, quantity: str, option: str) -> float:
 
 
 def parse_spectral(text: str | None, option: str) -> tuple[float | None, bool]:
-    """A spectral position with optional unit (``"1eV"``, ``"100cm-1"``, ``"2um"``, ``"500"`` = cm⁻¹) → (cm⁻¹, is_wavelength)."""
+    """A spectral position with optional unit → (cm⁻¹, is_wavelength).
+
+    ``"1eV"``, ``"100cm-1"``, ``"2um"``; a bare number (``"500"``) is in cm⁻¹.
+    """
     if text is None:
         return None, False
     value = parse_option(text, "spectral", option)

@@ -56,6 +56,8 @@ class Rule:
 
 
 _2D_RHO = "a resistivity in Ω is the 2D sheet resistivity ρ_xx = R_□"
+_2D_RHO_XY = "a Hall resistivity in Ω is the 2D ρ_xy = R_xy"
+_2D_SIGMA = "a conductivity in S is the 2D sheet conductivity"
 FAMILIES: dict[str, Family] = {
     "time": Family("time", "aux", (("s", "time_s", ""),), missing="s", example="s"),
     "status": Family("instrument status code", "aux", (), missing="keep"),
@@ -84,14 +86,14 @@ FAMILIES: dict[str, Family] = {
                                                        ("cm3/C", "hall_coefficient_cm3_per_C", "")),
                               missing="ohm", example="ohm"),
     "hall_resistivity": Family("Hall resistivity", "y", (("ohm cm", "hall_resistivity_ohm_cm", ""),
-                                                         ("ohm", "hall_resistance_ohm", "a Hall resistivity in Ω is the 2D ρ_xy = R_xy"),
+                                                         ("ohm", "hall_resistance_ohm", _2D_RHO_XY),
                                                          ("ohm/sq", "hall_resistance_ohm", "")), example="'ohm cm'"),
     "conductance": Family("conductance", "y", (("S", "conductance_S", ""), ("S/sq", "sheet_conductance_S", ""),
                                                ("S/cm", "conductivity_S_per_cm", "")), example="e2/h"),
     "sheet_conductance": Family("sheet conductance", "y", (("S", "sheet_conductance_S", ""),
                                                            ("S/sq", "sheet_conductance_S", "")), example="e2/h"),
     "conductivity": Family("conductivity", "y", (("S/cm", "conductivity_S_per_cm", ""),
-                                                 ("S", "sheet_conductance_S", "a conductivity in S is the 2D sheet conductivity"),
+                                                 ("S", "sheet_conductance_S", _2D_SIGMA),
                                                  ("S/sq", "sheet_conductance_S", "")), example="S/cm"),
     "delta_sigma": Family("magnetoconductance Δσ", "y", (("S", "delta_sigma_S", ""), ("S/sq", "delta_sigma_S", ""),
                                                           ("S/m", "delta_sigma_S_per_m", "")), example="e2/h"),
