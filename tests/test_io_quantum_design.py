@@ -53,6 +53,8 @@ def test_dynacool_resistivity_mbe(external_dir):
     assert df[df.channel == 2].iloc[0]["resistance_ohm"] == pytest.approx(-38.3664100646973)
     meta = df.attrs["sigmafit"]
     assert meta["channels"][1]["name"] == "Rxx" and meta["channels"][2]["role"] == "xy"
+    # "Bridge 1 Std. Dev. (Ohm-m)" is the spread of a resistivity in Ω·m, not of the resistance in Ω
+    assert "resistance_std_ohm" not in df.columns and "Std. Dev. (Ohm-m)" in df.columns
     summary = describe(df)
     assert any("denormal" in s and "angle_deg" in s for s in summary["suspicious"])
     assert any("status_code" in s for s in summary["suspicious"])  # empty status column flagged
@@ -109,3 +111,18 @@ def test_magnetometry_only(data_dir):
     assert "moment_emu" in df.columns and "resistance_ohm" not in df.columns
     assert df["field_T"].tolist() == pytest.approx([-1.0, -0.5, 0.0, 0.5, 1.0])
     assert any("no transport data" in s for s in describe(df)["suspicious"])
+
+
+def test_heat_capacity_option(data_dir):
+    """QD Heat Capacity export (tests/data/qd_heat_capacity.dat, synthetic, cp1252 µ, CRLF): the sample's
+    heat capacity in J/K with its error column, and the sample's (not the puck's) temperature."""
+    df = sigmafit.load(data_dir / "qd_heat_capacity.dat")
+    meta = df.attrs["sigmafit"]
+    assert meta["kind"] == "thermal" and meta["channels"] == {}
+    # row 1: Sample Temp 2.0034 K, Puck Temp 2.0012 K, Samp HC 1.2500 µJ/K ± 0.0125, Field 10000 Oe
+    assert df["temperature_K"].iloc[0] == 2.0034 and df["Puck Temp (Kelvin)"].iloc[0] == 2.0012
+    assert df["heat_capacity_J_per_K"].tolist() == pytest.approx([1.25e-6, 3.0e-6, 6.0e-6])
+    assert df["heat_capacity_err_J_per_K"].tolist() == pytest.approx([1.25e-8, 3.0e-8, 6.0e-8])
+    assert meta["errors"] == {"heat_capacity_J_per_K": "heat_capacity_err_J_per_K"}
+    assert df["field_T"].tolist() == pytest.approx([1.0, 1.0, 1.0])
+    assert "Total HC (µJ/K)" in df.columns  # sample + addenda: not the sample's heat capacity

@@ -1,4 +1,4 @@
-"""Physical constants and unit tables, all derived from :mod:`scipy.constants`.
+"""Physical constants and a few fixed unit tables, all derived from :mod:`scipy.constants`.
 
 Nothing here is typed in by hand: every number is computed from CODATA values
 shipped with SciPy, so the whole package agrees on one set of constants.
@@ -63,31 +63,19 @@ CM1_PER_THZ: float = 1e12 / C_CM_PER_S
 #: cm⁻¹ per meV.
 CM1_PER_MEV: float = CM1_PER_EV * 1e-3
 
-# --- unit tables -----------------------------------------------------------
-# Factors that convert a value in the named unit into the canonical unit of its
-# quantity: value_canonical = value * factor.  io/ is the only place that
-# applies them to data (DESIGN.md §2).
+#: Vacuum permeability (T·m/A): a field H in A/m is μ0·H in tesla.
+MU_0: float = _c.mu_0
 
-#: Magnetic field → tesla.
-FIELD_TO_T: dict[str, float] = {"T": 1.0, "mT": 1e-3, "kG": 0.1, "G": 1e-4, "Oe": 1e-4, "kOe": 0.1}
-#: Temperature → kelvin (multiplicative units only; °C is handled as an offset by io).
-TEMPERATURE_TO_K: dict[str, float] = {"K": 1.0, "mK": 1e-3}
-#: Resistance → ohm.
-RESISTANCE_TO_OHM: dict[str, float] = {"ohm": 1.0, "mohm": 1e-3, "kohm": 1e3, "Mohm": 1e6, "uohm": 1e-6}
-#: Resistivity → ohm·cm.
-RESISTIVITY_TO_OHM_CM: dict[str, float] = {"ohm cm": 1.0, "ohm m": 100.0, "mohm cm": 1e-3, "uohm cm": 1e-6, "ohm mm": 0.1}
+# --- unit tables -----------------------------------------------------------
+# Every unit in a file or an option is read by sigmafit.io.units (one parser; io is the only
+# place data are converted, DESIGN.md §2).  These few fixed tables serve code outside io that
+# converts known units (prepare: conductance units, lengths; spectral positions); a test checks
+# that they agree with the parser.
+
 #: Conductance → siemens.
 CONDUCTANCE_TO_S: dict[str, float] = {"S": 1.0, "mS": 1e-3, "uS": 1e-6, "e2/h": E2_OVER_H, "G_Q": G_Q}
-#: Current → ampere.
-CURRENT_TO_A: dict[str, float] = {"A": 1.0, "mA": 1e-3, "uA": 1e-6, "nA": 1e-9}
-#: Voltage → volt.
-VOLTAGE_TO_V: dict[str, float] = {"V": 1.0, "mV": 1e-3, "uV": 1e-6, "nV": 1e-9}
 #: Length → nanometre.
 LENGTH_TO_NM: dict[str, float] = {"nm": 1.0, "um": 1e3, "mm": 1e6, "cm": 1e7, "m": 1e9, "A": 0.1}
-#: Time → second.
-TIME_TO_S: dict[str, float] = {"s": 1.0, "ms": 1e-3, "min": 60.0, "h": 3600.0}
-#: Optical conductivity → S/cm.
-OPTICAL_SIGMA_TO_S_PER_CM: dict[str, float] = {"S/cm": 1.0, "S/m": 1e-2, "ohm-1 cm-1": 1.0, "kS/cm": 1e3}
 
 #: Linear spectral units → cm⁻¹ (multiply).  Wavelengths are reciprocal: see WAVELENGTH_UM.
 SPECTRAL_TO_CM1: dict[str, float] = {"cm-1": 1.0, "eV": CM1_PER_EV, "meV": CM1_PER_MEV, "THz": CM1_PER_THZ}

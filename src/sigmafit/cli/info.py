@@ -1,5 +1,7 @@
-"""``sigmafit info FILE``: what the loader sees — format, columns with units, rows, channels,
-sweeps, metadata, and anything dropped or suspicious.  For a QCoDeS database it lists the runs.
+"""``sigmafit info FILE``: what the loader sees — format, each column's mapping (original header →
+canonical column, unit in the file, factor or offset, the vocabulary rule that matched), rows,
+channels, sweeps, metadata, the assumptions the loader made, the preamble it skipped, and anything
+dropped or suspicious.  For a QCoDeS database it lists the runs.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import json
 EPILOG = """examples:
   sigmafit info sweeps.dat                      # PPMS / DynaCool MultiVu file
   sigmafit info data.csv --x-unit Oe            # a column just named 'B' or 'field'
+  sigmafit info rt.csv --x-unit degC --y-unit kOhm   # columns 'Temp' and 'Rxx' without units
   sigmafit info measurements.db                 # QCoDeS database: list the runs
   sigmafit info measurements.db --run 12        # one run, aligned on its setpoints
   sigmafit info spectrum.asc --json             # machine-readable summary
@@ -21,16 +24,20 @@ def register(sub) -> None:
         "info",
         help="show what the loader sees in a file: format, columns with units, rows, sweeps, metadata",
         description="Load FILE as sigmafit would and summarize it: detected format, canonical columns with "
-        "units and the original column each came from, row count, channels with roles (xx/xy), sweeps, "
-        "sample metadata and geometry, and anything dropped or suspicious.",
+        "units, the original column each came from and why (unit in the file, factor or offset, vocabulary "
+        "rule), row count, channels with roles (xx/xy), sweeps, sample metadata and geometry, the assumptions "
+        "made where the file states no unit, the preamble skipped, and anything dropped or suspicious. "
+        "Column names and unit rules: docs/input-files.md.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("file", metavar="FILE", help="data file (MultiVu .dat, CSV/TSV, Lake Shore, QCoDeS .db, spectra …)")
     p.add_argument("--format", help="skip format detection (e.g. quantum_design, delimited, qcodes, perkinelmer)")
     p.add_argument("--run", type=int, help="QCoDeS run id to load (default: list the runs)")
-    p.add_argument("--x-unit", dest="x_unit", help="unit of an x column whose header gives none (e.g. Oe, mT, eV)")
-    p.add_argument("--y-unit", dest="y_unit", help="unit of a y column whose header gives none (e.g. e2/h, 'ohm cm')")
+    p.add_argument("--x-unit", dest="x_unit",
+                   help="unit of columns whose header gives none, for the one of that kind (e.g. Oe, mT, degC, eV)")
+    p.add_argument("--y-unit", dest="y_unit",
+                   help="unit of columns whose header gives none, for the one of that kind (e.g. kOhm, e2/h, 'ohm cm')")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p.set_defaults(func=run)
 

@@ -1,13 +1,17 @@
 """Readers: instrument file → tidy, unit-normalized :class:`pandas.DataFrame`.
 
 ``load(path)`` detects the format from the file's *content* (:func:`sniff`), then calls the
-reader of that format.  Every reader returns canonical, unit-suffixed columns (see
-:mod:`sigmafit.io.columns`; units converted here, once) and puts its metadata in
-``df.attrs["sigmafit"]``: ``source``, ``format``, ``kind`` (transport / optics /
-magnetometry / other), ``sample``, ``geometry``, ``channels`` (``{n: {"name", "role"}}``,
+reader of that format.  Every reader returns canonical, unit-suffixed columns (the names in
+:mod:`sigmafit.io.columns`; headers matched by :mod:`sigmafit.io.vocabulary`, units read by
+:mod:`sigmafit.io.units` and converted here, once, by :mod:`sigmafit.io.mapping`) and puts its
+metadata in ``df.attrs["sigmafit"]``: ``source``, ``format``, ``kind`` (transport / optics /
+magnetometry / thermal / other), ``sample``, ``geometry``, ``channels`` (``{n: {"name", "role"}}``,
 role "xx" or "xy"), ``dropped`` (``[{"reason", "count"}]``, each also warned as
-:class:`~sigmafit.exceptions.DataWarning`), ``units`` (original unit of each canonical
-column), ``origin`` (original column of each canonical column) and ``notes``.
+:class:`~sigmafit.exceptions.DataWarning`), ``units`` (original unit of each canonical column),
+``origin`` (original column of each canonical column), ``mappings`` (how and why each column was
+mapped), ``assumptions`` (sentences: units taken where the file states none), ``errors``
+(``{value column: uncertainty column}``), ``preamble`` (free-text lines skipped before the header)
+and ``notes``.  User documentation: ``docs/input-files.md``.
 
 Formats: ``quantum_design`` (PPMS/DynaCool MultiVu .dat: Resistivity, ACT, ETO, MPMS/VSM),
 ``delimited`` (CSV/TSV/semicolon/whitespace text, .dpt), ``lakeshore_hms``, ``qcodes``
@@ -42,6 +46,9 @@ FORMATS = {
     "array2d": ("array2d", "read"),
     "results": ("results", "read"),
 }
+#: How much of a file's start :func:`sniff` looks at (every format marks itself near the top).
+SNIFF_BYTES = 1 << 16
+
 _ALIASES = {"qd": "quantum_design", "ppms": "quantum_design", "dynacool": "quantum_design", "multivu": "quantum_design",
             "csv": "delimited", "tsv": "delimited", "txt": "delimited", "dpt": "delimited", "lakeshore": "lakeshore_hms",
             "hms": "lakeshore_hms", "sqlite": "qcodes", "db": "qcodes", "asc": "perkinelmer", "yaml": "refractiveindex",
@@ -58,7 +65,8 @@ def sniff(path) -> str:
         return "opus"
     if data.startswith(b"SQLite format 3\x00"):
         return "qcodes"
-    text, _ = _text.decode(data, path)
+    # the markers are near the top; the reader decodes the whole file
+    text, _ = _text.decode(data[:SNIFF_BYTES], path, partial=len(data) > SNIFF_BYTES)
     from . import array2d, lakeshore, optics, quantum_design, refractiveindex, results
 
     if quantum_design.is_multivu(text):

@@ -19,10 +19,9 @@ import re
 import numpy as np
 import pandas as pd
 
-from ..constants import FIELD_TO_T, TEMPERATURE_TO_K
 from ..exceptions import DataFormatError
 from . import _text
-from .units import resolve_unit
+from .units import UnitError, convert, parse_unit
 
 _GATE = re.compile(r"(?:gate voltage|gate|vbg)\s+from\s+([-+0-9.]+)\s*(?:\(top\))?.*?to\s+([-+0-9.]+)", re.I | re.S)
 _FIELD = re.compile(r"field\s+from\s+([-+0-9.]+)\s+to\s+([-+0-9.]+)\s*(mT|T|G|Oe|kOe)", re.I)
@@ -47,13 +46,24 @@ def read(path, **_ignored) -> pd.DataFrame:
     if not (g and f):
         raise DataFormatError(f"{path}, line 1: header does not give both the gate and field ranges", path=path,
                               line=1)
-    first = next(i for i, ln in enumerate(lines) if ln.strip() and not ln.startswith("#"))
-    table = _text.parse_table(lines[first:], None, sep=None, path=path, first_line=first + 1, meta=meta)
+    first = next((i for i, ln in enumerate(lines) if ln.strip() and not ln.startswith("#")), None)
+    if first is None:
+        raise DataFormatError(f"{path}, line {len(lines)}: header without any row of the array", path=path,
+                              line=len(lines))
+    offset = sum(len(ln) + 1 for ln in lines[:first])
+    table = _text.read_table(text[offset:], None, sep=None, path=path, first_line=first + 1, meta=meta)
+    if not all(pd.api.types.is_numeric_dtype(table[c]) for c in table.columns):
+        raise DataFormatError(f"{path}, line {first + 1}: the array holds text where numbers were expected",
+                              path=path, line=first + 1)
     vals = table.to_numpy(dtype=float)
     nrow, ncol = vals.shape
-    gate = np.linspace(float(g.group(1)), float(g.group(2)), nrow)
-    unit = resolve_unit(f.group(3), FIELD_TO_T)
-    field = np.linspace(float(f.group(1)), float(f.group(2)), ncol) * FIELD_TO_T[unit]
+    try:
+        gate = np.linspace(float(g.group(1)), float(g.group(2)), nrow)
+        field = convert(np.linspace(float(f.group(1)), float(f.group(2)), ncol), parse_unit(f.group(3)), parse_unit("T"))
+    except (ValueError, UnitError):
+        raise DataFormatError(f"{path}, line 1: the gate or field range in the header is not a pair of numbers with "
+                              "a field unit", path=path, line=1) from None
+    unit = f.group(3)
     npts = re.findall(r"\((\d+)\s*pts\)", header)
     if len(npts) >= 2 and (int(npts[0]), int(npts[1])) != (nrow, ncol):
         meta["notes"].append(f"header announces {npts[0]}×{npts[1]} points, file has {nrow}×{ncol}")
@@ -65,7 +75,7 @@ def read(path, **_ignored) -> pd.DataFrame:
     meta["units"].update({"gate_V": "V", "field_T": unit, "voltage_V": "V"})
     meta["origin"].update({"gate_V": "rows (axis 0)", "field_T": "columns (axis 1)", "voltage_V": "array values"})
     d = _DIV.search(header)
-    if d:
+    if d and _is_float(d.group(1)) and float(d.group(1)) != 0:
         current = float(d.group(1))
         df["resistance_ohm"] = df["voltage_V"] / current
         df["current_A"] = current
@@ -74,8 +84,8 @@ def read(path, **_ignored) -> pd.DataFrame:
         meta["channels"][1] = {"name": d.group(2), "role": "xx" if "xx" in d.group(2).lower() else None,
                                "points": int(nrow * ncol)}
     t = _TEMP.search(header)
-    if t:
-        df["temperature_K"] = float(t.group(1)) * TEMPERATURE_TO_K[t.group(2)]
+    if t and _is_float(t.group(1)):
+        df["temperature_K"] = float(convert(float(t.group(1)), parse_unit(t.group(2)), parse_unit("K")))
         meta["units"]["temperature_K"] = t.group(2)
         meta["origin"]["temperature_K"] = "header"
     else:
@@ -94,3 +104,10 @@ def read(path, **_ignored) -> pd.DataFrame:
     if 1 in meta["channels"]:
         meta["channels"][1]["points"] = int(len(df))
     return _text.finish(df, meta)
+
+
+def _is_float(text: str) -> bool:
+    try:
+        return bool(np.isfinite(float(text)))
+    except ValueError:
+        return False

@@ -39,7 +39,8 @@ def read(path, *, block: str | None = None, **_ignored) -> pd.DataFrame:
         f = brukeropus.read_opus(str(path))
         keys = list(f.data_keys)
     except Exception as exc:  # brukeropus raises assorted errors on damaged files
-        raise DataFormatError(f"{path}: brukeropus could not read this OPUS file ({exc})", path=path) from None
+        raise DataFormatError(f"{path}: brukeropus could not read this OPUS file ({_text.one_line(exc)})",
+                              path=path) from None
     meta = _text.new_meta(path, "opus")
     meta["kind"] = "optics"
     meta["blocks"] = keys

@@ -20,7 +20,7 @@ import pandas as pd
 
 from ..exceptions import DataFormatError
 from . import _text
-from .units import map_header
+from .mapping import ColumnUnitError, map_column
 
 MAGIC = b"SQLite format 3\x00"
 
@@ -32,35 +32,45 @@ def _connect(path) -> sqlite3.Connection:
         # immutable=1: never create -wal/-shm files next to a shared, read-only database
         con = sqlite3.connect(f"file:{p.resolve().as_posix()}?mode=ro&immutable=1", uri=True)
         con.execute("select run_id from runs limit 1")
-    except sqlite3.DatabaseError as exc:
-        raise DataFormatError(f"{path}: not a QCoDeS database ({exc})", path=path) from None
+    except sqlite3.Error as exc:
+        raise DataFormatError(f"{path}: not a QCoDeS database, or a damaged one (sqlite: {_text.one_line(exc)})",
+                              path=path) from None
     return con
 
 
-def _description(raw: str | None) -> dict:
+def _query(con: sqlite3.Connection, path, sql: str, args=()) -> list:
+    """Run a query; a damaged database (broken pages, missing tables) gives a DataFormatError naming the file."""
+    try:
+        return con.execute(sql, args).fetchall()
+    except (sqlite3.Error, OverflowError, ValueError, MemoryError) as exc:
+        raise DataFormatError(f"{path}: damaged QCoDeS database (sqlite: {_text.one_line(exc)})", path=path) from None
+
+
+def _description(raw) -> dict:
     try:
         desc = json.loads(raw or "{}")
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, TypeError, ValueError, RecursionError):
         return {}
-    specs = desc.get("interdependencies", {}).get("paramspecs") or []
-    return {s["name"]: s for s in specs}
+    inter = desc.get("interdependencies") if isinstance(desc, dict) else None
+    specs = inter.get("paramspecs") if isinstance(inter, dict) else None
+    return {s["name"]: s for s in specs or [] if isinstance(s, dict) and isinstance(s.get("name"), str)}
 
 
 def list_runs(path) -> pd.DataFrame:
     """One row per run: ``run_id``, ``exp_name``, ``sample``, ``name``, ``parameters``, ``rows``."""
     con = _connect(path)
     try:
-        runs = con.execute(
-            "select r.run_id, e.name, e.sample_name, r.name, r.parameters, r.result_table_name "
-            "from runs r left join experiments e on r.exp_id = e.exp_id order by r.run_id").fetchall()
+        runs = _query(con, path,
+                      "select r.run_id, e.name, e.sample_name, r.name, r.parameters, r.result_table_name "
+                      "from runs r left join experiments e on r.exp_id = e.exp_id order by r.run_id")
         out = []
         for run_id, exp, sample, name, params, table in runs:
             try:
                 n = con.execute(f'select count(*) from "{table}"').fetchone()[0]
-            except sqlite3.DatabaseError:
-                n = 0
-            out.append({"run_id": int(run_id), "exp_name": exp, "sample": sample, "name": name,
-                        "parameters": params, "rows": int(n)})
+            except sqlite3.Error:
+                n = None
+            out.append({"run_id": run_id, "exp_name": exp, "sample": sample, "name": name,
+                        "parameters": params, "rows": n})
     finally:
         con.close()
     return pd.DataFrame(out, columns=["run_id", "exp_name", "sample", "name", "parameters", "rows"])
@@ -71,22 +81,28 @@ def read(path, *, run: int | None = None, x_unit=None, y_unit=None, **_ignored) 
     con = _connect(path)
     meta = _text.new_meta(path, "qcodes")
     try:
-        ids = [r[0] for r in con.execute("select run_id from runs order by run_id")]
+        ids = [r[0] for r in _query(con, path, "select run_id from runs order by run_id")]
         if not ids:
             raise DataFormatError(f"{path}: the QCoDeS database holds no runs", path=path)
         if run is None:
             run = ids[-1]
             meta["notes"].append(f"no run given: loaded the last run ({run} of {len(ids)}); list them with "
                                  "sigmafit info")
-        row = con.execute(
-            "select r.result_table_name, r.run_description, r.name, e.name, e.sample_name from runs r "
-            "left join experiments e on r.exp_id = e.exp_id where r.run_id = ?", (int(run),)).fetchone()
-        if row is None:
+        if not isinstance(run, int | np.integer) and not str(run).lstrip("-").isdigit():
+            raise DataFormatError(f"{path}: run id {run!r} is not a whole number (damaged database?)", path=path)
+        rows = _query(con, path,
+                      "select r.result_table_name, r.run_description, r.name, e.name, e.sample_name from runs r "
+                      "left join experiments e on r.exp_id = e.exp_id where r.run_id = ?", (int(run),))
+        if not rows:
             raise DataFormatError(f"{path}: no run {run} in the database (runs are {ids[0]}…{ids[-1]})", path=path)
-        table, desc_raw, name, exp, sample = row
-        cur = con.execute(f'select * from "{table}"')
-        cols = [d[0] for d in cur.description]
-        raw = pd.DataFrame(cur.fetchall(), columns=cols)
+        table, desc_raw, name, exp, sample = rows[0]
+        try:
+            cur = con.execute(f'select * from "{table}"')
+            raw = pd.DataFrame(cur.fetchall(), columns=[d[0] for d in cur.description])
+        except (sqlite3.Error, ValueError, OverflowError, MemoryError) as exc:
+            raise DataFormatError(f"{path}: the results table {table!r} of run {run} cannot be read "
+                                  f"(sqlite: {_text.one_line(exc)})",
+                                  path=path) from None
     finally:
         con.close()
     specs = _description(desc_raw)
@@ -98,21 +114,33 @@ def read(path, *, run: int | None = None, x_unit=None, y_unit=None, **_ignored) 
     if skipped:
         meta["notes"].append(f"non-numeric parameters not loaded: {skipped}")
     raw = raw[numeric].apply(pd.to_numeric, errors="coerce")
+    inf = np.isinf(raw.to_numpy(dtype=float))
+    _text.drop(meta, "infinite values (set to NaN)", int(inf.sum()))
+    raw = raw.mask(inf)
     deps = {n: s.get("depends_on") or [] for n, s in specs.items()}
-    indep = sorted({d for v in deps.values() for d in v if d in raw.columns}, key=list(raw.columns).index)
+    indep = sorted({d for v in deps.values() if isinstance(v, list) for d in v if d in raw.columns},
+                   key=list(raw.columns).index)
     df = _align(raw, indep, meta)
+    result = _canonical(df, specs, meta, x_unit, y_unit)
+    result.insert(0, "run_id", int(run))
+    meta["independent"] = indep
+    meta["kind"] = "transport" if {"resistance_ohm", "conductance_S"} & set(result.columns) else "other"
+    return _text.finish(result, meta)
+
+
+def _canonical(df: pd.DataFrame, specs: dict, meta: dict, x_unit, y_unit) -> pd.DataFrame:
+    """Rename and convert the parameters whose label or name (with the spec's unit) is in the vocabulary."""
     out = {}
     for c in df.columns:
         spec = specs.get(c, {})
-        unit = spec.get("unit") or None
-        label = spec.get("label") or c
+        unit = str(spec.get("unit") or "") or None
         m = None
-        for cand in ([f"{label} ({unit})", f"{c} ({unit})"] if unit else [label, c]):
+        for cand in dict.fromkeys((str(spec.get("label") or c), str(c))):
             try:
-                m = map_header(cand, x_unit=x_unit, y_unit=y_unit)
-            except Exception:
+                m = map_column(cand, unit=unit, x_unit=x_unit, y_unit=y_unit)
+            except ColumnUnitError:
                 m = None
-            if m is not None and not m.canonical.startswith("spectral:") and m.canonical not in out:
+            if m is not None and m.canonical and not m.keep_as and m.canonical not in out:
                 break
             m = None
         if m is None:
@@ -120,14 +148,13 @@ def read(path, *, run: int | None = None, x_unit=None, y_unit=None, **_ignored) 
             if unit:
                 meta["units"][c] = unit
             continue
-        out[m.canonical] = df[c] * m.factor
+        out[m.canonical] = m.apply(df[c].to_numpy(dtype=float))
         meta["units"][m.canonical] = m.unit
         meta["origin"][m.canonical] = c
-    result = pd.DataFrame(out)
-    result.insert(0, "run_id", int(run))
-    meta["independent"] = indep
-    meta["kind"] = "transport" if {"resistance_ohm", "conductance_S"} & set(result.columns) else "other"
-    return _text.finish(result, meta)
+        meta["mappings"].append({**m.as_dict(), "original": c})
+        if m.note and m.note not in meta["assumptions"]:
+            meta["assumptions"].append(m.note)
+    return pd.DataFrame(out, index=df.index)
 
 
 def _align(raw: pd.DataFrame, indep: list[str], meta: dict) -> pd.DataFrame:

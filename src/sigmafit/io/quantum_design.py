@@ -19,10 +19,11 @@ import re
 import numpy as np
 import pandas as pd
 
-from ..constants import LENGTH_TO_NM
 from ..exceptions import DataFormatError
 from . import _text
-from .units import canonicalize
+from .columns import CANONICAL
+from .mapping import canonicalize, split_header
+from .units import UnitError, parse_unit
 
 _KEY_LAST = re.compile(r"^([A-Z][A-Z0-9_]*|Sample\s*\d+\s+[A-Za-z ]+)$")
 _CHAN = re.compile(r"^(?P<pre>.*?)\s*\b(?:Bridge\s*(?P<b>\d)|ch(?:annel)?\s*(?P<c>\d+))\b\s*(?P<post>.*)$", re.I)
@@ -75,7 +76,7 @@ def _num(s: str | None) -> float | None:
 
 def _geometry(info: dict, n: int) -> dict:
     """Geometry of sample/channel ``n`` from INFO (lengths in µm, areas in µm²)."""
-    um_per_cm = LENGTH_TO_NM["cm"] / LENGTH_TO_NM["um"]
+    um_per_cm = parse_unit("cm").factor_to(parse_unit("um"))
     g: dict = {}
     sep = _num(info.get(f"sample{n}_lead_separation")) or _num(info.get(f"sample{n}_length"))
     area = _num(info.get(f"sample{n}_cross_section"))
@@ -101,27 +102,32 @@ def _channel_name(info: dict, n: int) -> str | None:
     return None
 
 
+_DATA = re.compile(r"(?im)^[ \t]*\[data\][ \t]*$")
+
+
 def read(path, *, x_unit=None, y_unit=None, **_ignored) -> pd.DataFrame:
     """Read a MultiVu ``.dat`` file into the long transport layout (see module docstring)."""
     text, enc = _text.read_text(path)
-    lines = text.split("\n")
-    idx = next((i for i, ln in enumerate(lines) if ln.strip().upper().startswith("[DATA]")), None)
-    if idx is None:
+    mark = _DATA.search(text)
+    if mark is None:
+        n = text.count("\n") + 1
         raise DataFormatError(
-            f"{path}, line {len(lines)}: MultiVu header ends without a [Data] line (truncated file?); "
+            f"{path}, line {n}: MultiVu header ends without a [Data] line (truncated file?); "
             "expected '[Data]' then the column names",
-            path=path, line=len(lines))
-    hdr_no = idx + 1
-    while hdr_no < len(lines) and not lines[hdr_no].strip():
-        hdr_no += 1
-    if hdr_no >= len(lines):
+            path=path, line=n)
+    idx = text.count("\n", 0, mark.start())  # 0-based line of [Data]
+    rest = text[mark.end():]
+    hdr = re.search(r"(?m)^[ \t]*\S.*$", rest)
+    if hdr is None:
         raise DataFormatError(f"{path}, line {idx + 1}: no column-name line after [Data]", path=path, line=idx + 1)
-    info = parse_header(lines[:idx])
+    hdr_no = idx + rest.count("\n", 0, hdr.start())  # 0-based line of the column names
+    info = parse_header(text[: mark.start()].split("\n"))
     meta = _text.new_meta(path, "quantum_design")
     meta["encoding"] = enc
     meta["header"] = info
-    header = [h.strip() for h in lines[hdr_no].split(",")]
-    wide = _text.parse_table(lines[hdr_no + 1:], header, sep=",", path=path, first_line=hdr_no + 2, meta=meta)
+    header = _text.unique_names([h.strip() for h in hdr.group(0).split(",")], meta)
+    wide = _text.read_table(rest[hdr.end():], header, sep=",", path=path, first_line=hdr_no + 2, meta=meta,
+                            repeated_header=hdr.group(0))
     app = (info.get("byapp", "") + " " + info.get("appname", "")).lower()
     flavour = "act" if "actransport" in app.replace(" ", "") or any(c.startswith("Volts ch") for c in header) else (
         "eto" if "electrical transport" in app or "eto status code" in [h.lower() for h in header] else "resistivity")
@@ -132,7 +138,10 @@ def read(path, *, x_unit=None, y_unit=None, **_ignored) -> pd.DataFrame:
         wide = wide.rename(columns={"ETO Status Code": "Status (code)"})
     common, per_chan = _split_channel_columns(wide.columns, flavour)
     if not per_chan:
-        return _magnetometry(wide, meta, path, x_unit, y_unit)
+        return _wide(wide, meta, path, x_unit, y_unit)
+    if flavour == "act" and "Excitation (mA)" not in wide.columns:
+        raise DataFormatError(f"{path}, line {hdr_no + 1}: PPMS AC Transport file without an 'Excitation (mA)' "
+                              "column (needed for R = V/I)", path=path, line=hdr_no + 1, column="Excitation (mA)")
     frames = []
     for n in sorted(per_chan):
         f = _channel_frame(wide, common, per_chan[n], n, flavour, info, meta, path, x_unit, y_unit)
@@ -142,7 +151,6 @@ def read(path, *, x_unit=None, y_unit=None, **_ignored) -> pd.DataFrame:
     if not frames:
         raise DataFormatError(f"{path}: no channel holds any resistance reading", path=path, line=hdr_no + 1)
     df = pd.concat(frames, ignore_index=True)
-    meta["notes"] = list(dict.fromkeys(meta["notes"]))
     first = ["channel", "temperature_K", "field_T", "resistance_ohm"]
     df = df[[c for c in first if c in df.columns] + [c for c in df.columns if c not in first]]
     return _text.finish(df, meta)
@@ -173,56 +181,69 @@ def _reading_column(cols: dict, flavour: str) -> str | None:
     return None
 
 
+#: Per-channel columns (generic name without the channel, unit removed) with a canonical column.
+_CHANNEL_TARGETS = {"Excitation": "current_A", "AC Current": "current_A", "Std. Dev.": "resistance_std_ohm",
+                    "Resistance Std. Dev.": "resistance_std_ohm", "Frequency": "frequency_Hz",
+                    "Phase Angle": "phase_deg"}
+
+
+def _scaled(wide, rows, column: str, target: str, meta: dict):
+    """Column ``column`` (unit in its name) in the unit of canonical column ``target``, or None if it cannot be."""
+    name, unit = split_header(column)
+    series = wide.loc[rows, column]
+    if not pd.api.types.is_numeric_dtype(series):
+        return None
+    try:
+        factor = parse_unit(unit or "").factor_to(parse_unit(CANONICAL[target].unit))
+    except UnitError:
+        return None
+    meta["units"][target] = unit
+    return series * factor
+
+
 def _channel_frame(wide, common, cols, n, flavour, info, meta, path, x_unit, y_unit):
     reading = _reading_column(cols, flavour)
     values = wide[cols[reading]]
     name = _channel_name(info, n)
-    if values.isna().all():
+    if not pd.api.types.is_numeric_dtype(values) or values.isna().all():
         meta["notes"].append(f"channel {n} ({name or 'unnamed'}) holds no readings: not a channel")
         return None
     rows = values.notna()
     sub = wide.loc[rows, common].copy()
     extra = {}
     if flavour == "act":
-        amps = wide.loc[rows, "Excitation (mA)"] * 1e-3
+        amps = _scaled(wide, rows, "Excitation (mA)", "current_A", meta)
+        if amps is None:
+            raise DataFormatError(f"{path}: column 'Excitation (mA)' holds no numbers (needed for R = V/I)",
+                                  path=path, column="Excitation (mA)")
         extra["resistance_ohm"] = wide.loc[rows, cols["Volts"]] / amps
         extra["voltage_V"] = wide.loc[rows, cols["Volts"]]
         meta["notes"].append(f"channel {n}: resistance_ohm = Volts ch{n} / Excitation (mA→A)")
         if "Res. (ohm-cm)" in cols:
-            extra["resistivity_ohm_cm"] = wide.loc[rows, cols["Res. (ohm-cm)"]]
+            extra["resistivity_ohm_cm"] = _scaled(wide, rows, cols["Res. (ohm-cm)"], "resistivity_ohm_cm", meta)
     else:
-        extra["resistance_ohm"] = wide.loc[rows, cols[reading]]
+        extra["resistance_ohm"] = _scaled(wide, rows, cols[reading], "resistance_ohm", meta)
     for generic, orig in cols.items():
         if orig == cols[reading] or generic in ("Volts", "Res. (ohm-cm)"):
             continue
-        target = {"Excitation (uA)": "current_A", "Std. Dev. (Ohm)": "resistance_std_ohm",
-                  "Std. Dev. (Ohms)": "resistance_std_ohm", "Resistance Std. Dev. (Ohms)": "resistance_std_ohm",
-                  "AC Current (mA)": "current_A", "Frequency (Hz)": "frequency_Hz",
-                  "Phase Angle (deg)": "phase_deg"}.get(generic)
-        if target == "current_A":
-            unit = "uA" if "(uA)" in generic else "mA"
-            extra[target] = wide.loc[rows, orig] * (1e-6 if unit == "uA" else 1e-3)
-            meta["units"]["current_A"] = unit
-        elif target and target not in extra:
-            extra[target] = wide.loc[rows, orig]
-        else:
-            extra[generic] = wide.loc[rows, orig]
+        target = _CHANNEL_TARGETS.get(split_header(generic)[0])
+        scaled = _scaled(wide, rows, orig, target, meta) if target and target not in extra else None
+        extra[target if scaled is not None else generic] = scaled if scaled is not None else wide.loc[rows, orig]
+    extra = {k: v for k, v in extra.items() if v is not None}
     sub = canonicalize(sub, meta, path=path, x_unit=x_unit, y_unit=y_unit, reserved=frozenset(extra))
     for k, v in extra.items():
         sub[k] = v.to_numpy()
     sub.insert(0, "channel", n)
-    meta["units"]["resistance_ohm"] = "ohm"
     prev = meta["origin"].get("resistance_ohm")
     here = cols[reading] if flavour != "act" else f"{cols['Volts']} / Excitation (mA)"
     meta["origin"]["resistance_ohm"] = f"{prev}; {here}" if prev else here
     if "resistivity_ohm_cm" in extra:
-        meta["units"]["resistivity_ohm_cm"] = "ohm cm"
         meta["origin"]["resistivity_ohm_cm"] = "Res. chN (ohm-cm)"
     if "voltage_V" in extra:
         meta["units"]["voltage_V"] = "V"
         meta["origin"]["voltage_V"] = "Volts chN"
     if flavour == "eto":
-        bad = sub["resistance_ohm"] == 0
+        bad = (sub["resistance_ohm"] == 0).to_numpy()
         if bad.any():
             codes = sorted({int(c) for c in sub.loc[bad, "status_code"].dropna()}) if "status_code" in sub else []
             _text.drop(meta, f"invalid ETO readings on channel {n} written as 0 (ETO status {codes}) dropped",
@@ -238,9 +259,16 @@ def _channel_frame(wide, common, cols, n, flavour, info, meta, path, x_unit, y_u
     return sub
 
 
-def _magnetometry(wide, meta, path, x_unit, y_unit) -> pd.DataFrame:
+def _wide(wide, meta, path, x_unit, y_unit) -> pd.DataFrame:
+    """Files without resistance channels (MPMS/VSM magnetometry, Heat Capacity, thermal transport): one wide table."""
     df = canonicalize(wide, meta, path=path, x_unit=x_unit, y_unit=y_unit)
-    meta["kind"] = "magnetometry" if "moment_emu" in df.columns else "other"
+    cols = set(df.columns)
+    if "moment_emu" in cols:
+        meta["kind"] = "magnetometry"
+    elif cols & {"heat_capacity_J_per_K", "molar_heat_capacity_J_per_molK", "thermal_conductivity_W_per_mK"}:
+        meta["kind"] = "thermal"
+    else:
+        meta["kind"] = "other"
     meta["notes"].append("no resistance columns: no transport data in this file")
     if "field_T" in df.columns and np.isfinite(df["field_T"]).sum() == 0:
         meta["notes"].append("field column is empty")

@@ -1,314 +1,382 @@
-"""Map instrument column headers onto canonical names, converting units once.
+"""Units: one parser for the unit of a column header or of an option value, and the conversions.
 
-A header such as ``Field (Oe)``, ``B [T]``, ``Temp_K``, ``T (mK)``, ``R_xy (Ohm)``,
-``rho (ohm cm)`` or ``Bridge3Resistance_Ohms`` is split into a *quantity* part and a
-*unit* part (:func:`split_unit`), the quantity is recognised by pattern, and the unit is
-looked up in the tables of :mod:`sigmafit.constants`.  The result is a :class:`Mapping`
-whose ``factor`` converts values into the canonical unit.
+:func:`parse_unit` reads a unit as written in real exports — ``Ω``, ``Ohm``, ``kOhms``, ``MΩ``,
+``mOhm``, ``Ω/sq``, ``Ω/□``, ``Ohm-cm``, ``µΩ·cm``, ``uOhm cm``, ``Ω·m``, ``S``, ``e²/h``, ``G_Q``,
+``T``, ``mT``, ``kG``, ``Oe``, ``K``, ``mK``, ``°C``, ``eV``, ``cm⁻¹``, ``1/cm``, ``THz``, ``nm``,
+``µm``, ``J/(mol·K)``, ``mJ/mol-K^2``, ``W/K-m``, ``cm²/(V s)`` … — into a :class:`Unit`: its SI
+dimensions (exponents of m, kg, s, A, K, mol, plus "per square" and angle) and the SI value of one
+unit.  Two units convert into each other when their dimensions agree.
+
+Rules (see ``docs/input-files.md``):
+
+* SI prefixes are case-sensitive: ``M`` mega, ``m`` milli, ``k`` kilo, ``µ``/``u`` micro (``MOhm``
+  is 10⁶ Ω, ``mOhm`` 10⁻³ Ω).  Each unit accepts only the prefixes real files use with it (``MT``
+  is refused rather than read as megatesla); ``KOhm`` and ``KΩ`` are kilo-ohm.
+* Products are written with a space, ``·``, ``*``, ``.`` or ``-`` (``Ohm-cm``); powers as ``cm^2``,
+  ``cm2``, ``cm²``, ``cm-1``, ``cm⁻¹``; everything after a ``/`` is in the denominator, as lab
+  files mean it (``J/mol K`` = J/(mol·K), ``W/K-m`` = W/(K·m)).
+* ``°C``/``degC`` (and ``C`` for a temperature column) convert with an offset (T[K] = t[°C] + 273.15).
+* The oersted counts as 10⁻⁴ T (the field μ0H that magnet software reports).
+* ``e²/h``, ``2e²/h`` and ``G_Q`` = e²/(πh) are conductances from :mod:`sigmafit.constants`.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
+
+import numpy as np
 
 from .. import constants as C
 from ..exceptions import SigmafitError
 
-# unit spelling → key of the constants tables
-_UNIT_ALIASES = {
-    "ohm": "ohm", "ohms": "ohm", "Ω": "ohm", "kohm": "kohm", "kohms": "kohm", "kΩ": "kohm", "mohm": "mohm",
-    "Mohm": "Mohm", "MΩ": "Mohm", "mΩ": "mohm",
-    "ohm cm": "ohm cm", "ohm-cm": "ohm cm", "ohm*cm": "ohm cm", "ohmcm": "ohm cm", "Ω cm": "ohm cm", "Ωcm": "ohm cm",
-    "Ω·cm": "ohm cm", "ohm m": "ohm m", "ohm-m": "ohm m", "Ω m": "ohm m", "Ω·m": "ohm m", "mohm cm": "mohm cm",
-    "uohm cm": "uohm cm", "µohm cm": "uohm cm", "μohm cm": "uohm cm", "ohm mm": "ohm mm",
-    "t": "T", "mt": "mT", "g": "G", "gauss": "G", "kg": "kG", "oe": "Oe", "koe": "kOe", "tesla": "T",
-    "k": "K", "kelvin": "K", "mk": "mK",
-    "s": "S", "ms": "mS", "us": "uS", "µs": "uS", "e2/h": "e2/h", "e^2/h": "e2/h", "g_q": "G_Q",
-    "a": "A", "ma": "mA", "ua": "uA", "µa": "uA", "na": "nA",
-    "v": "V", "mv": "mV", "uv": "uV", "µv": "uV", "nv": "nV",
-    "sec": "s", "seconds": "s", "min": "min", "h": "h",
-    "deg": "deg", "degrees": "deg", "°": "deg", "hz": "Hz",
-    "cm-1": "cm-1", "cm^-1": "cm-1", "1/cm": "cm-1", "cm⁻¹": "cm-1", "ev": "eV", "mev": "meV", "thz": "THz",
-    "nm": "nm", "um": "um", "µm": "um", "μm": "um", "micron": "um", "microns": "um",
-    "s/cm": "S/cm", "s/m": "S/m", "ohm-1 cm-1": "ohm-1 cm-1", "ohm^-1 cm^-1": "ohm-1 cm-1", "1/(ohm cm)": "ohm-1 cm-1",
-    "%": "%", "percent": "%", "%t": "%", "%r": "%", "emu": "emu",
-    "cm3/c": "cm3/C", "cm^3/c": "cm3/C", "cm³/c": "cm3/C", "cm^3/coul": "cm3/C",
-    "1/cm3": "cm-3", "1/cm³": "cm-3", "cm-3": "cm-3", "cm^-3": "cm-3",
-    "cm2/vs": "cm2/Vs", "cm²/(vs)": "cm2/Vs", "cm2/(vs)": "cm2/Vs", "cm^2/vs": "cm2/Vs", "cm²/vs": "cm2/Vs",
-}
+#: Dimension axes: metre, kilogram, second, ampere, kelvin, mole, "per square", radian.
+AXES = ("m", "kg", "s", "A", "K", "mol", "sq", "rad")
 
 
-def norm_unit(unit: str | None) -> str | None:
-    """Normalize a unit spelling to the key used in :mod:`sigmafit.constants` (``None`` if empty)."""
-    if unit is None:
-        return None
-    u = unit.strip()
-    if not u:
-        return None
-    if u in _UNIT_ALIASES:
-        return _UNIT_ALIASES[u]
-    low = re.sub(r"\s+", " ", u.lower().replace("·", " "))
-    return _UNIT_ALIASES.get(low, _UNIT_ALIASES.get(low.replace(" ", ""), u))
+def _dims(**exps: float) -> tuple:
+    return tuple(float(exps.get(a, 0)) for a in AXES)
 
 
-_IN_UNITS = re.compile(r"^(.*?)\s+in units of\s+(\S+)", re.I)
-_SUFFIX = re.compile(
-    r"^(.*?)[_ ](K|mK|T|mT|G|Oe|kOe|Ohms?|ohms?|kOhms?|V|mV|uV|A|mA|uA|nA|s|sec|Hz|deg|eV|meV|THz|nm|um|cm-1|S|mS|emu)$"
-)
+_NONE = _dims()
+_OHM = _dims(kg=1, m=2, s=-3, A=-2)
+_FIELD = _dims(kg=1, s=-2, A=-1)
+_ENERGY = _dims(kg=1, m=2, s=-2)
 
-
-def split_unit(header: str) -> tuple[str, str | None]:
-    """``"Field (Oe)" -> ("Field", "Oe")``; ``"Temp_K" -> ("Temp", "K")``; no unit → ``(header, None)``."""
-    h = header.strip()
-    if h.startswith("%") and len(h) > 1:
-        return h[1:].strip(), "%"
-    if h and h[-1] in ")]":
-        close, depth = h[-1], 0
-        opener = "(" if close == ")" else "["
-        for i in range(len(h) - 1, -1, -1):
-            depth += h[i] == close
-            depth -= h[i] == opener
-            if depth == 0:
-                if i > 0:
-                    return h[:i].strip(), (h[i + 1 : -1].strip() or None)
-                break
-    m = _IN_UNITS.match(h)
-    if m:
-        return m.group(1).strip(), m.group(2).strip()
-    m = _SUFFIX.match(h)
-    if m and m.group(1):
-        return m.group(1).strip(), m.group(2)
-    return h, None
+#: Prefix letter → factor.  Which prefixes a unit takes is listed with the unit.
+PREFIXES = {"f": 1e-15, "p": 1e-12, "n": 1e-9, "u": 1e-6, "m": 1e-3, "c": 1e-2, "k": 1e3, "M": 1e6, "G": 1e9,
+            "T": 1e12}
 
 
 @dataclass(frozen=True)
-class Mapping:
-    """How one original column becomes a canonical one: ``canonical = original * factor``."""
+class _Base:
+    dims: tuple
+    factor: float  # SI value of one unit
+    prefixes: str = ""
 
-    original: str
-    canonical: str
-    unit: str | None  # original unit (normalized), None when not stated
+
+def _base_table() -> dict[str, _Base]:
+    ohm = _Base(_OHM, 1.0, "umkMG")
+    table = {
+        "m": _Base(_dims(m=1), 1.0, "numck"), "micron": _Base(_dims(m=1), 1e-6), "microns": _Base(_dims(m=1), 1e-6),
+        "Å": _Base(_dims(m=1), 1e-10), "Angstrom": _Base(_dims(m=1), 1e-10),
+        "g": _Base(_dims(kg=1), 1e-3, "umk"),
+        "s": _Base(_dims(s=1), 1.0, "fpnum"), "min": _Base(_dims(s=1), 60.0), "h": _Base(_dims(s=1), 3600.0),
+        "A": _Base(_dims(A=1), 1.0, "pnumk"),
+        "K": _Base(_dims(K=1), 1.0, "mu"),
+        "mol": _Base(_dims(mol=1), 1.0, "m"),
+        "ohm": ohm,
+        "S": _Base(_dims(kg=-1, m=-2, s=3, A=2), 1.0, "pnumk"),
+        "V": _Base(_dims(kg=1, m=2, s=-3, A=-1), 1.0, "pnumk"),
+        "W": _Base(_dims(kg=1, m=2, s=-3), 1.0, "pnumk"),
+        "J": _Base(_ENERGY, 1.0, "pnumk"),
+        "eV": _Base(_ENERGY, C.E_CHARGE, "umk"),
+        "Hz": _Base(_dims(s=-1), 1.0, "mkMGT"),
+        "T": _Base(_FIELD, 1.0, "num"),
+        "G": _Base(_FIELD, 1e-4, "mk"),
+        "Oe": _Base(_FIELD, 1e-4, "mk"),
+        "C": _Base(_dims(A=1, s=1), 1.0, "pnum"),
+        "F": _Base(_dims(A=2, s=4, kg=-1, m=-2), 1.0, "fpnum"),
+        "emu": _Base(_dims(A=1, m=2), 1e-3),
+        "sq": _Base(_dims(sq=1), 1.0),
+        "rad": _Base(_dims(rad=1), 1.0, "m"),
+        "deg": _Base(_dims(rad=1), math.pi / 180.0),
+        "%": _Base(_NONE, 1e-2),
+        "⟨e2h⟩": _Base(_dims(kg=-1, m=-2, s=3, A=2), C.E2_OVER_H),
+        "⟨2e2h⟩": _Base(_dims(kg=-1, m=-2, s=3, A=2), 2.0 * C.E2_OVER_H),
+        "⟨GQ⟩": _Base(_dims(kg=-1, m=-2, s=3, A=2), C.G_Q),
+    }
+    spellings = {
+        "ohm": ("Ohm", "OHM", "ohms", "Ohms", "OHMS"),
+        "s": ("sec", "secs", "second", "seconds", "Sec", "Second", "Seconds"),
+        "h": ("hr", "hour", "hours", "Hours"), "min": ("minute", "minutes", "Minutes"),
+        "K": ("kelvin", "Kelvin"), "mol": ("mole", "Mol", "Mole"),
+        "S": ("siemens", "Siemens", "mho"), "V": ("volt", "volts", "Volt", "Volts"), "T": ("tesla", "Tesla"),
+        "G": ("gauss", "Gauss"), "Oe": ("oe", "oersted", "Oersted"), "C": ("coul", "Coul", "coulomb"),
+        "sq": ("square", "squares", "sqr"), "deg": ("°", "degree", "degrees", "Deg"), "A": ("amp", "amps"),
+        "Å": ("angstrom",),
+    }
+    for name, aliases in spellings.items():
+        for alias in aliases:
+            table[alias] = table[name]
+    return table
+
+
+_BASE = _base_table()
+#: Kilo-ohm is often written with a capital K (KOhm, KΩ); no other unit reads that way.
+_KILO_OHM = "K"
+
+
+class UnitError(SigmafitError, ValueError):
+    """A unit text that :func:`parse_unit` cannot read (``.text`` holds it)."""
+
+    def __init__(self, text: str, why: str = ""):
+        self.text = text
+        super().__init__(f"unknown unit {text!r}" + (f" ({why})" if why else ""))
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A parsed unit: ``SI value = value * factor + offset``; ``dims`` are exponents over :data:`AXES`."""
+
+    text: str
+    dims: tuple
     factor: float
-    role: str  # "x", "y" or "aux": which --x-unit/--y-unit supplies a missing unit
+    offset: float = 0.0
+
+    @property
+    def ascii(self) -> str:
+        """The unit as written, in ASCII safe for a column name (``µm`` → ``um``, ``cm⁻¹`` → ``cm-1``)."""
+        s = _normalize(self.text).replace("^", "").replace(" ", "").replace("/", "_per_")
+        return re.sub(r"[^A-Za-z0-9_\-]", "", s) or "1"
+
+    def same_kind(self, other: Unit) -> bool:
+        """True when the two units measure the same kind of quantity (equal dimensions)."""
+        return all(abs(a - b) < 1e-12 for a, b in zip(self.dims, other.dims, strict=True))
+
+    def factor_to(self, target: Unit) -> float:
+        """Multiplier from this unit to ``target`` (neither with an offset); :class:`UnitError` if of another kind."""
+        if not self.same_kind(target):
+            raise UnitError(self.text, f"not a unit of the same kind as {target.text}")
+        return tidy(self.factor / target.factor)
 
 
-# (regex on the lower-cased quantity part, quantity key)
-_PATTERNS = [
-    (r"^(time( ?stamp)?|t_?s|elapsed time)$", "time"),
-    (r"^(status|status code|eto status code)$", "status"),
-    (r"^(temp|temperature|sample temp(erature)?|t|t_?sample|temp_?k|probe temp)$", "temperature"),
-    (r"^(field|magnetic field|b|h|b ?field|bfield|mag(netic)? field|b_?t|applied field)$", "field"),
-    (r"^(sample position|angle|position|rotator angle|theta)$", "angle"),
-    (r"^(v_?bg|v_?g|gate|gate voltage|backgate|back ?gate voltage|vgate)$", "gate"),
-    (r"^(r_?xy|rxy|hall resistance|r_?h|r_hall|hall)$", "hall_resistance"),
-    (r"^(r|r_?xx|rxx|resistance|r_?4pt|bridge ?\d ?resistance|resistance ch\d)$", "resistance"),
-    (r"^(rho_?xy|ρ_?xy|hall resistivity)$", "hall_resistivity"),
-    (r"^(rho|rho_?xx|ρ|ρ_?xx|resistivity)$", "resistivity"),
-    (r"^(g|conductance|g_?xx)$", "conductance"),
-    (r"^(delta ?sigma|dsigma|Δσ|δσ|delta_?g|dg|magnetoconductance)$", "delta_sigma"),
-    (r"^(i|current|excitation|i_?exc)$", "current"),
-    (r"^(moment|m|magnetic moment|long moment|dc moment)$", "moment"),
-    (r"^(wavenumber|wave ?number|wn|nu|ν|ν̃|frequency_?cm)$", "wavenumber"),
-    (r"^(energy|photon energy|e|hν|hw|ħω)$", "energy"),
-    (r"^(frequency|freq|f)$", "frequency"),
-    (r"^(wavelength|lambda|λ|wl|wave ?length)$", "wavelength"),
-    (r"^(sigma_?1|σ_?1|s1|sig1|re ?sigma|sigma1)$", "sigma1"),
-    (r"^(sigma_?2|σ_?2|s2|sig2|im ?sigma|sigma2)$", "sigma2"),
-    (r"^(eps_?1|ε_?1|e1|epsilon_?1|re ?eps)$", "eps1"),
-    (r"^(eps_?2|ε_?2|e2|epsilon_?2|im ?eps)$", "eps2"),
-    (r"^(n|refractive index)$", "n"),
-    (r"^(k|extinction|extinction coefficient)$", "k"),
-    (r"^(reflectance|reflectivity|refl|r_?opt)$", "reflectance"),
-    (r"^(transmittance|transmission|trans|%t)$", "transmittance"),
-    (r"^(absorbance|abs|od)$", "absorbance"),
-    (r"^(hall coefficient|r_?h coefficient)$", "hall_coefficient"),
-    (r"^(carrier density|n_?carrier|density)$", "carrier_density"),
-    (r"^(hall mobility|mobility|mu)$", "mobility"),
-]
-_COMPILED = [(re.compile(p, re.I), q) for p, q in _PATTERNS]
+def tidy(x: float) -> float:
+    """Snap a product of decimal prefixes to its decimal value (1e3·1e-4 → 0.1 exactly); others unchanged."""
+    r = float(f"{x:.12g}")
+    return r if abs(r - x) <= 4 * np.finfo(float).eps * abs(x) else x
 
-# quantity → (canonical column, unit table or None for dimensionless, default unit, role)
-_QUANT = {
-    "time": ("time_s", C.TIME_TO_S, "s", "aux"),
-    "status": ("status_code", None, None, "aux"),
-    "temperature": ("temperature_K", C.TEMPERATURE_TO_K, "K", "aux"),
-    "field": ("field_T", C.FIELD_TO_T, None, "x"),
-    "angle": ("angle_deg", {"deg": 1.0}, "deg", "aux"),
-    "gate": ("gate_V", C.VOLTAGE_TO_V, "V", "x"),
-    "resistance": ("resistance_ohm", C.RESISTANCE_TO_OHM, "ohm", "y"),
-    "hall_resistance": ("hall_resistance_ohm", C.RESISTANCE_TO_OHM, "ohm", "y"),
-    "resistivity": ("resistivity_ohm_cm", C.RESISTIVITY_TO_OHM_CM, None, "y"),
-    "hall_resistivity": ("hall_resistivity_ohm_cm", C.RESISTIVITY_TO_OHM_CM, None, "y"),
-    "conductance": ("conductance_S", C.CONDUCTANCE_TO_S, None, "y"),
-    "delta_sigma": ("delta_sigma_S", C.CONDUCTANCE_TO_S, None, "y"),
-    "current": ("current_A", C.CURRENT_TO_A, None, "aux"),
-    "moment": ("moment_emu", {"emu": 1.0}, "emu", "y"),
-    "sigma1": ("sigma1_S_per_cm", C.OPTICAL_SIGMA_TO_S_PER_CM, None, "y"),
-    "sigma2": ("sigma2_S_per_cm", C.OPTICAL_SIGMA_TO_S_PER_CM, None, "y"),
-    "eps1": ("eps1", None, None, "y"),
-    "eps2": ("eps2", None, None, "y"),
-    "n": ("n", None, None, "y"),
-    "k": ("k", None, None, "y"),
-    "reflectance": ("reflectance", {"%": 0.01, "": 1.0}, "", "y"),
-    "transmittance": ("transmittance", {"%": 0.01, "": 1.0}, "", "y"),
-    "absorbance": ("absorbance", None, None, "y"),
-    "hall_coefficient": ("hall_coefficient_cm3_per_C", {"cm3/C": 1.0, "m3/C": 1e6}, "cm3/C", "aux"),
-    "carrier_density": ("carrier_density_cm-3", {"cm-3": 1.0, "m-3": 1e-6}, "cm-3", "aux"),
-    "mobility": ("mobility_cm2_per_Vs", {"cm2/Vs": 1.0, "m2/Vs": 1e4}, "cm2/Vs", "aux"),
+
+# --- normalization ------------------------------------------------------------------------------
+
+_SUPER = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")
+_OFFSET = {
+    "°C": 273.15, "ºC": 273.15, "degC": 273.15, "deg C": 273.15, "deg. C": 273.15, "Celsius": 273.15,
+    "celsius": 273.15, "C°": 273.15, "°F": None, "degF": None, "deg F": None,
 }
+#: Spellings of real exports that the grammar would read otherwise (Lake Shore writes V·s as "VS").
+_ALIASES = {
+    "cm^2/(VS)": "cm^2/(V s)", "cm2/(VS)": "cm2/(V s)", "cm2/VS": "cm2/(V s)", "cm^2/VS": "cm^2/(V s)",
+    "W/mK": "W/(m K)", "mW/mK": "mW/(m K)", "W/cmK": "W/(cm K)", "mW/cmK": "mW/(cm K)",
+    "%T": "%", "%R": "%", "percent": "%", "Percent": "%",
+}
+_DIMENSIONLESS = {"", "a.u.", "a.u", "au", "arb", "arb.", "arb. u.", "arb.u.", "arb. units", "arb units",
+                  "arbitrary units", "counts", "cts", "-", "1", "none", "unitless", "dimensionless"}
+_CONDUCTANCE_QUANTA = [
+    (re.compile(r"2\s*e\s*\^?\s*2\s*/\s*h"), "⟨2e2h⟩"),
+    (re.compile(r"e\s*\^?\s*2\s*/\s*h"), "⟨e2h⟩"),
+    (re.compile(r"\bG_?Q\b"), "⟨GQ⟩"),
+]
 
-#: Spectral x quantities (converted to wavenumber by :mod:`sigmafit.io.optics`).
-SPECTRAL = {"wavenumber": "cm-1", "energy": None, "frequency": None, "wavelength": None}
+
+def _normalize(text: str) -> str:
+    s = text.strip()
+    s = re.sub(r"[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+", lambda m: "^" + m.group(0).translate(_SUPER), s)
+    s = s.replace("µ", "u").replace("μ", "u").replace("Ω", "ohm").replace("Ω", "ohm").replace("□", "sq")
+    s = re.sub(r"[·⋅•×*]", " ", s)
+    s = re.sub(r"\s+", " ", s).strip()
+    return _ALIASES.get(s, s)
 
 
-def quantity_of(base: str) -> str | None:
-    """Quantity key recognised in the unit-free part of a header, or None."""
-    b = re.sub(r"[\s_]+", " ", base.strip()).strip()
-    for rx, q in _COMPILED:
-        if rx.match(b) or rx.match(b.replace(" ", "_")) or rx.match(b.replace(" ", "")):
-            return q
+# --- grammar ------------------------------------------------------------------------------------
+
+_TOKEN = re.compile(
+    r"\s*(?:(?P<open>\()|(?P<close>\))(?P<gexp>\^?[-+]?\d+(?:\.\d+)?)?|(?P<slash>/)"
+    r"|(?P<one>1)(?![\d.])|(?P<atom>⟨\w+⟩|[A-Za-z_%°Å]+)(?P<exp>\^?[-+]?\d+)?|(?P<sep>\.(?!\d)|-(?!\d)|\s+))"
+)
+
+
+def _atom(name: str) -> tuple[tuple, float] | None:
+    name = name.rstrip(".")
+    base = _BASE.get(name)
+    if base is not None:
+        return base.dims, base.factor
+    if len(name) > 1:
+        head, rest = name[0], name[1:]
+        base = _BASE.get(rest)
+        if base is not None:
+            if head in base.prefixes:
+                return base.dims, base.factor * PREFIXES[head]
+            if head == _KILO_OHM and base is _BASE["ohm"]:
+                return base.dims, base.factor * PREFIXES["k"]
     return None
 
 
-class UnitNeeded(Exception):
-    """Raised by :func:`map_header` when a column's unit must be supplied (caught by readers)."""
-
-    def __init__(self, column: str, role: str, example: str):
-        self.column, self.role, self.example = column, role, example
-        super().__init__(column)
-
-
-_EXAMPLES = {"field": "Oe", "resistivity": "'ohm cm'", "conductance": "e2/h", "delta_sigma": "e2/h",
-             "current": "uA", "sigma1": "S/cm", "sigma2": "S/cm", "energy": "eV", "frequency": "THz",
-             "wavelength": "nm"}
+def _resolve_atom(name: str, text: str) -> tuple[tuple, float]:
+    hit = _atom(name)
+    if hit is not None:
+        return hit
+    for i in range(1, len(name)):  # two units written together: "Vs", "ohmcm", "molK"
+        a, b = _atom(name[:i]), _atom(name[i:])
+        if a is not None and b is not None:
+            return tuple(x + y for x, y in zip(a[0], b[0], strict=True)), a[1] * b[1]
+    raise UnitError(text, f"{name!r} is not a unit sigmafit knows, or takes no such prefix")
 
 
-def map_header(header: str, *, x_unit: str | None = None, y_unit: str | None = None) -> Mapping | None:
-    """Map one original header onto a canonical column (``None`` when it has no canonical name).
-
-    Spectral x columns (energy, wavelength, …) map to ``canonical="spectral:<unit>"``; the
-    optics reader converts them to ``wavenumber_cm-1``.  Raises :class:`UnitNeeded` when the
-    quantity is recognised but its unit is neither in the header, nor a safe default, nor
-    given through ``x_unit``/``y_unit``; raises ``KeyError`` for a unit that is not convertible.
-    """
-    base, unit = split_unit(header)
-    q = quantity_of(base)
-    if q is None:
-        return None
-    u = norm_unit(unit)
-    if q in SPECTRAL:
-        if u is None and q == "wavenumber":
-            u = "cm-1"
-        if u is None:
-            u = norm_unit(x_unit)
-        if u is None:
-            raise UnitNeeded(header, "x", _EXAMPLES.get(q, "eV"))
-        if q == "frequency" and (unit or "").strip().lower() == "hz":
-            return Mapping(header, "frequency_Hz", "Hz", 1.0, "aux")
-        spectral = {**C.SPECTRAL_TO_CM1, **C.WAVELENGTH_TO_UM}
-        u = resolve_unit(u, spectral)
-        return Mapping(header, f"spectral:{u}", u, 1.0, "x")
-    if u == "%" and q in ("temperature", "resistance"):
-        q = "transmittance" if q == "temperature" else "reflectance"
-    canonical, table, default, role = _QUANT[q]
-    raw = unit
-    if raw is None:
-        supplied = x_unit if role == "x" else y_unit if role == "y" else None
-        raw = supplied if supplied else default
-    if table is None:
-        return Mapping(header, canonical, norm_unit(raw), 1.0, role)
-    if raw is None:
-        flag = "x" if role == "x" else "y"
-        raise UnitNeeded(header, flag, _EXAMPLES.get(q, "?"))
-    key = resolve_unit(raw, table)
-    return Mapping(header, canonical, key, float(table[key]), role)
+def _exponent(s: str | None) -> float:
+    return 1.0 if not s else float(s.lstrip("^"))
 
 
-def resolve_unit(unit: str, table: dict) -> str:
-    """Find ``unit`` in a conversion ``table``: as written, normalized, or case-insensitively.
-
-    Raises ``KeyError(unit)`` when it is not a unit of that quantity.
-    """
-    u = unit.strip()
-    for cand in (u, norm_unit(u) or ""):
-        if cand in table:
-            return cand
-    low = {k.lower(): k for k in table}
-    for cand in (u.lower(), (norm_unit(u) or "").lower()):
-        if cand in low:
-            return low[cand]
-    raise KeyError(unit)
-
-
-def canonicalize(df, meta: dict, *, path, x_unit: str | None = None, y_unit: str | None = None,
-                 line: int | None = None, reserved: frozenset = frozenset()):
-    """Rename and convert every recognisable column of a wide table (returns a new frame).
-
-    The first column mapping to a canonical name wins; later ones are kept unrenamed (noted).
-    Records ``meta["units"][canonical] = original unit`` and ``meta["origin"][canonical] =
-    original header``.  Spectral x columns are left for :mod:`sigmafit.io.optics` and
-    returned in ``meta["_spectral"]`` as ``(column, unit)``.
-    """
-    import pandas as pd
-
-    from ..exceptions import DataFormatError
-
-    out = {}
-    taken: set[str] = set(df.columns)
-    for col in df.columns:
-        try:
-            m = map_header(str(col), x_unit=x_unit, y_unit=y_unit)
-        except UnitNeeded as exc:
-            flag = f"--{exc.role}-unit"
-            raise DataFormatError(
-                f"{path}: the unit of column {exc.column!r} is not stated in the file; "
-                f"pass {flag} (e.g. {flag} {exc.example}) or {exc.role}_unit= to sigmafit.load",
-                path=path, line=line, column=exc.column,
-            ) from None
-        except KeyError as exc:
-            raise DataFormatError(
-                f"{path}: column {col!r} has unit {exc.args[0]!r}, which sigmafit cannot convert for that quantity",
-                path=path, line=line, column=str(col),
-            ) from None
-        series = df[col]
-        if m is None or not pd.api.types.is_numeric_dtype(series):
-            out[col] = series
+def _evaluate(s: str, text: str) -> tuple[tuple, float]:
+    """Evaluate the unit expression ``s`` (normalized) → (dims, SI factor)."""
+    pos, stack = 0, []
+    dims, factor, denom = [0.0] * len(AXES), 1.0, False
+    while pos < len(s):
+        m = _TOKEN.match(s, pos)
+        if m is None or m.end() == pos:
+            raise UnitError(text, f"cannot read {s[pos:]!r}")
+        pos = m.end()
+        kind = m.lastgroup if m.lastgroup not in ("exp", "gexp") else ("atom" if m.group("atom") else "close")
+        if kind == "sep":
             continue
-        if m.canonical.startswith("spectral:"):
-            meta.setdefault("_spectral", []).append((col, m.unit))
-            out[col] = series
+        if kind == "slash":
+            if not _TOKEN.match(s, pos) or s[pos:].strip() in ("", ")"):
+                raise UnitError(text, "nothing after '/'")
+            denom = True
             continue
-        if m.canonical in out or m.canonical in reserved or (m.canonical in taken and m.canonical != col):
-            meta["notes"].append(f"column {col!r} also looks like {m.canonical}; kept unrenamed")
-            out[col] = series
+        if kind == "open":
+            stack.append((dims, factor, denom))
+            dims, factor, denom = [0.0] * len(AXES), 1.0, False
             continue
-        out[m.canonical] = series * m.factor if m.factor != 1.0 else series
-        if split_unit(str(col))[1] is None and m.canonical not in ("status_code", "step", "channel") and m.unit:
-            meta["notes"].append(f"unit of column {col!r} not stated; taken as {m.unit}")
-        meta["units"][m.canonical] = m.unit
-        meta["origin"][m.canonical] = str(col)
-    return pd.DataFrame(out)
+        if kind == "close":
+            if not stack:
+                raise UnitError(text, "unbalanced ')'")
+            inner, ifac, p = dims, factor, _exponent(m.group("gexp"))
+            dims, factor, denom = stack.pop()
+            sign = -1.0 if denom else 1.0
+            dims = [d + sign * p * x for d, x in zip(dims, inner, strict=True)]
+            factor *= ifac ** (sign * p)
+            continue
+        if kind == "one":
+            continue
+        adims, afac = _resolve_atom(m.group("atom"), text)
+        p = _exponent(m.group("exp")) * (-1.0 if denom else 1.0)
+        dims = [d + p * x for d, x in zip(dims, adims, strict=True)]
+        factor *= afac**p
+    if stack:
+        raise UnitError(text, "unbalanced '('")
+    return tuple(dims), factor
 
 
-# --- spectral positions typed by users (--xmin 1eV, xmax = "2um") ------------------------------
+def parse_unit(text: str, *, celsius_c: bool = False) -> Unit:
+    """Read a unit (``"kOhm"``, ``"Ω/sq"``, ``"mJ/(mol K^2)"``, ``"°C"``, ``"e^2/h"`` …) into a :class:`Unit`.
 
-_QUANTITY = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*([A-Za-zµμ%/\-0-9]*)\s*$")
+    ``celsius_c=True`` reads a lone ``C`` as degree Celsius (for a temperature column) instead of
+    coulomb.  Raises :class:`UnitError` for anything it cannot read.
+    """
+    s = _normalize(text)
+    if s in _DIMENSIONLESS:
+        return Unit(text, _NONE, 1.0)
+    if s in _OFFSET or (celsius_c and s == "C"):
+        offset = _OFFSET.get(s, 273.15)
+        if offset is None:  # Fahrenheit: T[K] = (t + 459.67)·5/9
+            return Unit(text, _dims(K=1), 5.0 / 9.0, 459.67 * 5.0 / 9.0)
+        return Unit(text, _dims(K=1), 1.0, offset)
+    for rx, token in _CONDUCTANCE_QUANTA:
+        s = rx.sub(token, s)
+    dims, factor = _evaluate(s, text)
+    if not math.isfinite(factor) or factor == 0:
+        raise UnitError(text)
+    return Unit(text, dims, tidy(factor))
+
+
+def convert(values, unit: Unit, target: Unit):
+    """``values`` in ``unit`` → in ``target`` (same kind; offsets applied, e.g. °C → K)."""
+    if not unit.same_kind(target):
+        raise UnitError(unit.text, f"not convertible to {target.text}")
+    si = np.asarray(values, dtype=float) * unit.factor + unit.offset
+    return (si - target.offset) / target.factor
+
+
+# --- spectral coordinates -------------------------------------------------------------------------
+
+SPECTRAL_KINDS = {
+    "energy": _ENERGY, "frequency": _dims(s=-1), "wavenumber": _dims(m=-1), "wavelength": _dims(m=1),
+}
+
+
+def spectral_kind(unit: Unit) -> str | None:
+    """``"energy"``, ``"frequency"``, ``"wavenumber"``, ``"wavelength"`` or None."""
+    for name, dims in SPECTRAL_KINDS.items():
+        if unit.same_kind(Unit("", dims, 1.0)):
+            return name
+    return None
+
+
+def to_cm1(values, unit: Unit):
+    """A spectral coordinate in ``unit`` → wavenumber (cm⁻¹): ν̃ = E/(hc), f/c, 1/λ (SI → /100)."""
+    si = np.asarray(values, dtype=float) * unit.factor
+    kind = spectral_kind(unit)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per_m = {"energy": lambda: si / (C.H_PLANCK * C.C_LIGHT), "frequency": lambda: si / C.C_LIGHT,
+                 "wavenumber": lambda: si, "wavelength": lambda: 1.0 / si}[kind]()
+    return per_m / 100.0
+
+
+# --- option values typed by users (--bmax 500mT, --tmin 300mK, --xmin 1eV) --------------------------
+
+_OPTION = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(.*?)\s*$")
+#: Quantity of an option → (canonical unit, what it is called, example units).
+OPTION_QUANTITIES = {
+    "field": ("T", "a magnetic field", "T, mT, G, kG, Oe, kOe"),
+    "temperature": ("K", "a temperature", "K, mK, °C"),
+    "spectral": ("cm-1", "a spectral position", "cm-1, eV, meV, THz, nm, um"),
+}
+
+
+def _kind_name(unit: Unit) -> str:
+    for quantity, (canonical, name, _) in OPTION_QUANTITIES.items():
+        if quantity == "spectral" and spectral_kind(unit):
+            return f"{name} ({spectral_kind(unit)})"
+        if quantity != "spectral" and unit.same_kind(parse_unit(canonical)):
+            return name
+    return "no quantity sigmafit reads from options"
+
+
+def parse_option(text: str, quantity: str, option: str) -> float:
+    """An option value with an optional unit → the quantity's canonical unit.
+
+    ``quantity`` "field" → T (``"500mT"``, ``"0.5 T"``, ``"5 kOe"``), "temperature" → K
+    (``"300mK"``, ``"4.2"``, ``"20 °C"``), "spectral" → cm⁻¹ (``"4eV"``, ``"100cm-1"``, ``"2um"``).
+    A bare number is in the canonical unit.  Raises :class:`SigmafitError` (one sentence naming
+    ``option``) for anything else, e.g. ``--bmax 4K``.
+    """
+    canonical, name, examples = OPTION_QUANTITIES[quantity]
+    m = _OPTION.match(str(text))
+    if not m:
+        raise SigmafitError(f"{option} expects {name}: a number with an optional unit ({examples}), "
+                            f"e.g. {option} 1{canonical}; got {text!r}")
+    value, utext = float(m.group(1)), m.group(2) or canonical
+    try:
+        unit = parse_unit(utext, celsius_c=quantity == "temperature")
+    except UnitError:
+        raise SigmafitError(f"{option}: unknown unit {utext!r} in {text!r}; use one of {examples}") from None
+    if quantity == "spectral":
+        if spectral_kind(unit) is None:
+            raise SigmafitError(f"{option} expects {name} ({examples}); {text!r} is {_kind_name(unit)}")
+        result = float(to_cm1(value, unit))
+    else:
+        target = parse_unit(canonical)
+        if not unit.same_kind(target):
+            raise SigmafitError(f"{option} expects {name} ({examples}); {text!r} is {_kind_name(unit)}")
+        result = float(convert(value, unit, target))
+    if not math.isfinite(result) or (quantity == "temperature" and result <= 0):
+        raise SigmafitError(f"{option}: {text!r} is not a usable {name.split(' ', 1)[1]}")
+    return result
 
 
 def parse_spectral(text: str | None, option: str) -> tuple[float | None, bool]:
-    """A spectral position with optional unit (``"1eV"``, ``"100cm-1"``, ``"2um"``, ``"500"`` = cm⁻¹) → (cm⁻¹, is_wavelength)."""
+    """A spectral position with optional unit → (cm⁻¹, is_wavelength).
+
+    ``"1eV"``, ``"100cm-1"``, ``"2um"``; a bare number (``"500"``) is in cm⁻¹.
+    """
     if text is None:
         return None, False
-    m = _QUANTITY.match(text)
-    if not m:
-        raise SigmafitError(f"{option} expects a number with an optional unit (cm-1, eV, meV, THz, nm, um), e.g. {option} 1eV; got {text!r}")
-    value, unit = float(m.group(1)), (m.group(2) or "cm-1").replace("µ", "u").replace("μ", "u")
-    units = {u.lower(): u for u in list(C.SPECTRAL_TO_CM1) + list(C.WAVELENGTH_TO_UM)}
-    if unit.lower() not in units:
-        raise SigmafitError(f"{option}: unknown unit {unit!r}; use one of cm-1, eV, meV, THz, nm, um")
-    unit = units[unit.lower()]
-    return float(C.spectral_to_cm1(value, unit)), unit in C.WAVELENGTH_TO_UM
+    value = parse_option(text, "spectral", option)
+    m = _OPTION.match(str(text))
+    unit = parse_unit(m.group(2) or "cm-1")
+    return value, spectral_kind(unit) == "wavelength"
 
 
 def spectral_window(xmin: str | None, xmax: str | None) -> tuple[float | None, float | None]:
