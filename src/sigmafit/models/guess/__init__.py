@@ -1,0 +1,1 @@
+"""Start-value estimates from data, kept apart from the thin model wrappers."""
