@@ -128,7 +128,7 @@ def _spectrum(df: pd.DataFrame, column: str, what: str) -> tuple[np.ndarray, np.
 
 
 def kramers_kronig(df: pd.DataFrame, *, low: str = "hagen-rubens", sigma_dc: float | None = None, drude=None,
-                   high_power: float = 4.0, nu_free: float | None = None) -> pd.DataFrame:
+                   high_power: float = 4.0, nu_free: float | None = None, anchor=None) -> pd.DataFrame:
     """Reflectance → phase → n, k, ε, σ by Kramers–Kronig (normal incidence, bulk sample).
 
     Needs ``wavenumber_cm-1`` (cm⁻¹) and ``reflectance`` (fraction, 0 < R ≤ 1).  Adds
@@ -139,6 +139,9 @@ def kramers_kronig(df: pd.DataFrame, *, low: str = "hagen-rubens", sigma_dc: flo
     eps_inf])`` in cm⁻¹, e.g. from a Drude fit of the low-frequency reflectance), ``"constant"``
     or ``"insulator"``; above the data R ∝ ν^(−high_power) up to ``nu_free`` (cm⁻¹), then ν⁻⁴.
     Values near either end of the data depend on these choices: trust the middle of the range.
+    Below the plasma edge of a metal (R ≈ 1) σ1 hangs on the phase: give ``anchor=(nu_a, n_a + i·k_a)``,
+    the index known at one frequency (e.g. from ellipsometry), to remove the phase error of the
+    unknown absorption above the data (see :mod:`sigmafit.models.formulas.kramers_kronig`).
     The input is not modified; columns it already has are not overwritten (an error says so).
     """
     nu, R = _spectrum(df, "reflectance", "kramers_kronig")
@@ -164,7 +167,8 @@ def kramers_kronig(df: pd.DataFrame, *, low: str = "hagen-rubens", sigma_dc: flo
     out = df.copy()
     for name, val in zip(_KK_COLUMNS, (theta, N.real, N.imag, e1, e2, s1, s2)):
         out[name] = val
-    return finish(out, df, "kramers_kronig", **options, convention="r = (N - 1)/(N + 1), exp(-i omega t)")
+    anchored = None if anchor is None else [float(anchor[0]), complex(anchor[1]).real, complex(anchor[1]).imag]
+    return finish(out, df, "kramers_kronig", **options, anchor_nu_n_k=anchored, convention="r = (N - 1)/(N + 1), exp(-i omega t)")
 
 
 def kk_sigma2(df: pd.DataFrame, *, low: str = "constant", drude=None, high_power: float = 2.0) -> pd.DataFrame:

@@ -30,6 +30,14 @@ returns the exact transform to ~10⁻⁴.
 * above the data: R ∝ x^(−s) (``high_power`` s) up to ``nu_free``, then the free-electron tail
   R ∝ x⁻⁴ to infinity (s = 4, the default, starts the free-electron tail at the last point).
 
+**Anchoring.**  What the extrapolation above the data gets wrong shows up, for ν well below the
+missing absorption, as a phase error linear in ν: −(ν/π)∫ ln R(x)/x² dx over the missing part.
+Below the plasma edge of a metal, where R ≈ 1, a phase error of 0.01 rad already changes n and σ1
+by tens of per cent.  ``anchor=(nu_a, N_a)``, the complex index known at one frequency (from
+ellipsometry, or a table), adds the term a·ν that makes θ(ν_a) match arg((N_a − 1)/(N_a + 1));
+a·ν is itself the Kramers–Kronig phase of absorption far above the data (I. Bozovic, Phys. Rev. B
+42, 1969 (1990)).
+
 **σ1 → σ2.**  σ2(ν) = −(2ν/π) P∫₀^∞ σ1(x)/(x² − ν²) dx (σ2 > 0 for a Drude metal), with σ1
 piecewise linear (closed form per segment; the principal value is the cancellation of the
 ln|x − ν| terms of the two segments that meet at ν) and extrapolated below the data
@@ -163,12 +171,13 @@ def reflectance_low_extension(nu, R, low: LowReflectance = "hagen-rubens", *, si
 
 def reflectance_phase(nu, R, *, low: LowReflectance = "hagen-rubens", sigma_dc: float | None = None,
                       drude: Sequence[float] | None = None, high_power: float = 4.0,
-                      nu_free: float | None = None) -> np.ndarray:
+                      nu_free: float | None = None, anchor: tuple[float, complex] | None = None) -> np.ndarray:
     """Phase θ(ν) (rad) of r = (N − 1)/(N + 1) = √R e^{iθ} from the reflectance R(ν) (0 < R ≤ 1).
 
     ``nu`` in cm⁻¹ (any order, returned in the same order); extrapolations as in the module
     docstring: ``low`` below the data, R ∝ ν^(−high_power) from the last point to ``nu_free``
-    (cm⁻¹, default 10× the last point when ``high_power`` ≠ 4), then R ∝ ν⁻⁴.
+    (cm⁻¹, default 10× the last point when ``high_power`` ≠ 4), then R ∝ ν⁻⁴.  ``anchor=(nu_a,
+    N_a)`` (cm⁻¹, complex index at ν_a, inside the data) adds the linear phase that matches it.
     """
     nu_s, R_s, order = _sorted(nu, R, "R")
     if np.any(R_s <= 0) or np.any(R_s > 1):
@@ -191,9 +200,24 @@ def reflectance_phase(nu, R, *, low: LowReflectance = "hagen-rubens", sigma_dc: 
     # ln R = C − s ln x from the last point to nu_free, then C' − 4 ln x: (s/π)[χ₂(ν/a) − χ₂(ν/b)]
     u_top, u_free = nu_s / top, nu_s / free
     theta += high_power / math.pi * (chi2(u_top) - chi2(u_free)) + 4.0 / math.pi * chi2(u_free)
+    if anchor is not None:
+        theta += _anchor_slope(nu_s, theta, anchor) * nu_s
     out = np.empty_like(theta)
     out[order] = theta
     return out
+
+
+def _anchor_slope(nu_s: np.ndarray, theta: np.ndarray, anchor) -> float:
+    """a (rad per cm⁻¹) such that θ(ν_a) + a·ν_a = arg((N_a − 1)/(N_a + 1)) (θ interpolated, wrapped to ±π)."""
+    try:
+        nu_a, N_a = float(anchor[0]), complex(anchor[1])
+    except (TypeError, ValueError, IndexError):
+        raise ValueError(f"anchor must be (nu_a in cm-1, complex N_a), got {anchor!r}") from None
+    if not nu_s[0] <= nu_a <= nu_s[-1] or N_a.imag < 0:
+        raise ValueError(f"anchor needs nu_a inside the data ({nu_s[0]:g}–{nu_s[-1]:g} cm-1) and k ≥ 0, got {anchor!r}")
+    target = np.angle((N_a - 1.0) / (N_a + 1.0))
+    miss = (target - float(np.interp(nu_a, nu_s, theta)) + math.pi) % (2.0 * math.pi) - math.pi
+    return miss / nu_a
 
 
 def nk_from_reflectance(nu, R, **extrapolation) -> np.ndarray:
