@@ -152,12 +152,13 @@ class OpticsModel(SigmafitModel):
             raise ValueError(f"{self.name} has no oscillators; n_oscillators must be 0 or None, got {n_oscillators!r}")
         if self.default_oscillators and (isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1):
             raise ValueError(f"n_oscillators must be an integer >= 1, got {n_oscillators!r}")
+        given = [k for k in (*FilmStack.OPTIONS, "film") if k in options]
+        if given and observable not in FILM_OBSERVABLES:
+            raise ModelOptionError(f"film options apply to the observables {list(FILM_OBSERVABLES)}, not to {observable!r}")
         film = FilmStack.from_options(options)
         if observable in FILM_OBSERVABLES and film is None:
             raise ModelOptionError(f"observable {observable!r} needs the film: its thickness (thickness_nm=…, nm) and the "
                                    "substrate (substrate_n=… or substrate_nk=…)")
-        if film is not None and observable not in FILM_OBSERVABLES:
-            raise ModelOptionError(f"film options apply to the observables {list(FILM_OBSERVABLES)}, not to {observable!r}")
         self.observable = observable
         self.sigma_reference = sigma_reference
         self.n_oscillators = int(n)
@@ -344,6 +345,8 @@ class OpticsModel(SigmafitModel):
             if sig is not None and np.iscomplexobj(sig):
                 msgs += D.scattering_rate_warning(nu, sig - 1j * nu * (v["eps_inf"] - 1.0) / Z_OPT)
             msgs += D.tail_only_warning(self.observable, float(np.min(nu)), v["wp"], v["gamma"])
+        if self.observable == "reflectance":
+            msgs += D.reflectance_warning(y)
         return msgs
 
 

@@ -7,7 +7,8 @@ these are the optics-specific ones, asked of the model through ``diagnose`` / ``
 * a few points carrying most of the χ² (the far-IR points of a table with |ε| ~ 10⁵, a glitch);
 * a scattering rate that changes across the window (extended-Drude analysis of complex data):
   one Drude term then averages it and the fitted γ depends on window and observable;
-* a σ1 or R fit whose data all lie above γ: they fix one combination of ω_p and γ only;
+* a σ1 fit whose data all lie above γ: they fix one combination of ω_p and γ only;
+* a reflectance fit with R close to 1 throughout (below the plasma edge);
 * rates at their floor and oscillators far outside the data.
 Frequencies in cm⁻¹.
 """
@@ -20,11 +21,13 @@ import numpy as np
 
 from .formulas import optics as F
 
-__all__ = ["fit_quality", "parameter_warnings", "scattering_rate_warning", "tail_only_warning"]
+__all__ = ["fit_quality", "parameter_warnings", "reflectance_warning", "scattering_rate_warning", "tail_only_warning"]
 
 #: R² (as results print it) below which a fit is called poor, and the rms relative misfit above which it is.
 POOR_R2 = 0.9
 POOR_RELATIVE = 0.1
+#: A reflectance fit whose data all lie above this is below the plasma edge (see :func:`reflectance_warning`).
+HIGH_REFLECTANCE = 0.9
 #: A share of the χ² above CONCENTRATION held by 5 % of the points (at least 20 points) is reported.
 CONCENTRATION = 0.5
 MIN_POINTS_CONCENTRATION = 20
@@ -123,13 +126,17 @@ def scattering_rate_warning(nu: np.ndarray, sigma: np.ndarray) -> list[str]:
 
 
 def tail_only_warning(observable: str, nu_min: float, wp: float, gamma: float) -> list[str]:
-    """σ1 or R data that all lie above γ fix one combination of ω_p and γ only."""
-    if nu_min <= gamma:
+    """σ1 data that all lie above γ fix one combination of ω_p and γ only."""
+    if observable != "sigma1" or nu_min <= gamma:
         return []
-    if observable == "sigma1":
-        return [(f"the data start at ν = {nu_min:.4g} cm⁻¹, above γ = {gamma:.4g} cm⁻¹: σ1 there is the Drude tail "
-                "ω_p²γ/(Zν²), which fixes ω_p²·γ but hardly ω_p and γ apart; fit σ2 (or ε, n,k) as well, or reach below γ")]
-    if observable == "reflectance" and nu_min < wp:
-        return [(f"the data start at ν = {nu_min:.4g} cm⁻¹, above γ = {gamma:.4g} cm⁻¹: below the plasma edge R there is "
-                "≈ 1 − 2γ/ω_p, which fixes γ/ω_p but hardly ω_p and γ apart; fit n,k or ε, or reach below γ")]
-    return []
+    return [(f"the data start at ν = {nu_min:.4g} cm⁻¹, above γ = {gamma:.4g} cm⁻¹: σ1 there is the Drude tail "
+             "ω_p²γ/(Zν²), which fixes ω_p²·γ but hardly ω_p and γ apart; fit σ2 (or ε, n,k) as well, or reach below γ")]
+
+
+def reflectance_warning(R: np.ndarray) -> list[str]:
+    """A reflectance that stays close to 1 (below the plasma edge) pins the model down weakly."""
+    if R.size == 0 or float(np.min(R)) <= HIGH_REFLECTANCE:
+        return []
+    return [(f"R stays above {HIGH_REFLECTANCE:g} (min {float(np.min(R)):.4f}): below the plasma edge R ≈ 1 − 2γ/ω_p "
+             "(relaxation) or 1 − 2√(2ν/(Zσ_dc)) (Hagen–Rubens), so ω_p and γ rest on the small 1 − R and a small "
+             "departure from the Drude shape or ε∞ moves them far; fit n,k or ε, or include the plasma edge")]
