@@ -322,17 +322,18 @@ def _within_5_sigma(res, truth):
 def test_two_drude_recovers():
     nu = np.geomspace(2, 3e4, 300)
     sigma = F.drude_sigma(nu, 6e3, 20.0) + F.drude_sigma(nu, 1.5e4, 800.0)
-    res = _known_noise_fit(models.get("two-drude", observable="sigma"), frame(nu, 1.0, sigma), "sigma", 0.002, seed=4)
-    _within_5_sigma(res, {"wp1": 6e3, "gamma1": 20.0, "wp2": 1.5e4, "gamma2": 800.0, "eps_inf": 1.0})
+    # ε∞ = 2.5: inside its bound (ε∞ ≥ 1), where a standard error exists
+    res = _known_noise_fit(models.get("two-drude", observable="sigma"), frame(nu, 2.5, sigma), "sigma", 0.002, seed=4)
+    _within_5_sigma(res, {"wp1": 6e3, "gamma1": 20.0, "wp2": 1.5e4, "gamma2": 800.0, "eps_inf": 2.5})
     assert res.params["gamma1"].stderr < 0.01 * 20.0  # and the errors are small enough to mean something
     assert models.get("two-drude").diagnose(res.params, nu) == []
 
 
 def test_drude_smith_recovers():
     nu = np.geomspace(3, 1e4, 200)
-    df = frame(nu, 1.0, F.drude_smith_sigma(nu, 5e3, 150.0, -0.8))
+    df = frame(nu, 2.5, F.drude_smith_sigma(nu, 5e3, 150.0, -0.8))
     res = _known_noise_fit(models.get("drude-smith", observable="sigma"), df, "sigma", 0.002, seed=5)
-    _within_5_sigma(res, {"c": -0.8, "gamma": 150.0, "wp": 5e3})
+    _within_5_sigma(res, {"c": -0.8, "gamma": 150.0, "wp": 5e3, "eps_inf": 2.5})
     assert res.params["c"].stderr < 0.005
     dc = res.params["sigma_dc"]
     assert abs(dc.value - 0.2 * 5e3**2 / (Z_OPT * 150.0)) < 5 * dc.stderr

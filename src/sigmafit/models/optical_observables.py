@@ -21,9 +21,11 @@ part followed by the imaginary part: ``y = concat(re, im)``, ``weights = concat(
 decades (ε of a metal runs from −10⁵ in the far IR to order one in the visible); one weight per
 part would let the few largest points decide the fit.  Default (:func:`relative_weights`): every
 point of every part weighted by 1/|y| — a relative residual, as for a table quoted to a fixed
-number of digits — with |y| floored by a smooth envelope, half the largest |y| of that part within
-±10 % in ν (or two points either side), so that a zero crossing of ε1 or σ2 or a narrow dip of T
-gets no infinite weight, and for complex observables by 1 % of the modulus |y_re + i·y_im|.
+number of digits — with |y| taken from a smooth envelope of that part (:func:`envelope`: the
+median of |y| within ±10 % in ν, or two points either side, and at least half the largest), so
+that a zero crossing of ε1 or σ2 or a narrow dip of T gets no infinite weight and noisy data do
+not weigh each point by its own noise; for complex observables at least 1 % of the modulus
+|y_re + i·y_im|.
 Then a fit of σ1 alone weighs ε2 exactly as the complex fits do, and ε, n,k and σ fits of the
 same data agree within their errors.  When the data carry their own uncertainties (error columns
 announced in ``df.attrs["sigmafit"]["errors"]``) the weights are 1/error instead.
@@ -305,11 +307,14 @@ def check_data(nu, parts, observable: str, *, where: str = "the data") -> None:
 
 
 def envelope(nu, magnitude) -> np.ndarray:
-    """max(|y|, ENVELOPE_FRACTION × the largest |y| nearby), point by point.
+    """A smooth envelope of |y|: max(median of |y| nearby, ENVELOPE_FRACTION × the largest |y| nearby).
 
-    "Nearby": within ±ENVELOPE_SPAN (10 %) in ν, or the ENVELOPE_NEIGHBOURS points on either
-    side when the data are sparser than that.  Non-finite |y| or ν stay non-finite there (the fit
-    leaves such points out) and do not spread.
+    "Nearby": within ±ENVELOPE_SPAN (10 %) in ν, or the ENVELOPE_NEIGHBOURS points on either side
+    when the data are sparser than that (the median over as many points on either side, so that
+    it is |y| itself for monotone data and at the ends).  For smooth data the local median is |y| itself; for noisy
+    data it decouples a point's weight from its own noise (weights taken from the noisy value
+    would bias the fit); near a zero crossing the local maximum keeps it finite.  Non-finite |y|
+    or ν stay non-finite there (the fit leaves such points out) and do not spread.
     """
     nu = np.asarray(nu, dtype=float)
     raw = np.abs(np.asarray(magnitude, dtype=float))
@@ -320,9 +325,12 @@ def envelope(nu, magnitude) -> np.ndarray:
     s_nu, s_a = nu[order], raw[order]
     pos = np.arange(s_nu.size)
     lo = np.minimum(np.searchsorted(s_nu, s_nu / (1.0 + ENVELOPE_SPAN), side="left"), np.maximum(pos - ENVELOPE_NEIGHBOURS, 0))
-    hi = np.maximum(np.searchsorted(s_nu, s_nu * (1.0 + ENVELOPE_SPAN), side="right"), pos + ENVELOPE_NEIGHBOURS + 1)
-    local = np.array([s_a[i:j].max() for i, j in zip(lo, hi)]) if s_a.size else s_a
-    out[order] = np.maximum(s_a, ENVELOPE_FRACTION * local)
+    hi = np.minimum(np.maximum(np.searchsorted(s_nu, s_nu * (1.0 + ENVELOPE_SPAN), side="right"), pos + ENVELOPE_NEIGHBOURS + 1),
+                    s_nu.size)
+    half = np.minimum(pos - lo, hi - 1 - pos)  # the median over a window symmetric in count: the point itself at the ends
+    med = np.array([np.median(s_a[p - h : p + h + 1]) for p, h in zip(pos, half)]) if s_a.size else s_a
+    top = np.array([s_a[i:j].max() for i, j in zip(lo, hi)]) if s_a.size else s_a
+    out[order] = np.maximum(med, ENVELOPE_FRACTION * top)
     return out
 
 

@@ -224,7 +224,7 @@ class OpticsModel(SigmafitModel):
         return relative_weights(np.asarray(x, dtype=float), np.asarray(y, dtype=float), self.observable)
 
     def default_weights(self, x, y) -> np.ndarray:
-        """relative weights 1/|y| for every point and part (|y| floored at half its largest value within ±10 % in ν, and at 1 % of the complex modulus): every decade of the spectrum counts alike"""
+        """relative weights 1/|y| for every point and part (|y| the median of that part within ±10 % in ν, at least half its largest value there and 1 % of the complex modulus): every decade of the spectrum counts alike"""
         x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
         if y.size == x.size * len(self.y_columns):
             check_data(x, split_observable(y, self.observable), self.observable)
@@ -277,8 +277,9 @@ class OpticsModel(SigmafitModel):
         for p in self.params_table:
             if p.name in values and np.isfinite(values[p.name]) and p.vary:
                 v = float(np.clip(values[p.name], p.min, p.max))
-                if v in (p.min, p.max):  # strictly inside so the fit can move
-                    v = p.default if p.min < p.default < p.max else v + 1e-3 * max(abs(v), 1.0) * (1 if v == p.min else -1)
+                for bound, inward in ((p.min, 1.0), (p.max, -1.0)):  # strictly inside, so that the fit can move
+                    if math.isfinite(bound) and abs(v - bound) <= 1e-6 * max(1.0, abs(bound)):
+                        v = bound + inward * 1e-3 * max(1.0, abs(bound))
                 params[self.prefix + p.name].set(value=v)
         return lmfit.models.update_param_vals(params, self.prefix, **kwargs)
 

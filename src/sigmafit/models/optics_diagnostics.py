@@ -3,7 +3,7 @@
 Generic checks (bounds, errors, correlations, runs test) live in :mod:`sigmafit.fitting.diagnostics`;
 these are the optics-specific ones, asked of the model through ``diagnose`` / ``diagnose_data``:
 
-* a poor fit: R² below :data:`POOR_R2`, or relative residuals above :data:`POOR_RELATIVE` rms;
+* a poor fit: R² below :data:`POOR_R2`, or a median relative residual above :data:`POOR_RELATIVE`;
 * a few points carrying most of the χ² (the far-IR points of a table with |ε| ~ 10⁵, a glitch);
 * a scattering rate that changes across the window (extended-Drude analysis of complex data):
   one Drude term then averages it and the fitted γ depends on window and observable;
@@ -23,7 +23,7 @@ from .formulas import optics as F
 
 __all__ = ["fit_quality", "parameter_warnings", "reflectance_warning", "scattering_rate_warning", "tail_only_warning"]
 
-#: R² (as results print it) below which a fit is called poor, and the rms relative misfit above which it is.
+#: R² (as results print it) below which a fit is called poor, and the median relative misfit above which it is.
 POOR_R2 = 0.9
 POOR_RELATIVE = 0.1
 #: A reflectance fit whose data all lie above this is below the plasma edge (see :func:`reflectance_warning`).
@@ -60,7 +60,8 @@ def fit_quality(nu: np.ndarray, y: np.ndarray, model: np.ndarray, w: np.ndarray)
 
     ``y``, ``model``, ``w`` (the relative weights) have the stacked length (N or 2N); ``nu`` has
     N points.  R² is the one results print, 1 − Σ(y − model)²/Σ(y − ȳ)² over all parts (unweighted:
-    it follows the largest |y|); the relative misfit is the rms of w·(y − model).
+    it follows the largest |y|); the relative misfit is the median of |w·(y − model)| (a median,
+    so that a few points of low signal to noise do not make a good fit look poor).
     """
     parts = y.size // nu.size
     r = (y - model) * w
@@ -73,9 +74,9 @@ def fit_quality(nu: np.ndarray, y: np.ndarray, model: np.ndarray, w: np.ndarray)
         if r2 < POOR_R2:
             msgs.append(f"poor fit: R² = {r2:.3f} (unweighted, so it follows the largest |y|): the model misses the "
                         "largest values of the data")
-    rel = float(np.sqrt(np.mean(r**2)))
+    rel = float(np.median(np.abs(r)))
     if rel > POOR_RELATIVE:
-        msgs.append(f"poor fit: the model misses the data by {100 * rel:.0f} % rms (relative residuals)")
+        msgs.append(f"poor fit: the model misses the data by {100 * rel:.0f} % (median relative residual)")
     chi2 = float(np.sum(r**2))
     per_point = np.sum(r.reshape(parts, -1) ** 2, axis=0)
     k = max(1, math.ceil(0.05 * nu.size))
