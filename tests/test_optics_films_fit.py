@@ -91,3 +91,14 @@ def test_perkinelmer_transmittance_becomes_fittable_with_the_sample(external_dir
     n = np.sqrt(v["eps_inf"])
     R = ((n - 1) / (n + 1)) ** 2
     assert (1 - R) / (1 + R) == pytest.approx(float(np.median(window["transmittance"])), abs=0.01)
+
+
+def test_film_models_pickle_with_their_substrate_table():
+    """Batch runs send models to worker processes: the film and its substrate table travel with them."""
+    import pickle
+
+    table = pd.DataFrame({"wavenumber_cm-1": [100.0, 1e4], "n": [1.4, 1.45], "k": [0.0, 0.0]})
+    m = models.get("drude", observable="transmission", thickness_nm=10.0, substrate_nk=table, substrate_thickness_mm=1.0)
+    nu = np.linspace(200, 5000, 5)
+    p = m.make_params()
+    np.testing.assert_array_equal(pickle.loads(pickle.dumps(m)).eval(p, nu=nu), m.eval(p, nu=nu))
