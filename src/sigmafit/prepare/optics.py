@@ -12,8 +12,8 @@ with ν in cm⁻¹, σ in S/cm and Z = 1/(2πcε0) ≈ 59.9585 Ω (``constants.Z
 background ε∞ to get the free-carrier part.  From n, k: ε = (n + ik)², i.e.
 ε1 = n² − k², ε2 = 2nk, hence σ1 = 2nkν/Z.
 
-Kramers–Kronig steps (formulas in :mod:`sigmafit.models.formulas.kramers_kronig`, a pure
-numpy/scipy module): :func:`kramers_kronig` turns a reflectance spectrum into its phase and n, k,
+Kramers–Kronig steps (the transforms on arrays in :mod:`sigmafit.prepare.kramers_kronig`):
+:func:`kramers_kronig` turns a reflectance spectrum into its phase and n, k,
 ε, σ; :func:`kk_sigma2` adds σ2 to a σ1 spectrum.  Both record their extrapolations in
 ``attrs["sigmafit"]["prepare"]``.
 """
@@ -25,7 +25,7 @@ import pandas as pd
 
 from ..constants import Z_OPT
 from ..exceptions import DataFormatError
-from ..models.formulas import kramers_kronig as KK
+from . import kramers_kronig as KK
 from ._common import finish, meta_of, require
 
 NU = "wavenumber_cm-1"
@@ -134,14 +134,14 @@ def kramers_kronig(df: pd.DataFrame, *, low: str = "hagen-rubens", sigma_dc: flo
     Needs ``wavenumber_cm-1`` (cm⁻¹) and ``reflectance`` (fraction, 0 < R ≤ 1).  Adds
     ``reflectance_phase_rad`` (θ of r = (N − 1)/(N + 1) = √R e^{iθ}), ``n``, ``k``, ``eps1``,
     ``eps2``, ``sigma1_S_per_cm``, ``sigma2_S_per_cm`` (σ referred to vacuum, S/cm).  Extrapolations
-    (:mod:`sigmafit.models.formulas.kramers_kronig`): ``low`` = ``"hagen-rubens"`` (with
+    (:mod:`sigmafit.prepare.kramers_kronig`): ``low`` = ``"hagen-rubens"`` (with
     ``sigma_dc`` in S/cm, or matched to the lowest point), ``"drude"`` (``drude=(wp, gamma[,
     eps_inf])`` in cm⁻¹, e.g. from a Drude fit of the low-frequency reflectance), ``"constant"``
     or ``"insulator"``; above the data R ∝ ν^(−high_power) up to ``nu_free`` (cm⁻¹), then ν⁻⁴.
     Values near either end of the data depend on these choices: trust the middle of the range.
     Below the plasma edge of a metal (R ≈ 1) σ1 hangs on the phase: give ``anchor=(nu_a, n_a + i·k_a)``,
     the index known at one frequency (e.g. from ellipsometry), to remove the phase error of the
-    unknown absorption above the data (see :mod:`sigmafit.models.formulas.kramers_kronig`).
+    unknown absorption above the data (see :mod:`sigmafit.prepare.kramers_kronig`).
     The input is not modified; columns it already has are not overwritten (an error says so).
     """
     nu, R = _spectrum(df, "reflectance", "kramers_kronig")

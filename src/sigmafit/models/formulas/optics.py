@@ -26,7 +26,6 @@ import numpy as np
 from scipy.integrate import cumulative_trapezoid
 
 from ...constants import C_CM_PER_S, E_CHARGE, EPS0, M_E, SUM_RULE, Z_OPT
-from ...prepare import optics as _conv
 
 __all__ = [
     "N_EFF_PER_WP2",
@@ -163,31 +162,33 @@ def drude_lorentz_eps(nu, eps_inf, drude_terms: Iterable[DrudeTerm] = (), lorent
 
 
 def sigma_to_eps(nu, sigma, eps_inf=1.0):
-    """ε(ν) = ε∞ + i·Z·σ(ν)/ν  (σ in S/cm, ν in cm⁻¹; ν = 0 gives a complex infinity).
+    """ε(ν) = ε∞ + i·Z·σ(ν)/ν  (σ in S/cm, ν in cm⁻¹): ε1 = ε∞ − Zσ2/ν, ε2 = Zσ1/ν.
 
-    Complex form of :func:`sigmafit.prepare.optics.sigma_to_eps` (one implementation).
+    ν = 0 gives ±inf/NaN (no warning).  The real-valued DataFrame form is
+    :func:`sigmafit.prepare.optics.sigma_to_eps` (the layers cannot share code: formulas import only
+    the constants, prepare imports nothing from models).
     """
+    nu = _arr(nu)
     sigma = np.asarray(sigma, dtype=complex)
-    e1, e2 = _conv.sigma_to_eps(nu, sigma.real, sigma.imag, eps_inf)
-    return e1 + 1j * e2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return (eps_inf - Z_OPT * sigma.imag / nu) + 1j * (Z_OPT * sigma.real / nu)
 
 
 def eps_to_sigma(nu, eps, eps_inf=1.0):
     """σ(ν) = −iν(ε − ε∞)/Z (S/cm): σ1 = ν ε2/Z, σ2 = ν(ε∞ − ε1)/Z.
 
     ``eps_inf=1`` (default) refers σ to vacuum (σ2 then contains the bound-charge
-    polarization); pass the model's ε∞ to get the conduction part only.  Complex form of
-    :func:`sigmafit.prepare.optics.eps_to_sigma`.
+    polarization); pass the model's ε∞ to get the conduction part only.
     """
+    nu = _arr(nu)
     eps = np.asarray(eps, dtype=complex)
-    s1, s2 = _conv.eps_to_sigma(nu, eps.real, eps.imag, eps_inf)
-    return s1 + 1j * s2
+    return nu * eps.imag / Z_OPT + 1j * (-nu * (eps.real - eps_inf) / Z_OPT)
 
 
 def eps_from_nk(n, k):
-    """ε = (n + ik)² = n² − k² + 2ink (complex form of :func:`sigmafit.prepare.optics.nk_to_eps`)."""
-    e1, e2 = _conv.nk_to_eps(n, k)
-    return e1 + 1j * e2
+    """ε = (n + ik)² = n² − k² + 2ink (complex; k ≥ 0 gives ε2 ≥ 0 for n ≥ 0)."""
+    n, k = _arr(n), _arr(k)
+    return (n * n - k * k) + 1j * (2.0 * n * k)
 
 
 def nk_from_eps(eps):

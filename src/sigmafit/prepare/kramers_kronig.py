@@ -1,5 +1,9 @@
 """Kramers–Kronig transforms of optical spectra: reflectance → phase → N (→ ε, σ), and σ1 → σ2.
 
+Pure numpy/scipy functions on arrays (the DataFrame steps are :func:`sigmafit.prepare.optics.kramers_kronig`
+and :func:`sigmafit.prepare.optics.kk_sigma2`): a transform of measured data, so it sits with the other
+conversions in ``prepare`` (DESIGN.md §1), below the models, and imports only the constants.
+
 Conventions (DESIGN.md §3, PHYSICS.md §5): time dependence e^{−iωt}; N = n + ik with k ≥ 0;
 frequencies ν in cm⁻¹; σ in S/cm with σ = −iν(ε − 1)/Z (referred to vacuum, as
 :mod:`sigmafit.prepare.optics` writes it), Z = 1/(2πcε0) ≈ 59.9585 Ω.
@@ -54,7 +58,7 @@ from typing import Literal
 import numpy as np
 from scipy.special import spence
 
-from ...constants import Z_OPT
+from ..constants import Z_OPT
 
 __all__ = [
     "LOW_REFLECTANCE",
@@ -224,7 +228,7 @@ def nk_from_reflectance(nu, R, **extrapolation) -> np.ndarray:
     """Complex N = n + ik (k ≥ 0) from R(ν) through its Kramers–Kronig phase.
 
     N = (1 + r)/(1 − r) with r = √R·e^{iθ} and θ from :func:`reflectance_phase` (same keyword
-    arguments).  ε = N², σ = −iν(ε − 1)/Z follow (see :mod:`sigmafit.models.formulas.optics`).
+    arguments).  ε = N², σ = −iν(ε − 1)/Z follow (:func:`sigmafit.prepare.optics.nk_to_eps`, :func:`~sigmafit.prepare.optics.eps_to_sigma`).
     """
     theta = reflectance_phase(nu, R, **extrapolation)
     r = np.sqrt(np.asarray(R, dtype=float)) * np.exp(1j * theta)

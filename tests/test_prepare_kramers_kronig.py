@@ -16,7 +16,7 @@ import pytest
 import sigmafit
 from sigmafit.constants import CM1_PER_EV, Z_OPT
 from sigmafit.exceptions import DataFormatError
-from sigmafit.models.formulas import kramers_kronig as KK
+from sigmafit.prepare import kramers_kronig as KK
 from sigmafit.models.formulas import optics as F
 from sigmafit.prepare.optics import kk_sigma2, kramers_kronig
 
