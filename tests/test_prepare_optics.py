@@ -70,10 +70,7 @@ def _olmon(path: Path) -> pd.DataFrame:
 
 
 def test_olmon_gold(external_dir):
-    path = external_dir / "formats" / "refractiveindex-au-olmon" / "Olmon-ev.yml"
-    if not path.exists():
-        pytest.skip(f"external data not found: {path}")
-    df = _olmon(path)
+    df = _olmon(external_dir / "formats" / "refractiveindex-au-olmon" / "Olmon-ev.yml")
     assert len(df) == 448
     before = df.copy()
     out = add_optical_conductivity(df)

@@ -1,54 +1,61 @@
 """Optical-conductivity models: Drude, two-Drude, Drude–Smith, Drude–Lorentz, Lorentz.
 
-One dielectric function, any observable.  Every model takes ``observable=`` in its
-constructor and then fits that quantity against ν (cm⁻¹, column ``wavenumber_cm-1``):
-
-============== ======================================= =====================================
-observable     model output (length)                   data columns
-============== ======================================= =====================================
-``sigma1``     σ1 (N)                                  ``sigma1_S_per_cm``
-``sigma``      concat(σ1, σ2) (2N)                     ``sigma1_S_per_cm``, ``sigma2_S_per_cm``
-``eps``        concat(ε1, ε2) (2N)                     ``eps1``, ``eps2``
-``nk``         concat(n, k) (2N)                       ``n``, ``k``
-``reflectance`` R = |(√ε−1)/(√ε+1)|² (N)               ``reflectance``
-============== ======================================= =====================================
-
-**Data layout for complex observables (contract with the fitting core).**  The independent
-variable is the plain ν array of length N; data and weights are the real part followed by
-the imaginary part, each of length N: ``y = concat(re, im)``, ``weights = concat(w_re, w_im)``.
-:func:`stack_observable` builds exactly that from a DataFrame (each part weighted by its own
-scale), :func:`split_observable` undoes it.  lmfit only sees arrays of equal length 2N::
+One dielectric function, any observable: every model takes ``observable=`` in its constructor
+and fits that quantity against ν (cm⁻¹, column ``wavenumber_cm-1``) — σ1, σ1+σ2, ε, n,k, the
+bulk reflectance, or the transmission / reflectance of a film on a substrate (observables, data
+layout and the default weights: :mod:`sigmafit.models.optical_observables`; start values:
+:mod:`sigmafit.models.guess.optics`)::
 
     m = DrudeModel(observable="nk")
-    x, y, w = stack_observable(df, "nk")
-    res = m.fit(y, m.guess(y, x=x), nu=x, weights=w)
+    x, y, _ = stack_observable(df, "nk")
+    res = m.fit(y, m.guess(y, x=x), nu=x, weights=m.default_weights(x, y))
 
 Which σ2?  Inside the model σ is the conduction part measured from ε∞ (DESIGN.md §3:
 ε = ε∞ + iZσ/ν).  Data σ2 converted from ε with ``sigmafit.prepare.optics`` defaults is
 referred to vacuum, σ2 = ν(1 − ε1)/Z, so the ``sigma`` observable defaults to
 ``sigma_reference="vacuum"``: the model returns −iν(ε − 1)/Z and ε∞ is fitted from σ2.  With
-``sigma_reference="eps_inf"`` it returns the conduction σ (σ2 = ν(ε∞ − ε1)/Z, matching data
-converted with that same ε∞) and ``eps_inf`` is fixed; it is also fixed for ``sigma1``, which
-does not depend on it.
+``sigma_reference="eps_inf"`` it returns the conduction σ and ``eps_inf`` is fixed; it is also
+fixed for ``sigma1``, which does not depend on it.  Where it is fitted, ε∞ ≥ 1 (a real material
+adds polarizable charge to vacuum); ``eps_inf_min=`` or an explicit bound on the parameter
+widens that.
 
 Units: every frequency parameter (``wp``, ``gamma``, ``nu0j`` …) in cm⁻¹; ``sigma0`` in S/cm,
 ``tau`` in fs, ``rho_dc`` in µΩ·cm, ``hbar_wp`` in eV, ``n_over_m`` in cm⁻³ (carriers per
-cm³ per electron mass of m*).
+cm³ per electron mass of m*); film thickness in nm, substrate thickness in mm.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar
 
 import lmfit
 import numpy as np
-from scipy.signal import find_peaks, peak_widths
 
-from ..constants import CM1_PER_EV, TAU_FS_CM, Z_OPT
-from ..exceptions import DataFormatError
-from .base import Derived, Param, SigmafitModel
+from ..constants import Z_OPT
+from ..exceptions import DataFormatError, ModelOptionError
+from . import optics_diagnostics as D
+from . import optics_terms as T
+from .base import Derived, Param, Reference, SigmafitModel
 from .formulas import optics as F
+from .guess import optics as G
+from .optical_observables import (
+    FILM_OBSERVABLES,
+    OBSERVABLE_COLUMNS,
+    OBSERVABLES,
+    FilmStack,
+    Observable,
+    SigmaReference,
+    best_observable,
+    check_data,
+    check_observable,
+    error_weights,
+    observe,
+    relative_weights,
+    sigma_from_data,
+    split_observable,
+    stack_observable,
+)
 from .registry import register
 
 __all__ = [
@@ -57,246 +64,21 @@ __all__ = [
     "DrudeLorentzModel",
     "DrudeModel",
     "DrudeSmithModel",
+    "FilmStack",
     "LorentzModel",
     "OpticsModel",
     "TwoDrudeModel",
-    "observe",
     "best_observable",
+    "observe",
+    "sigma_from_data",
     "split_observable",
     "stack_observable",
 ]
 
-Observable = Literal["sigma1", "sigma", "eps", "nk", "reflectance"]
-SigmaReference = Literal["eps_inf", "vacuum"]
-
-#: Observable name → canonical data columns (real part, imaginary part).
-OBSERVABLE_COLUMNS: dict[str, tuple[str, ...]] = {
-    "sigma1": ("sigma1_S_per_cm",),
-    "sigma": ("sigma1_S_per_cm", "sigma2_S_per_cm"),
-    "eps": ("eps1", "eps2"),
-    "nk": ("n", "k"),
-    "reflectance": ("reflectance",),
-}
-OBSERVABLES: tuple[str, ...] = tuple(OBSERVABLE_COLUMNS)
-
-#: Strictly positive floor for damping rates (cm⁻¹): γ = 0 makes σ1 a δ-function.
-GAMMA_MIN = 1e-6
-
-
-def _check_observable(observable: str) -> None:
-    if observable not in OBSERVABLE_COLUMNS:
-        raise ValueError(f"observable must be one of {list(OBSERVABLES)}, got {observable!r}")
-
-
-# --- observables ---------------------------------------------------------------------------
-
-
-def observe(nu, eps_inf, sigma, observable: Observable, *, sigma_reference: SigmaReference = "vacuum") -> np.ndarray:
-    """Real array fitted for ``observable`` from the conduction σ (S/cm) and ε∞ at ν (cm⁻¹).
-
-    Complex observables return ``concat(real, imag)`` (length 2N), see the module docstring.
-    """
-    nu = np.asarray(nu, dtype=float)
-    if observable == "sigma1":
-        return np.real(sigma)
-    if observable == "sigma":
-        s = sigma if sigma_reference == "eps_inf" else sigma - 1j * nu * (eps_inf - 1.0) / Z_OPT
-        return np.concatenate([s.real, s.imag])
-    eps = F.sigma_to_eps(nu, sigma, eps_inf)
-    if observable == "eps":
-        return np.concatenate([eps.real, eps.imag])
-    if observable == "nk":
-        N = F.nk_from_eps(eps)
-        return np.concatenate([N.real, N.imag])
-    if observable == "reflectance":
-        return F.reflectance(eps)
-    _check_observable(observable)
-    raise AssertionError("unreachable")  # pragma: no cover
-
-
-def split_observable(y, observable: Observable) -> tuple[np.ndarray, ...]:
-    """Undo the concatenation: ``(re, im)`` for complex observables, ``(y,)`` otherwise."""
-    _check_observable(observable)
-    y = np.asarray(y, dtype=float)
-    if len(OBSERVABLE_COLUMNS[observable]) == 1:
-        return (y,)
-    if y.size % 2:
-        raise ValueError(f"observable {observable!r} needs concat(real, imag) of even length, got {y.size}")
-    n = y.size // 2
-    return y[:n], y[n:]
-
-
-def stack_observable(df, observable: Observable, *, weighting: Literal["part", "relative"] = "part", x: str = "wavenumber_cm-1"):
-    """Build ``(x, y, weights)`` for fitting ``observable`` from a tidy DataFrame.
-
-    ``x`` is ν (length N, column ``wavenumber_cm-1``); ``y`` is the observable (N) or
-    ``concat(re, im)`` (2N) from :data:`OBSERVABLE_COLUMNS`; ``weights`` has the length of
-    ``y``.  ``weighting="part"`` divides each part by its own RMS so that real and imaginary
-    parts count equally whatever their size; ``"relative"`` uses 1/|y| point by point
-    (floored at 1e−3 of the part's RMS) for data spanning decades.  Rows are sorted by ν;
-    non-finite values raise :class:`DataFormatError` (nothing is dropped silently).
-    """
-    _check_observable(observable)
-    cols = (x,) + OBSERVABLE_COLUMNS[observable]
-    missing = [c for c in cols if c not in df.columns]
-    if missing:
-        raise DataFormatError(f"observable {observable!r} needs column(s) {missing}; the data has {list(df.columns)}", column=missing[0])
-    sub = df.loc[:, list(cols)].sort_values(x, kind="stable")
-    for c in cols:
-        bad = ~np.isfinite(sub[c].to_numpy(dtype=float))
-        if bad.any():
-            raise DataFormatError(f"column {c!r} has {int(bad.sum())} non-finite value(s); drop or fill them before fitting", column=c)
-    xv = sub[x].to_numpy(dtype=float)
-    parts, weights = [], []
-    for c in OBSERVABLE_COLUMNS[observable]:
-        p = sub[c].to_numpy(dtype=float)
-        rms = float(np.sqrt(np.mean(p**2))) or 1.0
-        if weighting == "part":
-            w = np.full(p.shape, 1.0 / rms)
-        elif weighting == "relative":
-            w = 1.0 / np.maximum(np.abs(p), 1e-3 * rms)
-        else:
-            raise ValueError(f"weighting must be 'part' or 'relative', got {weighting!r}")
-        parts.append(p)
-        weights.append(w)
-    return xv, np.concatenate(parts), np.concatenate(weights)
-
-
-def sigma_from_data(y, nu, observable: str) -> np.ndarray | None:
-    """σ (S/cm) from data of ``observable`` (start values, spectral weight of the data).
-
-    Complex (σ2 referred to vacuum) for ``sigma``, ``eps`` and ``nk``; real σ1 for
-    ``sigma1``; None for reflectance.
-    """
-    parts = split_observable(y, observable)
-    if observable == "sigma1":
-        return parts[0]
-    if observable == "sigma":
-        return parts[0] + 1j * parts[1]
-    if observable == "eps":
-        return F.eps_to_sigma(nu, parts[0] + 1j * parts[1], 1.0)
-    if observable == "nk":
-        return F.eps_to_sigma(nu, F.eps_from_nk(*parts), 1.0)
-    return None
-
-
-# --- the model function ---------------------------------------------------------------------
-
-
-class _OpticsFunction:
-    """Picklable model function with an explicit signature ``(nu, eps_inf, <params>)``.
-
-    lmfit reads parameter names from ``inspect.signature``; N-oscillator models need names
-    decided at construction, so the signature is built here instead of written out.
-    """
-
-    def __init__(self, kind: str, n_oscillators: int, observable: str, sigma_reference: str):
-        import inspect
-
-        self.kind = kind
-        self.n_oscillators = n_oscillators
-        self.observable = observable
-        self.sigma_reference = sigma_reference
-        self.names = _param_names(kind, n_oscillators)
-        P = inspect.Parameter
-        self.__signature__ = inspect.Signature(
-            [P("nu", P.POSITIONAL_OR_KEYWORD)] + [P(n, P.POSITIONAL_OR_KEYWORD) for n in self.names]
-        )
-        self.__name__ = kind.replace("-", "_")
-        self.__doc__ = f"{kind} model of the {observable!r} observable at nu (cm-1)."
-
-    def __call__(self, nu, *args, **kwargs):
-        values = dict(zip(self.names, args))
-        values.update(kwargs)
-        return observe(nu, values["eps_inf"], _sigma(self.kind, self.n_oscillators, nu, values),
-                       self.observable, sigma_reference=self.sigma_reference)
-
-    def __getstate__(self):
-        return (self.kind, self.n_oscillators, self.observable, self.sigma_reference)
-
-    def __setstate__(self, state):
-        self.__init__(*state)
-
-
-def _param_names(kind: str, n: int) -> tuple[str, ...]:
-    osc = tuple(f"{p}{j}" for j in range(1, n + 1) for p in ("wp", "nu0", "gamma"))
-    return {
-        "drude": ("eps_inf", "wp", "gamma"),
-        "two-drude": ("eps_inf", "wp1", "gamma1", "wp2", "gamma2"),
-        "drude-smith": ("eps_inf", "wp", "gamma", "c"),
-        "drude-lorentz": ("eps_inf", "wp", "gamma") + osc,
-        "lorentz": ("eps_inf",) + osc,
-    }[kind]
-
-
-def _terms(kind: str, n: int, v: dict[str, float]) -> dict[str, list[tuple]]:
-    """Drude, Lorentz and Drude–Smith terms of a parameter set (for σ and sum rules)."""
-    osc = [(v[f"wp{j}"], v[f"nu0{j}"], v[f"gamma{j}"]) for j in range(1, n + 1)]
-    if kind == "drude":
-        return {"drude_terms": [(v["wp"], v["gamma"])]}
-    if kind == "two-drude":
-        return {"drude_terms": [(v["wp1"], v["gamma1"]), (v["wp2"], v["gamma2"])]}
-    if kind == "drude-smith":
-        return {"smith_terms": [(v["wp"], v["gamma"], v["c"])]}
-    if kind == "drude-lorentz":
-        return {"drude_terms": [(v["wp"], v["gamma"])], "lorentz_terms": osc}
-    return {"lorentz_terms": osc}
-
-
-def _sigma(kind: str, n: int, nu, v: dict[str, float]) -> np.ndarray:
-    t = _terms(kind, n, v)
-    s = F.drude_lorentz_sigma(nu, t.get("drude_terms", ()), t.get("lorentz_terms", ()))
-    for wp, gamma, c in t.get("smith_terms", ()):
-        s = s + F.drude_smith_sigma(nu, wp, gamma, c)
-    return s
-
-
-# --- shared tables --------------------------------------------------------------------------
-
-_SIGMA0 = f"{{wp}}**2/({Z_OPT!r}*{{gamma}})"
-
-
-def _eps_inf_param(vary: bool) -> Param:
-    return Param("eps_inf", "", 1.0, 0.0, math.inf, "high-frequency dielectric constant ε∞", vary=vary)
-
-
-def _drude_params(wp="wp", gamma="gamma", what="free carriers") -> tuple[Param, Param]:
-    return (
-        Param(wp, "cm⁻¹", 1e4, 0.0, math.inf, f"plasma frequency of the {what}"),
-        Param(gamma, "cm⁻¹", 100.0, GAMMA_MIN, math.inf, f"scattering rate 1/(2πcτ) of the {what}"),
-    )
-
-
-def _drude_derived(wp="wp", gamma="gamma", suffix="") -> tuple[Derived, ...]:
-    s0 = _SIGMA0.format(wp=wp, gamma=gamma)
-    return (
-        Derived(f"sigma0{suffix}", s0, "S/cm", "dc conductivity ω_p²/(Zγ)"),
-        Derived(f"tau{suffix}", f"{TAU_FS_CM!r}/{gamma}", "fs", "relaxation time 1/(2πcγ)"),
-    )
-
-
-def _metal_derived(wp2: str, sigma0: str) -> tuple[Derived, ...]:
-    """ρ_dc, ħω_p and n/m* from expressions of ω_p² and σ0 in the *fitted* parameters.
-
-    Every expression uses fitted parameters only: lmfit does not order derived-of-derived
-    expressions when it builds parameters.
-    """
-    return (
-        Derived("rho_dc", f"1e6/({sigma0})", "µΩ·cm", "dc resistivity 1/σ(0)"),
-        Derived("hbar_wp", f"sqrt({wp2})/{CM1_PER_EV!r}", "eV", "plasma energy ħω_p"),
-        Derived("n_over_m", f"{F.N_EFF_PER_WP2!r}*({wp2})", "cm⁻³", "carrier density per m*/m_e, ε0 m_e ω_p²/e²"),
-    )
-
-
-def _oscillator_params(n: int) -> tuple[Param, ...]:
-    out: list[Param] = []
-    for j in range(1, n + 1):
-        out += [
-            Param(f"wp{j}", "cm⁻¹", 1e3 * j, 0.0, math.inf, f"oscillator {j} strength (plasma frequency)"),
-            Param(f"nu0{j}", "cm⁻¹", 1e3 * j, 0.0, math.inf, f"oscillator {j} resonance"),
-            Param(f"gamma{j}", "cm⁻¹", 100.0 * j, GAMMA_MIN, math.inf, f"oscillator {j} width"),
-        ]
-    return tuple(out)
+GAMMA_MIN = G.GAMMA_MIN
+#: Which observables fit ε∞ (stated by ``describe()`` for every optics model).
+EPS_INF_RULE = ("fixed when fitting sigma1 (invisible there) or sigma with sigma_reference='eps_inf'; "
+                "fitted, ≥ eps_inf_min (default 1), for sigma, eps, nk, reflectance, transmission, film_reflectance")
 
 
 class _TableMethod:
@@ -315,24 +97,41 @@ class _TableMethod:
         return lambda *a, **k: self.func(target, *a, **k)
 
 
+def _describe(target) -> str:
+    """``SigmafitModel.describe`` with the observable, the default weights and the ε∞ rule stated."""
+    lines = SigmafitModel.describe.__func__(target).splitlines()
+    obs = getattr(target, "observable", None)
+    out = []
+    for ln in lines:
+        if ln.lstrip().startswith("eps_inf "):
+            here = "" if obs is None else f"; here (observable {obs!r}): {'fitted' if _eps_inf_varies(target) else 'fixed'}"
+            ln = ln.replace("  (fixed by default)", "") + f"  ({EPS_INF_RULE}{here})"
+        if ln.lstrip().startswith("fits ") and obs is not None:
+            ln = ln.replace(f"fits {target.y} ", f"fits {'+'.join(target.y_columns)} ")
+        out.append(ln)
+        if ln.lstrip().startswith("fits "):
+            film = getattr(target, "film", None)
+            out.append(f"  observables: {', '.join(OBSERVABLES)} (observable=…; default sigma1)"
+                       if obs is None else f"  observable {obs!r}" + (f": {film.describe()}" if film else ""))
+            out.append("  default weights: relative, 1/|y| point by point (docs/optics.md)")
+    return "\n".join(out)
+
+
+def _eps_inf_varies(target) -> bool:
+    return next(p.vary for p in target.params_table if p.name == "eps_inf")
+
+
 # --- the models ---------------------------------------------------------------------------
-
-
-def best_observable(columns) -> str:
-    """The most informative observable present among ``columns``: nk, eps, sigma (σ1+σ2), reflectance, sigma1."""
-    cols = set(columns)
-    for name in ("nk", "eps", "sigma", "reflectance", "sigma1"):
-        if set(OBSERVABLE_COLUMNS[name]) <= cols:
-            return name
-    return "sigma1"
 
 
 class OpticsModel(SigmafitModel):
     """Common machinery of the optics family (not registered).
 
     Subclasses set ``kind`` and the class-level tables (for the default configuration);
-    the constructor rebuilds tables and the model function for ``observable`` and
-    ``n_oscillators``.
+    the constructor rebuilds tables and the model function for ``observable``,
+    ``n_oscillators``, the ε∞ bound and the film.  Film options (``transmission``,
+    ``film_reflectance``): ``thickness_nm``, ``substrate_n`` or ``substrate_nk``,
+    ``substrate_thickness_mm``, ``reference``, ``method`` (see :class:`FilmStack`), or ``film=``.
     """
 
     family = "optics"
@@ -341,54 +140,102 @@ class OpticsModel(SigmafitModel):
     kind: ClassVar[str] = ""
     default_oscillators: ClassVar[int] = 0
 
-    def __init__(
-        self,
-        observable: Observable = "sigma1",
-        *,
-        n_oscillators: int | None = None,
-        sigma_reference: SigmaReference = "vacuum",
-        prefix: str = "",
-        **kwargs: Any,
-    ):
-        _check_observable(observable)
+    def __init__(self, observable: Observable = "sigma1", *, n_oscillators: int | None = None,
+                 sigma_reference: SigmaReference = "vacuum", eps_inf_min: float = 1.0, prefix: str = "", **options: Any):
+        check_observable(observable)
         if sigma_reference not in ("eps_inf", "vacuum"):
             raise ValueError(f"sigma_reference must be 'eps_inf' or 'vacuum', got {sigma_reference!r}")
+        if isinstance(eps_inf_min, bool) or not isinstance(eps_inf_min, (int, float)) or not (0 <= eps_inf_min < math.inf):
+            raise ValueError(f"eps_inf_min must be a number ≥ 0, got {eps_inf_min!r}")
         n = self.default_oscillators if n_oscillators is None else n_oscillators
         if not self.default_oscillators and n:
             raise ValueError(f"{self.name} has no oscillators; n_oscillators must be 0 or None, got {n_oscillators!r}")
         if self.default_oscillators and (isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1):
             raise ValueError(f"n_oscillators must be an integer >= 1, got {n_oscillators!r}")
+        given = [k for k in (*FilmStack.OPTIONS, "film") if k in options]
+        if given and observable not in FILM_OBSERVABLES:
+            raise ModelOptionError(f"film options apply to the observables {list(FILM_OBSERVABLES)}, not to {observable!r}")
+        film = FilmStack.from_options(options)
+        if observable in FILM_OBSERVABLES and film is None:
+            raise ModelOptionError(f"observable {observable!r} needs the film: its thickness (thickness_nm=…, nm) and the "
+                                   "substrate (substrate_n=… or substrate_nk=…)")
         self.observable = observable
         self.sigma_reference = sigma_reference
         self.n_oscillators = int(n)
+        self.film = film
         self.y_columns = OBSERVABLE_COLUMNS[observable]
         self.y = self.y_columns[0]
-        eps_inf_matters = observable in ("eps", "nk", "reflectance") or (observable == "sigma" and sigma_reference == "vacuum")
+        varies = observable != "sigma1" and not (observable == "sigma" and sigma_reference == "eps_inf")
         table = self._tables(self.n_oscillators)
-        self.params_table = tuple(_eps_inf_param(eps_inf_matters) if p.name == "eps_inf" else p for p in table[0])
+        self.params_table = tuple(T.eps_inf_param(varies, float(eps_inf_min)) if p.name == "eps_inf" else p for p in table[0])
         self.derived_table = table[1]
-        self.function = _OpticsFunction(self.kind, self.n_oscillators, observable, sigma_reference)
-        super().__init__(prefix=prefix, **kwargs)
+        self.function = T.OpticsFunction(self.kind, self.n_oscillators, observable, sigma_reference, film)
+        super().__init__(prefix=prefix, **options)
 
     @classmethod
     def _tables(cls, n: int) -> tuple[tuple[Param, ...], tuple[Derived, ...]]:
         return cls.params_table, cls.derived_table
 
+    units = _TableMethod(SigmafitModel.units.__func__)
+    describe = _TableMethod(_describe)
+
+    # -- data and weights -------------------------------------------------------------------
     def select_data(self, df, x=None, y=None, weights=None):
         """(x, y, weights, x_name, y_name) for :func:`sigmafit.fit`: ν and the stacked observable.
 
-        ``weights`` may be ``"part"`` (default: each part divided by its RMS), ``"relative"``
-        (1/|y|), or an array of the stacked length.
+        ``weights``: None (the data's own uncertainties when ``df.attrs["sigmafit"]["errors"]``
+        names them, else None so that the fit applies :meth:`default_weights`), ``"relative"``,
+        ``"none"``, ``"part"`` (each part divided by its RMS), one or two (``"a,b"``) uncertainty
+        column names (weights 1/error), or an array of the stacked length.
         """
         xname = x or self.x
-        scheme = weights if isinstance(weights, str) else "part"
+        if xname in df.columns:
+            df = df.sort_values(xname, kind="stable")  # the order stack_observable returns, for every weight
+        scheme = weights if weights in ("relative", "part", "none") else "none"
         xv, yv, wv = stack_observable(df, self.observable, weighting=scheme, x=xname)
-        if weights is not None and not isinstance(weights, str):
+        self._check_film_range(xv)
+        if weights is None:
+            found = error_weights(df, self.observable)
+            wv = None if found is None else found[0]
+        elif isinstance(weights, str) and weights not in ("relative", "part", "none"):
+            wv = self._column_weights(df, weights)
+        elif not isinstance(weights, str):
             wv = np.asarray(weights, dtype=float)
         return xv, yv, wv, xname, "+".join(self.y_columns)
 
-    units = _TableMethod(SigmafitModel.units.__func__)
-    describe = _TableMethod(SigmafitModel.describe.__func__)
+    def _column_weights(self, df, spec: str) -> np.ndarray:
+        cols = [c.strip() for c in spec.split(",")]
+        if len(cols) not in (1, len(self.y_columns)) or any(c not in df.columns for c in cols):
+            raise DataFormatError(f"weights={spec!r} must name {len(self.y_columns)} uncertainty column(s) of the data "
+                                  f"(or 'relative', 'none'); the data has {list(df.columns)}", column=cols[0])
+        err = np.concatenate([df[c].to_numpy(dtype=float) for c in (cols * len(self.y_columns))[: len(self.y_columns)]])
+        if not np.all(np.isfinite(err) & (err > 0)):
+            raise DataFormatError(f"uncertainty column(s) {cols} must hold values > 0", column=cols[0])
+        return 1.0 / err
+
+    def _check_film_range(self, nu) -> None:
+        span = self.film.covers(nu) if self.film is not None else None
+        if span is not None:
+            raise DataFormatError(f"the substrate n,k table covers {span[0]:g}–{span[1]:g} cm-1 but the data reach "
+                                  f"{np.min(nu):g}–{np.max(nu):g} cm-1; narrow the window (xmin/xmax)", column="wavenumber_cm-1")
+
+    def relative_weights(self, x, y) -> np.ndarray:
+        """The "relative" scheme: 1/|y| per point and part, |y| floored by its local envelope (same length as y)."""
+        return relative_weights(np.asarray(x, dtype=float), np.asarray(y, dtype=float), self.observable)
+
+    def default_weights(self, x, y) -> np.ndarray:
+        """relative weights 1/|y| for every point and part (|y| the median of that part within ±10 % in ν, at least half its largest value there and 1 % of the complex modulus): every decade of the spectrum counts alike"""
+        x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+        if y.size == x.size * len(self.y_columns):
+            check_data(x, split_observable(y, self.observable), self.observable)
+        return self.relative_weights(x, y)
+
+    def weights_note(self, df, weights=None) -> str:
+        """What :meth:`select_data` weighs with, for the result's ``source["weights"]``."""
+        if weights is None:
+            found = error_weights(df, self.observable)
+            return found[1] if found else f"{self.name} default: {self.default_weights.__doc__}"
+        return weights if isinstance(weights, str) else "given array"
 
     # -- evaluation helpers (for reports and tests) ----------------------------------
     def _values(self, params) -> dict[str, float]:
@@ -398,221 +245,114 @@ class OpticsModel(SigmafitModel):
 
     def sigma(self, params, nu) -> np.ndarray:
         """Complex conduction σ(ν) (S/cm) for ``params`` (lmfit Parameters or a plain dict)."""
-        return _sigma(self.kind, self.n_oscillators, np.asarray(nu, dtype=float), self._values(params))
+        return T.sigma(self.kind, self.n_oscillators, np.asarray(nu, dtype=float), self._values(params))
 
     def eps(self, params, nu) -> np.ndarray:
         """Complex ε(ν) = ε∞ + iZσ/ν."""
         v = self._values(params)
-        return F.sigma_to_eps(nu, _sigma(self.kind, self.n_oscillators, np.asarray(nu, dtype=float), v), v["eps_inf"])
+        return F.sigma_to_eps(nu, T.sigma(self.kind, self.n_oscillators, np.asarray(nu, dtype=float), v), v["eps_inf"])
 
     def spectral_weight(self, params, cutoff=np.inf):
         """Analytic ∫_0^Ω σ1 dν (S/cm·cm⁻¹) of the model; SUM_RULE·W(∞) = Σ ω_p²."""
-        return F.model_spectral_weight(cutoff, **_terms(self.kind, self.n_oscillators, self._values(params)))
+        return F.model_spectral_weight(cutoff, **T.terms(self.kind, self.n_oscillators, self._values(params)))
 
     # -- guessing ------------------------------------------------------------------------
     def guess(self, data, x=None, **kwargs) -> lmfit.Parameters:
-        """Start values from data laid out for this model's observable (see module docstring).
+        """Start values from data laid out for this model's observable (module docstring of
+        :mod:`~sigmafit.models.optical_observables`): the best of the starts the data support.
 
-        Non-finite points are ignored for the estimate; values are clipped into the bounds
-        and keyword arguments override them (lmfit protocol).
+        Non-finite points are ignored for the estimate; values are kept inside the bounds and
+        keyword arguments override them (lmfit protocol).  Data no passive sample gives (ν ≤ 0,
+        R outside [0, 1], k < 0) raise :class:`~sigmafit.exceptions.DataFormatError`.
         """
         y = np.asarray(data, dtype=float)
         parts = split_observable(y, self.observable)
-        nu = np.asarray(x, dtype=float) if x is not None else np.arange(parts[0].size, dtype=float)
+        nu = np.asarray(x, dtype=float) if x is not None else np.arange(1, parts[0].size + 1, dtype=float)
         if nu.shape != parts[0].shape:
             raise ValueError(f"x has {nu.size} points but the {self.observable!r} data has {parts[0].size} per part")
-        ok = np.isfinite(nu) & np.all([np.isfinite(p) for p in parts], axis=0) & (nu > 0)
+        ok = np.isfinite(nu) & np.all([np.isfinite(p) for p in parts], axis=0)
+        check_data(nu[ok], [p[ok] for p in parts], self.observable)
         values = self._guess(np.concatenate([p[ok] for p in parts]), nu[ok]) if ok.sum() >= 3 else {}
         params = self.make_params()
         for p in self.params_table:
             if p.name in values and np.isfinite(values[p.name]) and p.vary:
                 v = float(np.clip(values[p.name], p.min, p.max))
-                if v in (p.min, p.max):  # strictly inside so the fit can move
-                    v = p.default if p.min < p.default < p.max else v
+                for bound, inward in ((p.min, 1.0), (p.max, -1.0)):  # strictly inside, so that the fit can move
+                    if math.isfinite(bound) and abs(v - bound) <= 1e-6 * max(1.0, abs(bound)):
+                        v = bound + inward * 1e-3 * max(1.0, abs(bound))
                 params[self.prefix + p.name].set(value=v)
         return lmfit.models.update_param_vals(params, self.prefix, **kwargs)
 
     def _guess(self, y: np.ndarray, x: np.ndarray) -> dict[str, float]:
-        order = np.argsort(x)
-        parts = [p[order] for p in split_observable(y, self.observable)]
+        order = np.argsort(x, kind="stable")
         nu = x[order]
-        y_sorted = np.concatenate(parts)
-        sig = sigma_from_data(y_sorted, nu, self.observable)
-        if sig is None:  # reflectance: Hagen–Rubens scale and the plasma edge only
-            out = _guess_from_reflectance(parts[0], nu)
-        else:
-            out = self._guess_spectrum(np.maximum(sig.real, 0.0), nu, sig if np.iscomplexobj(sig) else None)
-        if sig is not None and np.iscomplexobj(sig):  # σ2 referred to vacuum: ε = 1 + iZσ/ν
-            eps = F.sigma_to_eps(nu, sig, 1.0)
-            # ε1 at the top of the range with the Drude/oscillator pull added back
-            model_eps1 = F.sigma_to_eps(nu[-1:], _sigma(self.kind, self.n_oscillators, nu[-1:],
-                                                         {**self._defaults(), **out}), 0.0).real[0]
-            out["eps_inf"] = max(1.0, float(eps.real[-1] - model_eps1))
-        return out
+        parts = [p[order] for p in split_observable(y, self.observable)]
+        starts = self._starts(nu, parts)
+        defaults = {p.name: p.default for p in self.params_table}
+        free = {p.name: G.search_bounds(p.name, (p.min, p.max), nu) for p in self.params_table if p.vary}
+        full = [{**defaults, **{k: v for k, v in s.items() if k in defaults}} for s in starts] or [defaults]
+        ys = np.concatenate(parts)
+        w = self.relative_weights(nu, ys)
 
-    def _defaults(self) -> dict[str, float]:
-        return {p.name: p.default for p in self.params_table}
+        def residual(v):
+            return (self.function(nu, **v) - ys) * w
 
-    def _guess_spectrum(self, s1: np.ndarray, nu: np.ndarray, sig: np.ndarray | None) -> dict[str, float]:
-        """Start values from σ1 ≥ 0 at sorted ν, with the complex σ when the data has it."""
+        best = G.best_start(residual, full, free)
+        return G.ordered_oscillators(best, self.n_oscillators) if self.n_oscillators else best
+
+    def _starts(self, nu: np.ndarray, parts: list[np.ndarray]) -> list[dict[str, float]]:
+        """Candidate start dicts from the data (sorted ν): the kind's estimates with ε∞ added."""
+        ys = np.concatenate(parts)
+        sig = sigma_from_data(ys, nu, self.observable)
+        if self.observable == "reflectance":
+            drude = G.reflectance_candidates(parts[0], nu)
+            return [{**d, **o} for d in drude for o in self._kind_starts(np.zeros(nu.size), nu, None, drude=d)] or drude
+        if sig is None:  # film observables: σ1 of the film from the thin-film formula
+            sig = G.film_sigma1(nu, parts[0], self.film, self.observable)
+        complex_sig = sig if np.iscomplexobj(sig) else None
+        starts = self._kind_starts(np.maximum(np.real(sig), 0.0), nu, complex_sig)
+        if complex_sig is not None and _eps_inf_varies(self):  # ε∞ from ε1 at the top, the model's pull added back
+            eps1 = F.sigma_to_eps(nu[-1:], complex_sig[-1:], 1.0).real[0]
+            for s in starts:
+                pull = F.sigma_to_eps(nu[-1:], T.sigma(self.kind, self.n_oscillators, nu[-1:],
+                                                      {**{p.name: p.default for p in self.params_table}, **s}), 0.0).real[0]
+                s["eps_inf"] = max(self.params_table[0].min + 1e-3, float(eps1 - pull))
+        return starts
+
+    def _kind_starts(self, s1: np.ndarray, nu: np.ndarray, sig: np.ndarray | None, drude: dict | None = None) -> list[dict[str, float]]:
+        """Start values of this kind from σ1 ≥ 0 at sorted ν (complex σ when measured; a Drude start for R)."""
         raise NotImplementedError  # pragma: no cover - abstract
+
+    def _drude_starts(self, s1, nu, sig, drude) -> list[tuple[float, float]]:
+        if drude is not None:
+            return [(drude["wp"], drude["gamma"])]
+        return G.drude_candidates(nu, s1, sig) or [(1e4, 100.0)]
 
     # -- diagnostics ------------------------------------------------------------------------
     def diagnose(self, params: lmfit.Parameters, x: np.ndarray) -> list[str]:
         """Reasons not to trust the fit: rates at their floor, oscillators outside the data range."""
+        return D.parameter_warnings(self._values(params), np.asarray(x, dtype=float), GAMMA_MIN)
+
+    def diagnose_data(self, params: lmfit.Parameters, x: np.ndarray, y: np.ndarray) -> list[str]:
+        """Reasons in the data: a poor fit, a few points carrying the χ², a frequency-dependent scattering rate."""
+        nu, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+        if y.size != nu.size * len(self.y_columns) or nu.size < 3:
+            return []
         v = self._values(params)
-        nu = np.asarray(x, dtype=float)
-        lo, hi = (float(np.min(nu)), float(np.max(nu))) if nu.size else (0.0, math.inf)
-        msgs = []
-        for name, val in v.items():
-            if name.startswith("gamma") and val <= 10 * GAMMA_MIN:
-                msgs.append(f"{name} = {val:g} cm⁻¹ sits at its lower bound: the width is not resolved by the data")
-            if name.startswith("nu0") and (val > 2 * hi or val < 0.5 * lo and val > 0):
-                msgs.append(
-                    f"{name} = {val:g} cm⁻¹ lies outside the data range {lo:g}–{hi:g} cm⁻¹: "
-                    "the oscillator only acts as a background"
-                )
+        model = self.function(nu, **v)
+        msgs = D.fit_quality(nu, y, model, self.relative_weights(nu, y))
+        if self.kind == "drude":
+            sig = sigma_from_data(y, nu, self.observable)
+            if sig is not None and np.iscomplexobj(sig):
+                msgs += D.scattering_rate_warning(nu, sig - 1j * nu * (v["eps_inf"] - 1.0) / Z_OPT)
+            msgs += D.tail_only_warning(self.observable, float(np.min(nu)), v["wp"], v["gamma"])
+        if self.observable == "reflectance":
+            msgs += D.reflectance_warning(y)
         return msgs
 
 
-def _low_nu_segment(s1: np.ndarray) -> int:
-    """Number of leading points over which σ1 keeps falling (the Drude part of the spectrum)."""
-    running = np.minimum.accumulate(s1)
-    rising = np.nonzero(s1 > 1.05 * running + 1e-300)[0]
-    return int(rising[0]) if rising.size else s1.size
-
-
-def _drude_from_complex(sig: np.ndarray, nu: np.ndarray) -> tuple[float, float] | None:
-    """(σ0, γ) from complex σ at the lowest frequencies, or None if not Drude-like there.
-
-    A Drude term has 1/σ = Z(γ − iν)/ω_p², so ω_p² = −Zν/Im(1/σ) and γ = −ν·Re(1/σ)/Im(1/σ)
-    at every ν, whether or not the data reach below γ (medians over the lowest points).
-    """
-    k = max(3, min(10, sig.size // 8))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        inv = 1.0 / sig[:k]
-        wp2 = -Z_OPT * nu[:k] / inv.imag
-        gamma = -nu[:k] * inv.real / inv.imag
-    good = np.isfinite(wp2) & np.isfinite(gamma) & (wp2 > 0) & (gamma > 0)
-    if good.sum() < max(2, k // 2):
-        return None
-    wp2_m, gamma_m = float(np.median(wp2[good])), float(np.median(gamma[good]))
-    return wp2_m / (Z_OPT * gamma_m), gamma_m
-
-
-def _drude_start(s1: np.ndarray, nu: np.ndarray, sig: np.ndarray | None) -> tuple[float, float]:
-    """(σ0, γ) start values: from the complex σ if available, else from σ1 alone."""
-    if sig is not None:
-        est = _drude_from_complex(sig, nu)
-        if est is not None:
-            return est
-    return _drude_from_sigma1(s1, nu)
-
-
-def _drude_from_sigma1(s1: np.ndarray, nu: np.ndarray) -> tuple[float, float]:
-    """(σ0, γ) of a Drude term from the falling low-ν part of σ1.
-
-    A Drude σ1 obeys 1/σ1 = 1/σ0 + ν²/(σ0γ²): a straight line in ν², which works whether the
-    data show the plateau or only the tail.  Falls back to the plateau (σ0 = first points)
-    and the half-width (γ where σ1 = σ0/2) when the line fails.
-    """
-    m = max(_low_nu_segment(s1), min(3, s1.size))
-    seg_nu, seg_s = nu[:m], s1[:m]
-    good = seg_s > 0
-    if good.sum() >= 3:
-        slope, icpt = np.polyfit(seg_nu[good] ** 2, 1.0 / seg_s[good], 1, w=seg_s[good])
-        if slope > 0 and icpt > 0:
-            return 1.0 / icpt, math.sqrt(icpt / slope)
-    sigma0 = float(np.median(s1[: max(1, min(3, s1.size))]))
-    below = np.nonzero(s1 < sigma0 / 2)[0]
-    gamma = float(nu[below[0]]) if below.size else float(nu[-1])
-    return max(sigma0, 1e-300), max(gamma, GAMMA_MIN * 10)
-
-
-def _wp(sigma0: float, gamma: float) -> float:
-    return math.sqrt(max(sigma0, 0.0) * Z_OPT * gamma)
-
-
-def _guess_from_reflectance(R: np.ndarray, nu: np.ndarray) -> dict[str, float]:
-    """Rough Drude scale from R (sorted ν).
-
-    The screened plasma edge ν* = ω_p/√ε∞ is where R falls half-way from its low-ν level to
-    its minimum; ε∞ from R above the edge, ((1 + √R)/(1 − √R))²; γ from Hagen–Rubens,
-    1 − R ≈ 2√(2ν/(Zσ_dc)) over the lowest points.  Only a scale: the fit does the rest.
-    """
-    R = np.clip(R, 0.0, 1.0 - 1e-9)
-    out: dict[str, float] = {}
-    if R.size < 4:
-        return out
-    i_min = int(np.argmin(R))
-    top = float(np.max(R[: i_min + 1]))
-    below = np.nonzero(R[: i_min + 1] < 0.5 * (top + R[i_min]))[0]
-    edge = float(nu[below[0]] if below.size else nu[i_min])
-    eps_inf = 1.0
-    if i_min < R.size - 1:
-        r = math.sqrt(R[-1])
-        eps_inf = float(np.clip(((1 + r) / (1 - r)) ** 2, 1.0, 50.0))
-    wp = edge * math.sqrt(eps_inf)
-    k = max(3, R.size // 10)
-    sdc = float(np.median(8.0 * nu[:k] / (Z_OPT * (1.0 - R[:k]) ** 2)))
-    gamma = wp**2 / (Z_OPT * sdc) if sdc > 0 else edge / 100.0
-    out.update(wp=wp, gamma=min(gamma, edge), eps_inf=eps_inf)
-    return out
-
-
-def _oscillators_from_sigma1(s1: np.ndarray, nu: np.ndarray, n: int) -> list[tuple[float, float, float]]:
-    """n start oscillators (wp, nu0, gamma), ordered in ν0 and distinct.
-
-    Peaks of σ1 (scipy ``find_peaks``, most prominent first) give ν0 and the half-width
-    (``peak_widths``) γ; the height σ1(ν0) = ω_p²/(Zγ) gives ω_p.  Missing oscillators are
-    spread log-uniformly over the range, away from the peaks found.
-    """
-    lo, hi = float(nu[0]), float(nu[-1])
-    span = max(float(np.max(s1)) if s1.size else 0.0, 1e-300)
-    found: list[tuple[float, float, float]] = []
-    if s1.size >= 3:
-        idx, props = find_peaks(s1, prominence=0.02 * span)
-        if idx.size:
-            best = idx[np.argsort(props["prominences"])[::-1][:n]]
-            best = np.sort(best)
-            widths = peak_widths(s1, best, rel_height=0.5)
-            grid = np.arange(nu.size, dtype=float)
-            left = np.interp(widths[2], grid, nu)
-            right = np.interp(widths[3], grid, nu)
-            for i, a, b in zip(best, left, right):
-                gamma = max(float(b - a), 1e-3 * max(nu[i], 1.0), GAMMA_MIN * 10)
-                found.append((_wp(s1[i], gamma), float(nu[i]), gamma))
-    missing = n - len(found)
-    if missing > 0:
-        # log-uniformly over the band where there is absorption left (σ1 > 25 % of its maximum)
-        band = nu[s1 > 0.25 * span] if s1.size else nu
-        a = max(float(band[0]) if band.size else lo, 1e-3 * max(hi, 1.0))
-        b = max(float(band[-1]) if band.size else hi, a * 1.0001 + 1.0)
-        candidates = np.geomspace(a, b, missing + 2 * len(found) + 2)[1:-1]
-        taken = [f[1] for f in found]
-        extra = []
-        for c in candidates:
-            if all(abs(math.log(c / t)) > 0.1 for t in taken if t > 0):
-                extra.append(c)
-                taken.append(c)
-        extra = (extra + list(np.geomspace(b, 3 * b, missing + 1)[1:]))[:missing]
-        for c in extra:
-            gamma = 0.5 * c
-            level = float(np.interp(c, nu, s1)) if lo <= c <= hi else 0.1 * span
-            found.append((_wp(max(0.5 * level, 1e-6 * span), gamma), float(c), gamma))
-    found.sort(key=lambda t: t[1])
-    for j in range(1, len(found)):  # non-degenerate: strictly increasing ν0
-        wp, nu0, g = found[j]
-        if nu0 <= found[j - 1][1] * 1.01:
-            found[j] = (wp, found[j - 1][1] * 1.05 + 1.0, g)
-    return found
-
-
-def _osc_dict(osc) -> dict[str, float]:
-    out = {}
-    for j, (wp, nu0, g) in enumerate(osc, start=1):
-        out.update({f"wp{j}": wp, f"nu0{j}": nu0, f"gamma{j}": g})
-    return out
+def _drude_dicts(pairs) -> list[dict[str, float]]:
+    return [{"wp": wp, "gamma": g} for wp, g in pairs]
 
 
 @register
@@ -623,13 +363,32 @@ class DrudeModel(OpticsModel):
     kind = "drude"
     physics = "free carriers: σ(ν) = σ0/(1 − iν/γ), σ0 = ω_p²/(Zγ)"
     reference = "P. Drude, Ann. Phys. 306, 566 (1900); Dressel & Grüner, Electrodynamics of Solids, ch. 5"
-    params_table = (_eps_inf_param(False),) + _drude_params()
-    derived_table = _drude_derived() + _metal_derived("wp**2", _SIGMA0.format(wp="wp", gamma="gamma"))
-    function = _OpticsFunction("drude", 0, "sigma1", "vacuum")
+    params_table = (T.eps_inf_param(False),) + T.drude_params()
+    derived_table = T.drude_derived() + T.metal_derived("wp**2", T.SIGMA0.format(wp="wp", gamma="gamma"))
+    function = T.OpticsFunction("drude", 0, "sigma1", "vacuum")
+    reference_values = (
+        Reference({"eps_inf": 1.0, "wp": 1e4, "gamma": 100.0}, (1e-9, 100.0, 300.0, 1000.0),
+                  (16678.2047621110, 8339.10238105550, 1667.82047621110, 165.130740218921),
+                  "PHYSICS.md §5: σ0 = 16 678.2 S/cm at ω_p = 10⁴, γ = 100 cm⁻¹; σ1 = σ0/(1 + ν²/γ²) = σ0, σ0/2, "
+                  "σ0/10, σ0/101 by hand with Z = Z0/(2π), Z0 = 376.730313412 Ω (CODATA 2022)", rtol=1e-9),
+        Reference({"eps_inf": 1.0, "wp": 1e4, "gamma": 100.0}, (100.0,), (-4999.0, 5000.0),
+                  "by hand: ε = 1 − ω_p²/(ν² + iγν) at ν = γ is 1 − 10⁸/(10⁴(1 + i)) = 1 − 5000(1 − i)",
+                  rtol=1e-12, options={"observable": "eps"}),
+        Reference({"eps_inf": 1.0, "wp": 282.842712474619, "gamma": 100.0}, (100.0,), (1.0, 2.0),
+                  "by hand: ω_p² = 8γ², ν = γ gives ε = 1 − 4(1 − i) = −3 + 4i = (1 + 2i)², so n = 1, k = 2",
+                  rtol=1e-12, options={"observable": "nk"}),
+        Reference({"eps_inf": 1.0, "wp": 282.842712474619, "gamma": 100.0}, (100.0,), (0.5,),
+                  "by hand: N = 1 + 2i gives R = |(N − 1)/(N + 1)|² = |2i/(2 + 2i)|² = 4/8",
+                  rtol=1e-12, options={"observable": "reflectance"}),
+        Reference({"eps_inf": 1.0, "wp": 11283.7916709551, "gamma": 100.0}, (100.0,), (0.2,),
+                  "by hand (Tinkham): ν = γ, Z0σ_□ = 2πω_p²d(1 + i)/(2γ) = 4(1 + i) for ω_p² = 4γ/(πd), d = 10 nm; "
+                  "T/T_sub = |4/(4 + 4(1 + i))|² = 16/80 on n_s = 3",
+                  rtol=1e-12, options={"observable": "transmission", "thickness_nm": 10.0, "substrate_n": 3.0,
+                                       "reference": "substrate", "method": "thin-film"}),
+    )
 
-    def _guess_spectrum(self, s1, nu, sig):
-        sigma0, gamma = _drude_start(s1, nu, sig)
-        return {"wp": _wp(sigma0, gamma), "gamma": gamma}
+    def _kind_starts(self, s1, nu, sig, drude=None):
+        return _drude_dicts(self._drude_starts(s1, nu, sig, drude))
 
     def characteristic_x(self, params):
         return float(params[self.prefix + "gamma"].value)
@@ -644,25 +403,32 @@ class TwoDrudeModel(OpticsModel):
     physics = "two Drude channels (narrow 1, broad 2), e.g. multiband metals"
     reference = "Dressel & Grüner, Electrodynamics of Solids, ch. 5; e.g. Wu et al., PRB 81, 100512 (2010)"
     params_table = (
-        (_eps_inf_param(False),)
-        + _drude_params("wp1", "gamma1", "narrow channel")
-        + _drude_params("wp2", "gamma2", "broad channel")
+        (T.eps_inf_param(False),)
+        + T.drude_params("wp1", "gamma1", "narrow channel", 30.0)
+        + T.drude_params("wp2", "gamma2", "broad channel", 300.0)
     )
     derived_table = (
-        _drude_derived("wp1", "gamma1", "_1")
-        + _drude_derived("wp2", "gamma2", "_2")
-        + (Derived("sigma0", _SIGMA0.format(wp="wp1", gamma="gamma1") + "+" + _SIGMA0.format(wp="wp2", gamma="gamma2"),
+        T.drude_derived("wp1", "gamma1", "_1")
+        + T.drude_derived("wp2", "gamma2", "_2")
+        + (Derived("sigma0", T.SIGMA0.format(wp="wp1", gamma="gamma1") + "+" + T.SIGMA0.format(wp="wp2", gamma="gamma2"),
                    "S/cm", "total dc conductivity"),
            Derived("wp", "sqrt(wp1**2+wp2**2)", "cm⁻¹", "total plasma frequency"))
-        + _metal_derived("wp1**2+wp2**2", _SIGMA0.format(wp="wp1", gamma="gamma1") + "+" + _SIGMA0.format(wp="wp2", gamma="gamma2"))
+        + T.metal_derived("wp1**2+wp2**2", T.SIGMA0.format(wp="wp1", gamma="gamma1") + "+" + T.SIGMA0.format(wp="wp2", gamma="gamma2"))
     )
-    function = _OpticsFunction("two-drude", 0, "sigma1", "vacuum")
+    function = T.OpticsFunction("two-drude", 0, "sigma1", "vacuum")
+    reference_values = (
+        Reference({"eps_inf": 1.0, "wp1": 1e4, "gamma1": 100.0, "wp2": 2e4, "gamma2": 1000.0}, (1e-9, 100.0),
+                  (23349.4866669554, 14944.3319898123),
+                  "by hand: σ1 = Σ (ω_pi²/(Zγ_i))/(1 + ν²/γ_i²) = (10⁶ + 4·10⁵)/Z at ν → 0 and (5·10⁵ + 4·10⁵/1.01)/Z at "
+                  "ν = 100, Z = Z0/(2π), Z0 = 376.730313412 Ω", rtol=1e-9),
+    )
 
-    def _guess_spectrum(self, s1, nu, sig):
-        sigma0, gamma = _drude_start(s1, nu, sig)
-        wp = _wp(sigma0, gamma)
-        # split the weight: narrow channel at γ/3, broad at 3γ with the same total ω_p²
-        return {"wp1": wp * math.sqrt(0.5), "gamma1": gamma / 3.0, "wp2": wp * math.sqrt(0.5), "gamma2": gamma * 3.0}
+    def _kind_starts(self, s1, nu, sig, drude=None):
+        out = []
+        for wp, gamma in self._drude_starts(s1, nu, sig, drude):
+            for f in (3.0, 10.0):  # split the weight: narrow channel at γ/f, broad at f·γ, the same total ω_p²
+                out.append({"wp1": wp * math.sqrt(0.5), "gamma1": gamma / f, "wp2": wp * math.sqrt(0.5), "gamma2": gamma * f})
+        return out
 
     def diagnose(self, params, x):
         msgs = super().diagnose(params, x)
@@ -682,20 +448,25 @@ class DrudeSmithModel(OpticsModel):
     kind = "drude-smith"
     physics = "carriers with backscattering persistence c ∈ [−1, 0]; σ(0) = σ0(1 + c)"
     reference = "N. V. Smith, Phys. Rev. B 64, 155106 (2001)"
-    params_table = (_eps_inf_param(False),) + _drude_params() + (
+    params_table = (T.eps_inf_param(False),) + T.drude_params() + (
         Param("c", "", -0.5, -1.0, 0.0, "persistence of velocity after a collision"),
     )
-    derived_table = _drude_derived() + (
-        Derived("sigma_dc", f"{_SIGMA0.format(wp='wp', gamma='gamma')}*(1+c)", "S/cm", "dc conductivity σ0(1 + c)"),
+    derived_table = T.drude_derived() + (
+        Derived("sigma_dc", f"{T.SIGMA0.format(wp='wp', gamma='gamma')}*(1+c)", "S/cm", "dc conductivity σ0(1 + c)"),
     )
-    function = _OpticsFunction("drude-smith", 0, "sigma1", "vacuum")
+    function = T.OpticsFunction("drude-smith", 0, "sigma1", "vacuum")
+    reference_values = (
+        Reference({"eps_inf": 1.0, "wp": 1e4, "gamma": 100.0, "c": -0.5}, (1e-9, 100.0, 200.0),
+                  (8339.10238105550, 8339.10238105550, 4336.33323814886),
+                  "by hand: σ1 = σ0[(1 + c) + x²(1 − c)]/(1 + x²)², x = ν/γ, σ0 = 10⁶/Z: σ0/2 at x = 0 and x = 1, "
+                  "σ0·6.5/25 at x = 2; Z = Z0/(2π), Z0 = 376.730313412 Ω", rtol=1e-9),
+    )
 
-    def _guess_spectrum(self, s1, nu, sig):
-        sigma0, gamma = _drude_start(s1, nu, sig)
+    def _kind_starts(self, s1, nu, sig, drude=None):
+        out = [{"wp": wp, "gamma": g, "c": c} for wp, g in self._drude_starts(s1, nu, sig, drude) for c in (-0.2, -0.6)]
         i = int(np.argmax(s1))
-        out = {"wp": _wp(sigma0, gamma), "gamma": gamma, "c": -0.5}
         if 0 < i < s1.size - 1:  # σ1 peaks at finite ν: strong backscattering, peak near γ
-            out.update(gamma=float(nu[i]), c=-0.9, wp=_wp(2.0 * s1[i], float(nu[i])))
+            out.append({"gamma": float(nu[i]), "c": -0.9, "wp": G.wp_from(2.0 * s1[i], float(nu[i]))})
         return out
 
     def characteristic_x(self, params):
@@ -714,22 +485,25 @@ class DrudeLorentzModel(OpticsModel):
     default_oscillators = 1
     physics = "free carriers plus N interband/phonon oscillators (n_oscillators=N)"
     reference = "Dressel & Grüner, Electrodynamics of Solids, ch. 6; Rakić et al., Appl. Opt. 37, 5271 (1998)"
-    params_table = (_eps_inf_param(False),) + _drude_params() + _oscillator_params(1)
-    derived_table = _drude_derived() + _metal_derived("wp**2", _SIGMA0.format(wp="wp", gamma="gamma"))
-    function = _OpticsFunction("drude-lorentz", 1, "sigma1", "vacuum")
+    params_table = (T.eps_inf_param(False),) + T.drude_params() + T.oscillator_params(1)
+    derived_table = T.drude_derived() + T.metal_derived("wp**2", T.SIGMA0.format(wp="wp", gamma="gamma"))
+    function = T.OpticsFunction("drude-lorentz", 1, "sigma1", "vacuum")
+    reference_values = (
+        Reference({"eps_inf": 1.0, "wp": 1e4, "gamma": 100.0, "wp1": 1000.0, "nu01": 500.0, "gamma1": 100.0}, (500.0,),
+                  (808.251461548456,),
+                  "by hand: Drude σ0/(1 + 25) with σ0 = 10⁶/Z plus the Lorentz peak ω_p1²/(Zγ1) = 10⁴/Z at ν = ν01; "
+                  "Z = Z0/(2π), Z0 = 376.730313412 Ω", rtol=1e-9),
+    )
 
     @classmethod
     def _tables(cls, n):
-        return (_eps_inf_param(False),) + _drude_params() + _oscillator_params(n), cls.derived_table
+        return (T.eps_inf_param(False),) + T.drude_params() + T.oscillator_params(n), cls.derived_table
 
-    def _guess_spectrum(self, s1, nu, sig):
-        sigma0, gamma = _drude_start(s1, nu, sig)
-        if sig is None and _low_nu_segment(s1) < 3:  # no clear Drude part: scale from the lowest point
-            sigma0 = max(float(s1[0]), 1e-300)
-            gamma = min(gamma, float(nu[-1]))
-        residual = np.maximum(s1 - F.drude_sigma(nu, _wp(sigma0, gamma), gamma).real, 0.0)
-        out = {"wp": _wp(sigma0, gamma), "gamma": gamma}
-        out.update(_osc_dict(_oscillators_from_sigma1(residual, nu, self.n_oscillators)))
+    def _kind_starts(self, s1, nu, sig, drude=None):
+        out = []
+        for wp, gamma in self._drude_starts(s1, nu, sig, drude)[:3]:
+            residual = np.maximum(s1 - F.drude_sigma(nu, wp, gamma).real, 0.0)
+            out.append({"wp": wp, "gamma": gamma, **G.oscillator_dict(G.oscillators_from_sigma1(residual, nu, self.n_oscillators))})
         return out
 
     def characteristic_x(self, params):
@@ -745,13 +519,30 @@ class LorentzModel(OpticsModel):
     default_oscillators = 1
     physics = "N Lorentz oscillators without free carriers (insulators, phonons)"
     reference = "H. A. Lorentz, The Theory of Electrons (1909); Dressel & Grüner, ch. 6"
-    params_table = (_eps_inf_param(False),) + _oscillator_params(1)
+    params_table = (T.eps_inf_param(False),) + T.oscillator_params(1)
     derived_table = ()
-    function = _OpticsFunction("lorentz", 1, "sigma1", "vacuum")
+    function = T.OpticsFunction("lorentz", 1, "sigma1", "vacuum")
+    reference_values = (
+        Reference({"eps_inf": 1.0, "wp1": 1000.0, "nu01": 500.0, "gamma1": 100.0}, (500.0, 400.0),
+                  (166.782047621110, 27.5104408447192),
+                  "by hand: σ1 = (ω_p²/Z)γν²/((ν0² − ν²)² + γ²ν²): 10⁴/Z at ν = ν0 and (10⁶/Z)·1.6·10⁷/9.7·10⁹ at "
+                  "ν = 400; Z = Z0/(2π), Z0 = 376.730313412 Ω", rtol=1e-9),
+        Reference({"eps_inf": 4.0, "wp1": 0.0, "nu01": 100.0, "gamma1": 1.0}, (1000.0, 2000.0), (0.64, 1.0),
+                  "by hand: a free-standing film with N = 2, d = 1250 nm is a quarter wave at 1000 cm⁻¹ "
+                  "(r = 2r01/(1 + r01²) = −0.6, r01 = −1/3, T = 1 − 0.36) and a half wave at 2000 cm⁻¹ (T = 1)",
+                  rtol=1e-12, options={"observable": "transmission", "thickness_nm": 1250.0, "substrate_n": 1.0}),
+        Reference({"eps_inf": 1.0, "wp1": 0.0, "nu01": 100.0, "gamma1": 1.0}, (1000.0,), (12.0 / 13.0,),
+                  "by hand: no film (ε = 1) on a 1 mm substrate with n = 1.5: incoherent slab "
+                  "T = (1 − R)/(1 + R) = 2n/(n² + 1) = 12/13, R = 0.04",
+                  rtol=1e-12, options={"observable": "transmission", "thickness_nm": 100.0, "substrate_n": 1.5,
+                                       "substrate_thickness_mm": 1.0}),
+    )
 
     @classmethod
     def _tables(cls, n):
-        return (_eps_inf_param(False),) + _oscillator_params(n), ()
+        return (T.eps_inf_param(False),) + T.oscillator_params(n), ()
 
-    def _guess_spectrum(self, s1, nu, sig):
-        return _osc_dict(_oscillators_from_sigma1(s1, nu, self.n_oscillators))
+    def _kind_starts(self, s1, nu, sig, drude=None):
+        if not np.any(s1 > 0):
+            return [{}]
+        return [G.oscillator_dict(G.oscillators_from_sigma1(s1, nu, self.n_oscillators))]

@@ -26,13 +26,13 @@ import numpy as np
 from scipy.integrate import cumulative_trapezoid
 
 from ...constants import C_CM_PER_S, E_CHARGE, EPS0, M_E, SUM_RULE, Z_OPT
-from ...prepare import optics as _conv
 
 __all__ = [
     "N_EFF_PER_WP2",
     "drude_eps",
     "drude_lorentz_eps",
     "drude_lorentz_sigma",
+    "drude_range",
     "drude_sigma",
     "drude_smith_sigma",
     "drude_smith_spectral_weight",
@@ -40,6 +40,7 @@ __all__ = [
     "effective_wp",
     "eps_from_nk",
     "eps_to_sigma",
+    "extended_drude",
     "lorentz_eps",
     "lorentz_sigma",
     "lorentz_spectral_weight",
@@ -161,31 +162,33 @@ def drude_lorentz_eps(nu, eps_inf, drude_terms: Iterable[DrudeTerm] = (), lorent
 
 
 def sigma_to_eps(nu, sigma, eps_inf=1.0):
-    """ε(ν) = ε∞ + i·Z·σ(ν)/ν  (σ in S/cm, ν in cm⁻¹; ν = 0 gives a complex infinity).
+    """ε(ν) = ε∞ + i·Z·σ(ν)/ν  (σ in S/cm, ν in cm⁻¹): ε1 = ε∞ − Zσ2/ν, ε2 = Zσ1/ν.
 
-    Complex form of :func:`sigmafit.prepare.optics.sigma_to_eps` (one implementation).
+    ν = 0 gives ±inf/NaN (no warning).  The real-valued DataFrame form is
+    :func:`sigmafit.prepare.optics.sigma_to_eps` (the layers cannot share code: formulas import only
+    the constants, prepare imports nothing from models).
     """
+    nu = _arr(nu)
     sigma = np.asarray(sigma, dtype=complex)
-    e1, e2 = _conv.sigma_to_eps(nu, sigma.real, sigma.imag, eps_inf)
-    return e1 + 1j * e2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return (eps_inf - Z_OPT * sigma.imag / nu) + 1j * (Z_OPT * sigma.real / nu)
 
 
 def eps_to_sigma(nu, eps, eps_inf=1.0):
     """σ(ν) = −iν(ε − ε∞)/Z (S/cm): σ1 = ν ε2/Z, σ2 = ν(ε∞ − ε1)/Z.
 
     ``eps_inf=1`` (default) refers σ to vacuum (σ2 then contains the bound-charge
-    polarization); pass the model's ε∞ to get the conduction part only.  Complex form of
-    :func:`sigmafit.prepare.optics.eps_to_sigma`.
+    polarization); pass the model's ε∞ to get the conduction part only.
     """
+    nu = _arr(nu)
     eps = np.asarray(eps, dtype=complex)
-    s1, s2 = _conv.eps_to_sigma(nu, eps.real, eps.imag, eps_inf)
-    return s1 + 1j * s2
+    return nu * eps.imag / Z_OPT + 1j * (-nu * (eps.real - eps_inf) / Z_OPT)
 
 
 def eps_from_nk(n, k):
-    """ε = (n + ik)² = n² − k² + 2ink (complex form of :func:`sigmafit.prepare.optics.nk_to_eps`)."""
-    e1, e2 = _conv.nk_to_eps(n, k)
-    return e1 + 1j * e2
+    """ε = (n + ik)² = n² − k² + 2ink (complex; k ≥ 0 gives ε2 ≥ 0 for n ≥ 0)."""
+    n, k = _arr(n), _arr(k)
+    return (n * n - k * k) + 1j * (2.0 * n * k)
 
 
 def nk_from_eps(eps):
@@ -202,6 +205,58 @@ def reflectance(eps):
     """Bulk normal-incidence reflectance from vacuum: R = |(√ε − 1)/(√ε + 1)|² (0 ≤ R ≤ 1)."""
     N = nk_from_eps(eps)
     return np.abs((N - 1.0) / (N + 1.0)) ** 2
+
+
+# --- extended Drude analysis ------------------------------------------------------------------
+
+
+def extended_drude(nu, sigma):
+    """The (ω_p(ν), γ(ν)) in cm⁻¹ that one Drude term needs to give the complex σ (S/cm) at each ν.
+
+    A Drude term has 1/σ = Z(γ − iν)/ω_p², so at every frequency
+
+        ω_p²(ν) = −Zν / Im(1/σ),   γ(ν) = −ν·Re(1/σ) / Im(1/σ)
+
+    (the two-parameter form of the extended-Drude or memory-function analysis; Allen & Mikkelsen,
+    Phys. Rev. B 15, 2952 (1977); Dressel & Grüner §12.2).  A Drude metal gives constants; a
+    scattering rate that grows with ν (electron–electron, interband absorption) shows as a rising
+    γ(ν).  Pass the conduction σ (``eps_to_sigma(nu, eps, eps_inf)``).  NaN where σ2 ≤ 0 (not
+    Drude-like there).  Returns ``(wp, gamma)`` arrays.
+    """
+    nu = _arr(nu)
+    sigma = np.asarray(sigma, dtype=complex)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        inv = 1.0 / sigma
+        ok = inv.imag < 0
+        wp2 = np.where(ok, -Z_OPT * nu / np.where(ok, inv.imag, -1.0), np.nan)
+        gamma = np.where(ok, -nu * inv.real / np.where(ok, inv.imag, -1.0), np.nan)
+    return np.sqrt(wp2), gamma
+
+
+def drude_range(nu, sigma, *, gamma_spread: float = 1.3, wp_spread: float = 1.1, min_points: int = 5):
+    """The widest band of sorted ν (cm⁻¹) where the data are one Drude term: ``(nu_lo, nu_hi)`` or None.
+
+    Widest run of consecutive frequencies over which the extended-Drude γ(ν) stays within a factor
+    ``gamma_spread`` and ω_p(ν) within ``wp_spread`` (max/min), with at least ``min_points``
+    points (see :func:`extended_drude`; pass the conduction σ, complex).  A Drude fit inside it
+    describes the data whichever observable is fitted; outside it the fitted γ is an average of a
+    frequency-dependent rate.
+    """
+    nu = _arr(nu)
+    order = np.argsort(nu, kind="stable")
+    nu = nu[order]
+    wp, gamma = extended_drude(nu, np.asarray(sigma, dtype=complex)[order])
+    good = np.isfinite(wp) & np.isfinite(gamma) & (gamma > 0)
+    best = None
+    for i in np.flatnonzero(good):
+        stop = np.flatnonzero(~good[i:])
+        g, w = gamma[i : i + (stop[0] if stop.size else nu.size - i)], wp[i : i + (stop[0] if stop.size else nu.size - i)]
+        ok = (np.maximum.accumulate(g) <= gamma_spread * np.minimum.accumulate(g)) & (
+            np.maximum.accumulate(w) <= wp_spread * np.minimum.accumulate(w))
+        n = int(np.argmin(ok)) if not ok.all() else ok.size  # points before the first violation
+        if n >= min_points and (best is None or n - 1 > best[1] - best[0]):
+            best = (int(i), int(i) + n - 1)
+    return None if best is None else (float(nu[best[0]]), float(nu[best[1]]))
 
 
 # --- spectral weight and sum rules ---------------------------------------------------------
