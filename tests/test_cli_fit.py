@@ -21,48 +21,64 @@ def run(args, capsys):
 
 
 def test_raw_ppms_file_to_lengths_per_temperature(tmp_path, capsys):
+    """The default path for raw R(B): the measurement model of every reading (sample_data truth in parameters.json)."""
     out = tmp_path / "wal.json"
     png = tmp_path / "wal.png"
     code, text, err = run(["fit", SAMPLE / "wal_film_sweeps.dat", "--model", "hln-so", "--width", 10, "--length", 40,
-                           "--bmax", 0.5, "--background", "quadratic", "--json", out, "--plot", png], capsys)
+                           "--bmax", 0.5, "--json", out, "--plot", png], capsys)
     assert code in (0, 1), err
     assert "Traceback" not in err
     doc = json.loads(out.read_text())
     assert len(doc["curves"]) == 4
     for c in doc["curves"]:
         T = c["source"]["curve"]["temperature_K"]
-        L_true = TRUTH["film"]["L_phi_nm"][f"{T:.1f}"]
-        L = c["params"]["L_phi"]
-        # within 3σ or 0.3 % (interpolation of the symmetrized grid through the cusp)
-        assert abs(L["value"] - L_true) <= max(3 * L["stderr"], 0.003 * L_true), (T, L, L_true)
-        Lso = c["params"]["L_so"]
-        assert abs(Lso["value"] - TRUTH["film"]["L_so_nm"]) <= 3 * Lso["stderr"] + 0.01 * TRUTH["film"]["L_so_nm"]
-        assert c["data"]["x"] and len(c["data"]["fine_x"]) == len(c["data"]["fine_y"])
+        for name, true in (("L_phi", TRUTH["film"]["L_phi_nm"][f"{T:.1f}"]), ("L_so", TRUTH["film"]["L_so_nm"]),
+                           ("B_off", TRUTH["film"]["field_offset_T"])):
+            e = c["params"][name]
+            assert abs(e["value"] - true) <= 3 * e["stderr"], (T, name, e, true)
+        st = c["statistics"]
+        assert st["weighted"] and 0.8 < st["redchi"] < 1.25  # per-point noise from the data: a real goodness of fit
+        assert c["data"]["x"] and len(c["data"]["fine_x"]) == len(c["data"]["fine_y"]) and c["data"]["y_name"] == "delta_sigma_S"
+        assert set(c["data"]["raw"]["channel"]) == {0, 1}  # R_xx and R_xy readings, both fitted
     assert png.stat().st_size > 10_000
-    # the estimated field offset is the one the file was made with
-    prep = doc["curves"][0]["source"]["prepare"]
+
+
+def test_transform_path_still_fits_delta_sigma(tmp_path, capsys):
+    out = tmp_path / "wal.json"
+    code, text, err = run(["fit", SAMPLE / "wal_film_sweeps.dat", "--model", "hln-so", "--width", 10, "--length", 40,
+                           "--bmax", 0.5, "--transform", "--background", "quadratic", "--json", out], capsys)
+    assert code in (0, 1), err
+    c = json.loads(out.read_text())["curves"][0]
+    assert c["source"]["y"] == "delta_sigma_S" and "off_c0" in c["params"]  # Δσ with its free offset
+    prep = c["source"]["prepare"]
     offsets = next(step["B0_T"] for step in prep if step["step"] == "field_offset")
-    for b0 in offsets.values():
+    for b0 in offsets.values():  # the estimated field offset is the one the file was made with
         assert b0 == pytest.approx(TRUTH["film"]["field_offset_T"], abs=2e-4)
 
 
 def test_global_fit_then_dephasing_from_the_saved_result(tmp_path, capsys):
+    """Acceptance of the raw-file issue on sample_data: every parameter within 2σ of what the data were made with,
+    and the dephasing law fitted to those L_φ with χ²_ν < 2."""
     out = tmp_path / "global.json"
     code, text, err = run(["fit", SAMPLE / "wal_film_sweeps.dat", "--model", "hln-so", "--width", 10, "--length", 40,
-                           "--bmax", 0.5, "--share", "L_so", "--background", "quadratic", "--json", out], capsys)
+                           "--bmax", 0.5, "--share", "L_so", "--json", out], capsys)
     assert code in (0, 1), err
     g = json.loads(out.read_text())
     assert g["global"] is True
     shared = g["shared"]["L_so"]
-    assert shared["value"] == pytest.approx(TRUTH["film"]["L_so_nm"], abs=3 * shared["stderr"])
+    assert abs(shared["value"] - TRUTH["film"]["L_so_nm"]) <= 2 * shared["stderr"]
+    for c in g["curves"]:
+        L = c["params"]["L_phi"]
+        assert abs(L["value"] - TRUTH["film"]["L_phi_nm"][f"{c['label']:.1f}"]) <= 2 * L["stderr"], c["label"]
     # L_phi(T) read straight from that result; p = 1 and L_phi(1 K) = 500 nm were used to make the data
     deph = tmp_path / "deph.json"
     code, text, err = run(["fit", out, "--model", "dephasing", "--json", deph], capsys)
     assert code in (0, 1), err
     d = json.loads(deph.read_text())
-    p = d["params"]["p"]
-    assert p["value"] == pytest.approx(TRUTH["film"]["p"], abs=max(3 * p["stderr"], 0.01))
-    assert d["params"]["L1"]["value"] == pytest.approx(TRUTH["film"]["L_phi_1K_nm"], rel=0.01)
+    for name, true in (("p", TRUTH["film"]["p"]), ("L1", TRUTH["film"]["L_phi_1K_nm"])):
+        e = d["params"][name]
+        assert abs(e["value"] - true) <= 2 * e["stderr"], (name, e, true)
+    assert d["statistics"]["redchi"] < 2
     assert d["source"]["weights"].startswith("1/L_phi_err_nm")
 
 

@@ -134,8 +134,10 @@ def test_agrees_with_independent_generator(wal, wl_hall, carrier, mu):
     R_xy = rxy + pxy * rxx * 4.0 + oxy
     m = model(physics=wal, wl_hall=wl_hall)
     p = m.make_params()
+    # the model's offset_xy is the whole even R_xy at B = 0 (the generator's constant plus pickup_xy·R_xx(0))
+    rxx0 = sim.resistivity(np.zeros(1), film.sigma0_S, mu, film.sign, np.zeros(1), wl_hall)[0][0]
     vals = {"sigma0": film.sigma0_S, "mu": mu, "sign": film.sign, "L_phi": 300.0, "L_so": 40.0,
-            "B_off": off, "pickup": pk, "pickup_xy": pxy, "offset_xy": oxy}
+            "B_off": off, "pickup": pk, "pickup_xy": pxy, "offset_xy": oxy + pxy * rxx0 * 4.0}
     for k, v in vals.items():
         p[k].set(value=v)
     assert p["n_s"].value == pytest.approx(film.sign * n, rel=1e-12)

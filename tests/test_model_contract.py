@@ -13,12 +13,29 @@ import math
 import warnings
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from sigmafit import fit
 from sigmafit.models import registry
+from sigmafit.prepare import Geometry
 
 NAMES = registry.available()
+
+#: Constructor options of models that cannot be built without them (the measurement model needs a geometry).
+OPTIONS = {"measurement": {"geometry": Geometry("hallbar", width_um=10.0, length_um=40.0)}}
+
+
+def _get(name: str, **options):
+    return registry.get(name, **{**OPTIONS.get(name, {}), **options})
+
+
+def _kwargs(model, x, channel=None) -> dict:
+    """Independent variables: x, and for the measurement model alternating R_xx (0) / R_xy (1) readings."""
+    out = {model.independent: x}
+    if "channel" in model.independent_vars:
+        out["channel"] = np.arange(np.size(x)) % 2 if channel is None else np.asarray(channel)
+    return out
 
 #: Typical x of each family (T for magnetoconductance, K for temperature, cm⁻¹ for optics).
 FAMILY_X = {
@@ -42,11 +59,11 @@ def _references():
 
 @pytest.mark.parametrize("name, ref", list(_references()))
 def test_reference_values(name, ref):
-    model = registry.get(name, **dict(ref.options))
+    model = _get(name, **dict(ref.options))
     params = model.make_params()
     for k, v in ref.params.items():
         params[k].set(value=v)
-    got = model.eval(params, **{model.independent: np.asarray(ref.x, dtype=float)})
+    got = model.eval(params, **_kwargs(model, np.asarray(ref.x, dtype=float), getattr(ref, "channel", None)))
     assert ref.source.strip(), "a reference says where its numbers come from"
     np.testing.assert_allclose(got, np.asarray(ref.y, dtype=float), rtol=ref.rtol, atol=ref.atol,
                                err_msg=f"{name}: {ref.source}")
@@ -54,10 +71,10 @@ def test_reference_values(name, ref):
 
 @pytest.mark.parametrize("name", NAMES)
 def test_finite_at_defaults_and_bound_edges(name):
-    model = registry.get(name)
+    model = _get(name)
     x = _x(name)
     base = model.make_params()
-    assert np.all(np.isfinite(model.eval(base, **{model.independent: x})))
+    assert np.all(np.isfinite(model.eval(base, **_kwargs(model, x))))
     for pname, p in base.items():
         if p.expr or not p.vary:
             continue
@@ -68,18 +85,18 @@ def test_finite_at_defaults_and_bound_edges(name):
             # just inside the bound (a bound of 0 for a length is approached, not reached)
             params[pname].set(value=edge + (1e-6 if edge == p.min else -1e-6) * max(1.0, abs(edge)))
             with np.errstate(all="ignore"):
-                y = model.eval(params, **{model.independent: x})
+                y = model.eval(params, **_kwargs(model, x))
             assert np.all(np.isfinite(y)), f"{name}: not finite with {pname} at the edge {edge}"
 
 
 def _simulated(name):
-    model = registry.get(name)
+    model = _get(name)
     x = _x(name)
     params = model.make_params()
     for p in params.values():  # a default of 0 (a background amplitude) would leave nothing to fit
         if p.vary and not p.expr and p.value == 0 and p.min < 1 < p.max:
             p.set(value=1.0)
-    y = np.asarray(model.eval(params, **{model.independent: x}), dtype=float)
+    y = np.asarray(model.eval(params, **_kwargs(model, x)), dtype=float)
     rng = np.random.default_rng(7)
     scale = np.std(y) if np.std(y) > 0 else max(float(np.abs(y).max()), 1.0)  # a constant model (an offset) too
     return model, x, y + 1e-3 * scale * rng.standard_normal(y.size)
@@ -93,10 +110,14 @@ def test_inputs_never_modified_and_fit_repeats(name):
     x0, y0 = x.copy(), y.copy()
     start = model.make_params()
     before = copy.deepcopy(start)
+    data: object = (x, y)
+    if hasattr(model, "fit_data"):  # raw readings: a DataFrame names the channel and each reading's σ
+        data = pd.DataFrame({"field_T": x, "channel": _kwargs(model, x)["channel"], "resistance_ohm": y,
+                             "resistance_err_ohm": np.full(y.size, 1e-3 * max(float(np.std(y)), 1e-12))})
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        r1 = fit((x, y), name, params=start, warn=False)
-        r2 = fit((x, y), name, params=start, warn=False)
+        r1 = fit(data, name, params=start, warn=False, **OPTIONS.get(name, {}))
+        r2 = fit(data, name, params=start, warn=False, **OPTIONS.get(name, {}))
     np.testing.assert_array_equal(x, x0)
     np.testing.assert_array_equal(y, y0)
     for k, p in start.items():

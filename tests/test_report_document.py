@@ -98,7 +98,9 @@ def test_split_and_tagged_warnings():
 
 def test_global_json_and_per_curve_warnings(tmp_path):
     wal = load_result("wal")
-    wal["warnings"] = list(wal["warnings"]) + ["[temperature_K = 4.0] only 3 points inside the cusp"]
+    wal["warnings"] = list(wal["warnings"]) + ["[temperature_K = 4.0] only 3 points inside the cusp",
+                                               "2 parameter pairs are correlated beyond |r| = 0.95: c0_bg_c2–L_so (-0.99), "
+                                               "c1_bg_c2–L_so (-0.98); their individual values are poorly separated"]
     p = tmp_path / "wal.json"
     p.write_text(json.dumps(wal))
     sets = load_results([p])

@@ -46,8 +46,10 @@ from .prepare.split import distinct_set_points, plain, split_curves
 #: More distinct field values (to 1 mT) than this make a file a field sweep, not R(T) at a few fields.
 FIELD_SWEEP_LEVELS = 10
 #: Model-constructor options a file fit understands (``oscillators`` is the CLI/recipe name of ``n_oscillators``;
-#: ``signs`` and ``rho_xx0`` are the two-band models').
-MODEL_OPTION_KEYS = {"n_oscillators", "oscillators", "observable", "signs", "rho_xx0"}
+#: ``signs`` and ``rho_xx0`` are the two-band models'; ``carrier``, ``bands``, ``wl_hall`` the measurement model's).
+MODEL_OPTION_KEYS = {"n_oscillators", "oscillators", "observable", "signs", "rho_xx0", "carrier", "bands", "wl_hall"}
+#: Options of the measurement model (the rest of a magnetoconductance fit's model options go to the physics model).
+MEASUREMENT_OPTIONS = ("carrier", "bands", "wl_hall")
 
 
 def _source(df: pd.DataFrame) -> str | None:
@@ -84,6 +86,21 @@ def _check_kind(df: pd.DataFrame, family: str, model_name: str) -> None:
         if _span(df, "field_T") < 1e-3:
             raise DataFormatError(f"the field hardly changes in this file (span {_span(df, 'field_T'):.2g} T): there is no "
                                   f"field sweep for {model_name} to fit", path=path, column="field_T")
+
+
+def is_raw_field_sweep(df: pd.DataFrame, y: str = "delta_sigma_S") -> bool:
+    """True when ``df`` holds raw readings R(B) (no processed Δσ column): the measurement model fits them."""
+    return y not in df.columns and "resistance_ohm" in df.columns and "field_T" in df.columns
+
+
+def measured_curves(df: pd.DataFrame, prep: Preparation, need_hall: bool = False) -> list[tuple[Any, pd.DataFrame]]:
+    """Every raw R_xx and R_xy reading per curve (temperature set point, or ``by``), with its uncertainty: the
+    data of the measurement model (:func:`sigmafit.prepare.measured.measured_points`, nothing interpolated)."""
+    from .prepare.measured import measured_points
+
+    by = prep.by if prep.by is not None else ("temperature_K" if distinct_set_points(df) > 1 else None)
+    points = measured_points(df, by=by, channel=prep.channel, hall_channel=prep.hall_channel, need_hall=need_hall)
+    return split_curves(points, by if by is not None and points["curve"].nunique() > 1 else None)
 
 
 def magnetoconductance_curves(df: pd.DataFrame, prep: Preparation, y: str = "delta_sigma_S") -> list[tuple[Any, pd.DataFrame]]:
@@ -174,7 +191,7 @@ def _model_options(options: Mapping[str, Any]) -> dict[str, Any]:
     out = {}
     if options.get("oscillators") is not None or options.get("n_oscillators") is not None:
         out["n_oscillators"] = int(options.get("n_oscillators") or options.get("oscillators"))
-    out.update({k: options[k] for k in ("observable", "signs", "rho_xx0") if options.get(k) is not None})
+    out.update({k: options[k] for k in ("observable", "signs", "rho_xx0", *MEASUREMENT_OPTIONS) if options.get(k) is not None})
     return out
 
 
@@ -186,11 +203,25 @@ def _fit_window(family: str, window: Window, prep: Preparation) -> Window:
                   bmax=window.bmax, factor=window.factor)
 
 
-def load_curves(path, model_name: str, prep: Preparation, model_options: Mapping[str, Any], *, y: str | None = None,
-                echo: bool = True):
-    """Load ``path`` and prepare it for ``model_name``: ``(model options, [(label, curve), …], notes)``.
+def _measurement(model_name: str, df: pd.DataFrame, prep: Preparation, options: dict, background) -> tuple[str, dict]:
+    """The measurement model of raw R(B) for the physics model ``model_name``: ``("measurement", its options)``."""
+    geometry = prep.geometry or geometry_from_header(df)
+    if geometry is None:
+        raise FitError("a magnetoconductance fit needs the sample geometry: give --width and --length (µm, Hall bar), --vdp, or --sheet")
+    if background:
+        raise FitError("--background applies to fits of Δσ (--transform); the measurement model of the raw R(B) has the "
+                       "classical magnetoresistance built in (its Drude tensor)")
+    measured = {k: options.pop(k) for k in MEASUREMENT_OPTIONS if k in options}
+    return "measurement", {"physics": model_name, "geometry": geometry, **measured, **options}
 
-    The model options are ``model_options`` completed from the file (optics: the observable the file has).
+
+def load_curves(path, model_name: str, prep: Preparation, model_options: Mapping[str, Any], *, y: str | None = None,
+                echo: bool = True, background: str | None = None):
+    """Load ``path`` and prepare it for ``model_name``: ``(model name, model options, [(label, curve), …], notes)``.
+
+    The model options are ``model_options`` completed from the file (optics: the observable the file has).  Raw
+    R(B) of a magnetoconductance model goes to the measurement model (model name ``"measurement"``, its options
+    naming the physics model and the geometry), unless ``prep.transform`` asks for Δσ.
 
     ``notes`` are the loader's and the preparation's DataWarnings (rows dropped, units assumed …) as sentences;
     they are also attached to every curve (``attrs["sigmafit"]["notes"]``), so each result carries them, and
@@ -198,6 +229,7 @@ def load_curves(path, model_name: str, prep: Preparation, model_options: Mapping
     """
     family = models.model_class(model_name).family
     options = dict(model_options)
+    name = model_name
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", DataWarning)
         df = io.load(path, format=prep.format, **prep.load_options)
@@ -207,7 +239,13 @@ def load_curves(path, model_name: str, prep: Preparation, model_options: Mapping
                 from .models.optics import best_observable
 
                 options["observable"] = best_observable(found[0][1].columns)
+        elif family == "magnetoconductance" and not prep.transform and is_raw_field_sweep(df, y or "delta_sigma_S"):
+            _check_kind(df, family, model_name)
+            name, options = _measurement(model_name, df, prep, options, background)
+            found = measured_curves(df, prep, need_hall=options.get("bands", 1) == 2)
         else:
+            for k in MEASUREMENT_OPTIONS:
+                options.pop(k, None)
             found = curves(df, models.get(model_name, **options), prep, y=y)
     notes = [str(w.message) for w in caught if issubclass(w.category, DataWarning)]
     for w in caught:
@@ -218,7 +256,7 @@ def load_curves(path, model_name: str, prep: Preparation, model_options: Mapping
     for _, c in found:
         meta = c.attrs.setdefault("sigmafit", {})
         meta["notes"] = list(meta.get("notes") or []) + notes
-    return options, found, notes
+    return name, options, found, notes
 
 
 def _split(options: Mapping[str, Any]):
@@ -247,7 +285,8 @@ def fit_file(path, model_name: str, *, prep: Preparation | None = None, window: 
     prep, window, settings = prep or p2, window or w2, settings or s2
     family = models.model_class(model_name).family
     window = _fit_window(family, window, prep)
-    model_options, found, _ = load_curves(path, model_name, prep, model_options, y=settings.y)
+    fit_name, model_options, found, _ = load_curves(path, model_name, prep, model_options, y=settings.y,
+                                                    background=settings.background)
     if settings.y and settings.y not in found[0][1].columns:
         settings = replace(settings, y=None)
     with warnings.catch_warnings():
@@ -256,12 +295,12 @@ def fit_file(path, model_name: str, *, prep: Preparation | None = None, window: 
             if len(found) < 2:
                 raise FitError(f"sharing {list(settings.share)} needs several curves, but {path} gave one; choose them with --by")
             by = prep.by or next((c for c in ("temperature_K", "gate_V") if c in found[0][1].columns), "curve")
-            res = fit_global([c for _, c in found], model_name, share=settings.share, labels=[lab for lab, _ in found],
+            res = fit_global([c for _, c in found], fit_name, share=settings.share, labels=[lab for lab, _ in found],
                              window=window, settings=settings, **model_options)
             res.by = by
             res.source = {**res.source, "path": str(path)}
             return res
-        return [fit(curve, model_name, window=window, settings=settings, source={"path": str(path)}, **model_options)
+        return [fit(curve, fit_name, window=window, settings=settings, source={"path": str(path)}, **model_options)
                 for _, curve in found]
 
 
@@ -297,11 +336,19 @@ def expand_paths(paths: Iterable[str | Path], *, exclude: Iterable[str | Path] =
     return out
 
 
-def _file_tasks(files: list[Path], model_name: str, prep: Preparation, model_options, y: str | None) -> list[CurveTask]:
+def _file_tasks(files: list[Path], model_name: str, prep: Preparation, model_options, y: str | None,
+                background: str | None = None) -> tuple[list[CurveTask], str, dict]:
+    """One task per curve of every file (an unreadable file is one failed task), and the model the curves are
+    fitted with: ``(tasks, model name, model options)`` — the measurement model for raw R(B)."""
     tasks: list[CurveTask] = []
+    fitted: tuple[str, dict] | None = None
     for path in files:
         try:
-            _, items, _ = load_curves(path, model_name, prep, model_options, y=y, echo=False)
+            name, options, items, _ = load_curves(path, model_name, prep, model_options, y=y, echo=False, background=background)
+            if fitted is not None and (name, options) != fitted:
+                raise FitError(f"this file needs {name} with {options}, the batch fits {fitted[0]} with {fitted[1]} "
+                               "(give the geometry on the command line so every file gets the same)")
+            fitted = (name, options)
         except Exception as exc:  # noqa: BLE001 - an unreadable file is one failed row, the batch goes on
             from .fitting.rows import error_text
 
@@ -311,7 +358,7 @@ def _file_tasks(files: list[Path], model_name: str, prep: Preparation, model_opt
             continue
         for label, curve in items:
             tasks.append(CurveTask(index=len(tasks), source=str(path), label=plain(label), data=curve, labels=curve_labels(curve)))
-    return tasks
+    return tasks, *(fitted or (model_name, dict(model_options)))
 
 
 def fit_batch_files(paths: Iterable[str | Path], model: str, *, prep: Preparation | None = None, window: Window | None = None,
@@ -337,9 +384,9 @@ def fit_batch_files(paths: Iterable[str | Path], model: str, *, prep: Preparatio
         raise FitError("no files to fit (the folders given are empty)")
     family = models.model_class(model).family
     window = _fit_window(family, window, prep)
-    tasks = _file_tasks(files, model, prep, model_options, settings.y)
+    tasks, fit_name, model_options = _file_tasks(files, model, prep, model_options, settings.y, settings.background)
     if prep.by is not None and all(t.error and f"cannot split curves by {prep.by!r}" in t.error for t in tasks):
         raise FitError(f"no file has a column {prep.by!r} to split curves by (--by); {tasks[0].error}")
     if settings.y is not None and family == "magnetoconductance":
         settings = replace(settings, y=None)  # --y named the raw column; the curve has delta_sigma_S
-    return fit_tasks(tasks, model, batch=batch, window=window, settings=settings, model_options=model_options)
+    return fit_tasks(tasks, fit_name, batch=batch, window=window, settings=settings, model_options=model_options)

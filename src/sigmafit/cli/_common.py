@@ -51,6 +51,14 @@ def add_data_options(p: argparse.ArgumentParser) -> None:
     prep = p.add_argument_group("preparation")
     prep.add_argument("--no-symmetrize", action="store_true", help="do not symmetrize R(B) (default: symmetrize for magnetoconductance models)")
     prep.add_argument("--hall-channel", type=int, help="instrument channel of R_xy (default: the one the file calls Hall)")
+    prep.add_argument("--transform", action="store_true",
+                      help="raw R(B): fit Δσ from symmetrized sheet conductance instead of the measurement model of the raw "
+                           "readings (the default)")
+    meas = p.add_argument_group("measurement model (raw R(B))")
+    meas.add_argument("--carrier", choices=("auto", "holes", "electrons"), help="carrier sign (default: from the Hall slope)")
+    meas.add_argument("--bands", type=int, choices=(1, 2), help="Drude bands of the classical tensor (default 1)")
+    meas.add_argument("--wl-hall", choices=("fukuyama", "none"),
+                      help="how weak localization enters R_xy: fukuyama (R_H unchanged, default) or none (σ_xy classical)")
     prep.add_argument("--field-offset", default=None, metavar="T|auto",
                       help="field offset to subtract (T); default 'auto' (estimated from the symmetry of R(B)); 0 keeps the fields as read")
 
@@ -111,7 +119,8 @@ def options_from_args(args, family: str) -> dict:
         "background": args.background, "loss": args.loss, "weights": args.weights,
         "oscillators": args.oscillators, "observable": args.observable, "signs": args.signs, "rho_xx0": args.rho_xx0,
         "sample_mass_mg": args.mass_mg, "sample_mass_err_mg": args.mass_err_mg, "molar_mass_g_per_mol": args.molar_mass,
-        "hall_channel": args.hall_channel,
+        "hall_channel": args.hall_channel, "transform": args.transform or None, "carrier": args.carrier,
+        "bands": args.bands, "wl_hall": args.wl_hall,
     }
     out.update(_geometry(args))
     return with_quantities({k: v for k, v in out.items() if v is not None}, family)

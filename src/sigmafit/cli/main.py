@@ -61,16 +61,26 @@ def _format_warning(message, category, filename, lineno, line=None):  # pragma: 
     return f"warning: {message}\n"
 
 
+def _run_verb(args) -> int:
+    """Run the verb with sigmafit's warnings shown one line each, without changing the caller's warning filters."""
+    shown = warnings.formatwarning
+    warnings.formatwarning = _format_warning
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("always", SigmafitWarning)
+            return args.func(args)
+    finally:
+        warnings.formatwarning = shown
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
-    warnings.formatwarning = _format_warning
-    warnings.simplefilter("always", SigmafitWarning)
     try:
-        code = args.func(args)
+        code = _run_verb(args)
     except SigmafitError as exc:
         print(f"sigmafit {args.verb}: error: {exc}", file=sys.stderr)
         return 2

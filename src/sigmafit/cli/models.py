@@ -15,15 +15,24 @@ def register(sub) -> None:
     )
     p.add_argument("name", nargs="?", help="show one model in detail")
     p.add_argument("--family", choices=["magnetoconductance", "temperature", "optics", "carriers", "heat", "metal-insulator",
-                                        "background"], help="only this family")
+                                        "measurement", "background"], help="only this family")
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
     from .. import models
 
+    from ..exceptions import SigmafitError
+
     names = [args.name] if args.name else models.available(family=args.family)
     for name in names:
-        print(models.get(name).describe())
+        try:
+            text = models.get(name).describe()
+        except SigmafitError:  # a model built from options (the measurement model needs a geometry)
+            cls = models.model_class(name)
+            text = (f"{cls.name}  [{cls.family}]  {cls.physics}\n  built by `sigmafit fit` / `batch` from the options: "
+                    "the physics model (--model), the geometry (--width/--length, --vdp, --sheet), --carrier, "
+                    "--bands, --wl-hall; see docs/measurement-model.md")
+        print(text)
         print()
     return 0

@@ -225,7 +225,8 @@ def fit_tasks(tasks: list[CurveTask], model: str, *, batch: BatchOptions, window
             records = [rows[t.id] for t in tasks if t.id in rows]
         table = make_table(records, model, model_options)
         elapsed = time.monotonic() - t0
-        result = BatchResult(table=table, model_name=model, options=dict(id_options),
+        shown = getattr(registry.get(model, **model_options), "display_name", model)
+        result = BatchResult(table=table, model_name=shown, options=dict(id_options),
                              out=None if batch.out is None else Path(batch.out), n_resumed=len(done), elapsed=elapsed,
                              engine=chosen)
         if batch.out is not None:

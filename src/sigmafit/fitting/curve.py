@@ -35,6 +35,7 @@ def resolve_model(model, *, background: str | None = None, **model_options: Any)
         name = model.name
     else:
         raise FitError(f"model must be a registry name or an lmfit Model, not {type(model).__name__}")
+    name = getattr(m, "display_name", name)  # a model of raw readings reads as the physics it fits
     if background:
         bg = registry.get(f"{background}-bg")
         m = m + bg

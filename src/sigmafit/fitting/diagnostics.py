@@ -12,7 +12,7 @@ import math
 import lmfit
 import numpy as np
 
-from ..models.base import components, derived_names
+from ..models.base import components, derived_names, zero_ok_names
 
 #: |correlation| above which two parameters are reported as degenerate.
 CORRELATION_LIMIT = 0.95
@@ -56,11 +56,13 @@ def runs_test_z(residual: np.ndarray) -> float:
     return float((runs - mu) / math.sqrt(var)) if var > 0 else 0.0
 
 
-def generic_warnings(result, x: np.ndarray, residual: np.ndarray, derived: set[str] | None = None) -> list[str]:
+def generic_warnings(result, x: np.ndarray, residual: np.ndarray, derived: set[str] | None = None,
+                     zero_ok: set[str] | None = None) -> list[str]:
     """Checks that apply to every model: convergence, bounds, stderr, correlations, residuals.
 
     ``result`` is an lmfit ModelResult or MinimizerResult; ``derived`` names parameters
-    that are expressions (default: the derived quantities of ``result.model``).
+    that are expressions (default: the derived quantities of ``result.model``); ``zero_ok`` names
+    parameters whose value may be consistent with zero (default: those of ``result.model``).
     """
     out: list[str] = []
     if not result.success:
@@ -69,6 +71,8 @@ def generic_warnings(result, x: np.ndarray, residual: np.ndarray, derived: set[s
     if derived is None:
         derived = derived_names(result.model)
     derived = set(derived) | {n for n, p in params.items() if p.expr}
+    if zero_ok is None:
+        zero_ok = zero_ok_names(result.model) if getattr(result, "model", None) is not None else set()
     varied = [p for p in params.values() if p.vary and p.name not in derived]
     init = getattr(result, "init_values", None) or {}
     for p in varied:
@@ -81,7 +85,7 @@ def generic_warnings(result, x: np.ndarray, residual: np.ndarray, derived: set[s
             continue
         if p.stderr is None or not np.isfinite(p.stderr):
             out.append(f"the uncertainty of {p.name} could not be estimated (reported as null)")
-        elif p.value != 0 and abs(p.stderr) > abs(p.value):
+        elif p.value != 0 and abs(p.stderr) > abs(p.value) and p.name not in zero_ok:
             out.append(f"{p.name} is not determined by the data: its uncertainty ({p.stderr:.3g}) exceeds its value ({p.value:.3g})")
     done: set[frozenset[str]] = set()
     pairs: list[tuple[str, str, float]] = []

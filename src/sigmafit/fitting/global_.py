@@ -23,7 +23,7 @@ import pandas as pd
 
 from ..exceptions import FitError, FitQualityWarning
 from ..models import registry
-from ..models.base import SigmafitModel, independent_kwargs
+from ..models.base import SigmafitModel, independent_kwargs, zero_ok_names
 from ..prepare.split import plain, split_curves
 from . import schema
 from .curve import apply_settings, curve_data, in_window
@@ -298,7 +298,8 @@ def fit_global(data, model: str, *, share: Sequence[str] = (), by: str | None = 
 
 def _warnings(res: GlobalFitResult, mres, by: str | None, weighted: bool) -> list[str]:
     derived = {m.prefix + d.name for m in res.models for d in m.derived_table}
-    out = generic_warnings(mres, np.zeros(0), np.zeros(0), derived)  # residual structure: per curve below
+    zero_ok = set().union(*(zero_ok_names(e) for e in (res.evaluators or res.models)))
+    out = generic_warnings(mres, np.zeros(0), np.zeros(0), derived, zero_ok)  # residual structure: per curve below
     tag = by or "curve"
     for i, m in enumerate(res.models):
         extra = res.extra_vars[i] if res.extra_vars else {}

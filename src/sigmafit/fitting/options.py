@@ -200,7 +200,8 @@ class Preparation:
     """How a loaded file becomes the curves a model fits.
 
     ``sample_mass_mg``/``sample_mass_err_mg``/``molar_mass_g_per_mol`` turn a sample's heat capacity into a molar
-    one; ``hall_channel`` picks the Hall channel where the file's roles do not say.  ``geometry`` (a :class:`sigmafit.prepare.Geometry`) converts R to sheet quantities; ``by`` makes one curve
+    one; ``hall_channel`` picks the Hall channel where the file's roles do not say; ``transform`` fits raw R(B)
+    through the transform path (Δσ) instead of the measurement model of the raw readings.  ``geometry`` (a :class:`sigmafit.prepare.Geometry`) converts R to sheet quantities; ``by`` makes one curve
     per value of a column (default: per temperature set point when a file holds several); ``symmetrize`` and
     ``field_offset`` (``"auto"``: estimated from the symmetry of R(B); a number in T; 0 keeps the fields as read)
     apply to the magnetoconductance transform path; ``channel`` picks an instrument channel; ``tmin``/``tmax``
@@ -221,6 +222,8 @@ class Preparation:
     sample_mass_err_mg: float | None = None
     molar_mass_g_per_mol: float | None = None
     hall_channel: int | None = None
+    #: raw R(B): fit Δσ from the transform path (symmetrize → σ → Δσ) instead of the measurement model
+    transform: bool = False
 
     def __post_init__(self) -> None:
         for name in ("sample_mass_mg", "molar_mass_g_per_mol"):

@@ -22,7 +22,7 @@ class QuadraticBackground(SigmafitModel):
     physics = "classical orbital magnetoconductance c2·B² (add to a WL model)"
     x = "field_T"
     y = "delta_sigma_S"
-    params_table = (Param("c2", "S/T²", 0.0, description="B² coefficient of the classical background"),)
+    params_table = (Param("c2", "S/T²", 0.0, description="B² coefficient of the classical background", zero_ok=True),)
 
     def __init__(self, prefix: str = "bg_", **kwargs):
         super().__init__(prefix=prefix, **kwargs)
@@ -48,7 +48,7 @@ class OffsetBackground(SigmafitModel):
     physics = "constant Δσ offset: the reference of Δσ is a measured point, not σ(0)"
     x = "field_T"
     y = "delta_sigma_S"
-    params_table = (Param("c0", "S", 0.0, description="constant offset of Δσ (S)"),)
+    params_table = (Param("c0", "S", 0.0, description="constant offset of Δσ (S)", zero_ok=True),)
 
     def __init__(self, prefix: str = "off_", **kwargs):
         super().__init__(prefix=prefix, **kwargs)

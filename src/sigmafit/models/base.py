@@ -51,6 +51,9 @@ class Param:
     vary: bool = True
     #: how a reader sees the name in reports and figures (unicode, e.g. "L_φ", "τ_φ", "ε_∞"); default: ``name``
     symbol: str = ""
+    #: a value consistent with zero is an answer, not a failure (offsets, pickups, backgrounds): no "not
+    #: determined" warning when its error exceeds its value
+    zero_ok: bool = False
 
 
 @dataclass(frozen=True)
@@ -246,6 +249,15 @@ def param_units(model: lmfit.Model) -> dict[str, str]:
     for comp in components(model):
         if isinstance(comp, SigmafitModel):
             out.update({comp.prefix + k: v for k, v in comp.units().items()})
+    return out
+
+
+def zero_ok_names(model: lmfit.Model) -> set[str]:
+    """Prefixed names of parameters whose value may be consistent with zero (:attr:`Param.zero_ok`)."""
+    out: set[str] = set()
+    for comp in components(model):
+        if isinstance(comp, SigmafitModel):
+            out.update(comp.prefix + p.name for p in comp.params_table if p.zero_ok)
     return out
 
 

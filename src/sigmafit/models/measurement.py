@@ -22,8 +22,11 @@ referenced to σ(0) before the fit.  From the raw column to the parameter, in SI
 6. geometry (:class:`sigmafit.prepare.Geometry`): R_xx = ρ_xx / factor (Hall bar L/W, van der Pauw ln2/π,
    per square 1); R_xy = ρ_xy;
 7. instrument: channel 0 reads  R_xx + ``pickup``·ρ_xy  (longitudinal probes offset across the bar),
-   channel 1 reads  ρ_xy + ``pickup_xy``·R_xx + ``offset_xy``  (Hall probes offset along the bar; a constant
-   thermoelectric or amplifier offset in Ω).
+   channel 1 reads  ρ_xy + ``offset_xy`` + ``pickup_xy``·[R_xx(B) − R_xx(0)]  (Hall probes offset along the bar
+   pick up a fraction of R_xx: its zero-field part is inseparable from a constant thermoelectric or amplifier
+   offset, so ``offset_xy`` (Ω) is the whole even R_xy at B = 0 and ``pickup_xy`` carries only the part that
+   follows R_xx's magnetoresistance — the same model as ρ_xy + pickup·R_xx + constant, with parameters the data
+   can tell apart).
 
 Data layout: independent variables ``B`` (T, the field the instrument reports) and ``channel`` (int, 0 = R_xx,
 1 = R_xy), both as long as y; y = the reading (Ω) of that channel at that point.  R_xx and R_xy may come at
@@ -50,7 +53,7 @@ from ..prepare.geometry import Geometry
 from .base import Derived, Param, Reference, SigmafitModel
 from .formulas import tensor
 from .measurement_tensor import drude_bands, resistivity
-from .registry import model_class
+from .registry import model_class, register
 
 Carrier = Literal["auto", "holes", "electrons"]
 WLHall = Literal["fukuyama", "none"]
@@ -97,14 +100,17 @@ def _band_rows(suffix: str, sign: float, sigma0: float, mu: float, carrier: str)
 
 
 _INSTRUMENT_ROWS = (
-    Param("B_off", "T", 0.0, description="field offset: the magnet reports B + B_off"),
-    Param("pickup", "", 0.0, description="fraction of ρ_xy read in R_xx (longitudinal probes offset across the bar)"),
-    Param("pickup_xy", "", 0.0, description="fraction of R_xx read in R_xy (Hall probes offset along the bar)"),
-    Param("offset_xy", "Ω", 0.0, description="constant offset of R_xy (thermoelectric or amplifier zero)"),
+    Param("B_off", "T", 0.0, description="field offset: the magnet reports B + B_off", zero_ok=True),
+    Param("pickup", "", 0.0, description="fraction of ρ_xy read in R_xx (longitudinal probes offset across the bar)", zero_ok=True),
+    Param("pickup_xy", "", 0.0, description="fraction of R_xx's change with field read in R_xy (Hall probes offset along the bar)",
+          zero_ok=True),
+    Param("offset_xy", "Ω", 0.0, description="even R_xy at B = 0 (R_xx pickup at zero field, thermoelectric or amplifier zero)",
+          zero_ok=True),
 )
 _E = repr(float(E_CHARGE))
 
 
+@register
 class MeasurementModel(SigmafitModel):
     """R_xx(B), R_xy(B) as measured: Drude tensor + a weak-localization model + geometry + instrument terms.
 
@@ -128,6 +134,8 @@ class MeasurementModel(SigmafitModel):
     x = "field_T"
     y = "resistance_ohm"
     reference_values: ClassVar[tuple[Reference, ...]] = ()  # set below the class (they need the class's options)
+    #: lmfit's leastsq can end far worse than its start on data the model cannot describe; least_squares does not
+    fit_method: ClassVar[str] = "least_squares"
 
     def __init__(
         self,
@@ -192,7 +200,8 @@ class MeasurementModel(SigmafitModel):
             Bt = B - p["B_off"]
             rho_xx, rho_xy = resistivity(Bt, p, suffixes, phys(Bt, *[p[n] for n in phys_names]), fukuyama)
             R_xx = rho_xx / factor
-            return np.where(ch == XY, rho_xy + p["pickup_xy"] * R_xx + p["offset_xy"], R_xx + p["pickup"] * rho_xy)
+            R_xx0 = resistivity(np.zeros(1), p, suffixes, 0.0, fukuyama)[0][0] / factor  # Δσ(0) = 0
+            return np.where(ch == XY, rho_xy + p["offset_xy"] + p["pickup_xy"] * (R_xx - R_xx0), R_xx + p["pickup"] * rho_xy)
 
         params = [inspect.Parameter(n, inspect.Parameter.POSITIONAL_OR_KEYWORD) for n in ("B", "channel", *names)]
         measurement.__signature__ = inspect.Signature(params)
@@ -205,6 +214,61 @@ class MeasurementModel(SigmafitModel):
     @property
     def independent(self) -> str:
         return "B"
+
+    @property
+    def display_name(self) -> str:
+        """The physics model's name: results read ``hln-dp``, fitted to the raw readings."""
+        return self.physics_cls.name
+
+    def fit_data(self, df: pd.DataFrame, *, x=None, y=None, weights=None) -> dict[str, Any]:
+        """The arrays of a fit from :func:`sigmafit.prepare.measured.measured_points` output (one curve).
+
+        Weights 1/σ of each reading (``resistance_err_ohm``) unless ``weights="none"``; the noise rule the
+        preparation stated becomes the result's ``source["weights"]``.
+        """
+        from ..exceptions import DataFormatError
+
+        need = ["field_T", "channel", "resistance_ohm", "resistance_err_ohm"]
+        missing = [c for c in need if c not in df.columns]
+        if missing:
+            raise DataFormatError(f"the measurement model needs the raw readings of sigmafit.prepare.measured "
+                                  f"(columns {', '.join(need)}); missing: {', '.join(missing)}", column=missing[0])
+        err = df["resistance_err_ohm"].to_numpy(float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            w = None if weights == "none" else np.where(err > 0, 1.0 / err, np.nan)
+        how = None if w is None else str(df.attrs.get("sigmafit", {}).get("weights") or "1/resistance_err_ohm")
+        return {"x": df["field_T"].to_numpy(float), "y": df["resistance_ohm"].to_numpy(float), "weights": w,
+                "x_name": "field_T", "y_name": "resistance_ohm", "weighted": w is not None, "weights_how": how,
+                "independent": {"channel": df["channel"].to_numpy(int)}}
+
+    def display_data(self, params: lmfit.Parameters, B, y, weights, *, channel, n_fine: int = 400) -> dict[str, Any]:
+        """The data block of a result for figures: the Δσ(B − B_off) picture users expect (R_xx readings turned into
+        Δσ pointwise, see :meth:`display`) with the raw R_xx, R_xy readings and model under ``"raw"``."""
+        shown = self.display(params, B, channel, y, n_fine=n_fine)
+        pts, fine = shown["points"], shown["model"]
+        xx = pts["channel"].to_numpy() == XX
+        x = pts["field_true_T"].to_numpy(float)[xx]
+        ds = pts["delta_sigma_S"].to_numpy(float)[xx]
+        order = np.argsort(x, kind="stable")
+        model_ds = self.delta_sigma(params, x)
+        data: dict[str, Any] = {
+            "x": x[order].tolist(), "y": ds[order].tolist(), "residual": (ds - model_ds)[order].tolist(),
+            "fine_x": fine["field_true_T"].tolist(), "fine_y": fine["delta_sigma_S"].tolist(), "parts": 1,
+            "x_name": "field_T", "y_name": "delta_sigma_S",
+            "note": "Δσ(B − B_off) from the R_xx readings with the fitted classical part and instrument terms removed "
+                    "(display only: the fit compared the model with the raw readings)",
+        }
+        if weights is not None:
+            slope = pts["dR_dsigma_ohm_per_S"].to_numpy(float)[xx]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                data["y_err"] = (1.0 / np.asarray(weights, float)[xx] / np.abs(slope))[order].tolist()
+        raw = {"x": np.asarray(B, float).tolist(), "channel": np.asarray(channel).astype(int).tolist(),
+               "y": np.asarray(y, float).tolist(), "model": pts["model_ohm"].tolist(),
+               "fine_x": fine["field_T"].tolist(), "fine_R_xx": fine["R_xx_ohm"].tolist(), "fine_R_xy": fine["R_xy_ohm"].tolist()}
+        if weights is not None:
+            raw["y_err"] = (1.0 / np.asarray(weights, float)).tolist()
+        data["raw"] = raw
+        return data
 
     def values(self, params: lmfit.Parameters) -> dict[str, float]:
         """Unprefixed ``{name: value}`` of the table's parameters."""
@@ -346,8 +410,10 @@ class MeasurementModel(SigmafitModel):
         slope = (rxx1 - rxx0) / step / self.geometry.factor  # ∂R_xx/∂Δσ (Ω/S); the pickup term does not depend on Δσ
         ds = np.full(B.shape, np.nan)
         ds[xx] = ds_m + (y[xx] - model_y[xx]) / slope
+        dR = np.full(B.shape, np.nan)
+        dR[xx] = slope
         points = pd.DataFrame({"field_T": B, "field_true_T": Bt, "channel": ch, "resistance_ohm": y,
-                               "model_ohm": model_y, "delta_sigma_S": ds})
+                               "model_ohm": model_y, "delta_sigma_S": ds, "dR_dsigma_ohm_per_S": dR})
         fine = np.linspace(float(Bt.min()), float(Bt.max()), n_fine) if B.size else np.zeros(0)
         Bf = fine + p["B_off"]
         model = pd.DataFrame({"field_true_T": fine, "field_T": Bf, "delta_sigma_S": self.delta_sigma(params, fine),
@@ -434,8 +500,9 @@ def _reference_values() -> tuple[MeasurementReference, ...]:
                              channel=(0, 0, 0, 1, 1)),
         MeasurementReference({**one, **inst0, "B_off": 0.02, "pickup": 0.03, "pickup_xy": 0.01, "offset_xy": -2.0},
                              (1.02, 1.02, -0.48),
-                             (4.0 * rho + 0.03 * r_h * 1.0, r_h * 1.0 + 0.01 * 4.0 * rho - 2.0, r_h * -0.5 + 0.01 * 4.0 * rho - 2.0),
-                             "PHYSICS.md §6 one band: ρ_xy = B/(en), ρ_xx = 1/σ0; Hall bar L/W = 4; instrument terms by hand",
+                             (4.0 * rho + 0.03 * r_h * 1.0, r_h * 1.0 - 2.0, r_h * -0.5 - 2.0),
+                             "PHYSICS.md §6 one band: ρ_xy = B/(en), ρ_xx = 1/σ0 (no magnetoresistance, so the R_xx pickup "
+                             "in R_xy adds nothing beyond offset_xy); Hall bar L/W = 4; instrument terms by hand",
                              rtol=1e-12, options={"geometry": hall}, channel=(0, 1, 1)),
         MeasurementReference({**wl, **inst0}, (0.1, -0.1, 0.0),
                              (4.0 / (1e-3 + G_Q * _GQ_DP), 4.0 / (1e-3 + G_Q * _GQ_DP), 4.0 / 1e-3),

@@ -12,7 +12,7 @@ Order of the estimates, each from the raw points of one channel (never pairing R
 3. σ0 = 1/ρ_xx(B_off), ρ_xx interpolated between the R_xx readings around B_off; μ = |s|·σ0;
 4. Δσ estimate: σ_xx of each R_xx reading (pickup removed, ρ_xy = s·(B − B_off)) minus the Drude σ⁰_xx, given
    to the physics model's own ``guess``; σ0 is then shifted by the median misfit and the physics guess repeated;
-5. ``offset_xy`` and ``pickup_xy`` by linear least squares of R_xy − s·(B − B_off) on [1, R_xx].
+5. ``offset_xy`` and ``pickup_xy`` by linear least squares of R_xy − s·(B − B_off) on [1, R_xx − R_xx(0)].
 
 Without R_xy readings μ, ``pickup``, ``pickup_xy`` and ``offset_xy`` cannot be determined and come back fixed
 (μ at its table default): a single Drude band has no classical magnetoresistance, so R_xx does not fix μ.
@@ -155,9 +155,10 @@ def start_values(model: MeasurementModel, y: np.ndarray, B: np.ndarray, channel:
 
 
 def _xy_instrument(Bxy, Rxy, slope, b0, xs, ys) -> tuple[float, float]:
-    """(offset_xy in Ω, pickup_xy) by least squares of R_xy − slope·(B − b0) on [1, R_xx(B)] (R_xx interpolated)."""
+    """(offset_xy in Ω, pickup_xy) by least squares of R_xy − slope·(B − b0) on [1, R_xx(B) − R_xx(b0)] (R_xx
+    interpolated): the model's parameterization, offset_xy the even R_xy at zero field."""
     resid = Rxy - slope * (Bxy - b0)
-    rxx = np.interp(Bxy, xs, ys)
+    rxx = np.interp(Bxy, xs, ys) - np.interp(b0, xs, ys)
     spread = np.ptp(rxx)
     if not np.isfinite(spread) or spread <= 1e-9 * max(abs(float(np.mean(rxx))), 1e-300):
         return float(np.median(resid)), 0.0
