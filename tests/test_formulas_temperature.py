@@ -191,6 +191,30 @@ def test_zabrodskii_recovers_hopping_exponent_from_noisy_data(s, T0):
     assert 0 < h.s_err < 0.03
 
 
+def test_hopping_exponent_errors_match_the_scatter():
+    """s_err and T0_err against the spread of 400 noisy repetitions (the delta method, checked by Monte Carlo).
+
+    ln w = ln s + s ln T0 − s ln T + ε with independent ε (σ = 0.02): the stated errors must equal the
+    standard deviations of s and ln T0 over the repetitions.  With 400 draws a sample standard deviation is
+    good to 1/√800 ≈ 3.5 %; the tolerance is 15 % (≈ 4 of those).
+    """
+    rng = np.random.default_rng(17)
+    T = np.geomspace(2.0, 60.0, 40)
+    s_true, T0_true = 0.5, 200.0
+    w0 = s_true * (T0_true / T) ** s_true
+    fits = [F.hopping_exponent(T, w0 * np.exp(0.02 * rng.standard_normal(T.size))) for _ in range(400)]
+    s = np.array([h.s for h in fits])
+    lnT0 = np.log([h.T0 for h in fits])
+    s_err = np.mean([h.s_err for h in fits])
+    lnT0_err = np.mean([h.T0_err / h.T0 for h in fits])
+    assert np.std(s, ddof=1) == pytest.approx(s_err, rel=0.15)
+    assert np.std(lnT0, ddof=1) == pytest.approx(lnT0_err, rel=0.15)
+    assert abs(np.mean(s) - s_true) < 5 * s_err / math.sqrt(len(fits))
+    # correlation_points inflates both errors by its square root
+    h1, h4 = F.hopping_exponent(T, w0 * 1.01), F.hopping_exponent(T, w0 * 1.01, correlation_points=4.0)
+    assert h4.s_err == pytest.approx(2 * h1.s_err, rel=1e-12) and h4.T0_err == pytest.approx(2 * h1.T0_err, rel=1e-12)
+
+
 def test_zabrodskii_metal_and_errors():
     T = np.linspace(10.0, 300.0, 60)
     _, w = F.zabrodskii(T, 1.0 + 0.01 * T)  # metal: w < 0
@@ -237,6 +261,9 @@ def test_interaction_separation_exact_and_noisy():
     ap = np.array([x.alpha_p for x in res])
     err = res[0].alpha_p_err
     assert err == pytest.approx(math.hypot(res[0].A_B0_err, res[0].A_Bq_err))
+    # F̃σ = (4/3)(1 − A(B_q)), so its error is (4/3)·err(A(B_q)); the interaction coefficient is A(B_q) itself
+    assert res[0].F_sigma_err == pytest.approx(4 / 3 * res[0].A_Bq_err, rel=1e-12)
+    assert (res[0].interaction, res[0].interaction_err) == (res[0].A_Bq, res[0].A_Bq_err)
     # stated error matches the scatter of 200 repetitions (±15 %) and the mean is unbiased
     assert np.std(ap) == pytest.approx(err, rel=0.15)
     assert abs(np.mean(ap) - alpha_p) < 4 * err / math.sqrt(len(res))
