@@ -6,10 +6,7 @@ import numpy as np
 import pytest
 
 import sigmafit.prepare as prep
-
-io = pytest.importorskip("sigmafit.io")
-if not hasattr(io, "load"):  # the loader is written in parallel; run these once it exists
-    pytest.skip("sigmafit.io.load is not available yet", allow_module_level=True)
+from sigmafit import io
 
 GEOM = prep.Geometry("hallbar", width_um=1393.0, length_um=1022.0)
 
