@@ -47,6 +47,7 @@ def _numeric_jacobian(f, T, params, rel=1e-6):
         (F.ln_t, F.ln_t_jacobian, (1e-3, 0.8)),
         (F.vrh, F.vrh_jacobian, (50.0, 300.0, 0.5)),
         (F.vrh, F.vrh_jacobian, (2.0, 1e4, 0.25)),
+        (F.vrh, F.vrh_jacobian, (50.0, 20.0, 0.5)),  # T0 inside the T range: T0/T < 1 above 20 K
         (F.arrhenius, F.arrhenius_jacobian, (3.0, 4.0)),
     ],
 )
@@ -61,6 +62,16 @@ def test_vrh_jacobian_at_zero_T0_is_finite():
     J = F.vrh_jacobian(np.array([1.0, 10.0]), 5.0, 0.0, 0.5)
     assert np.all(np.isfinite(J))
     np.testing.assert_allclose(J[0], 1.0)
+    # limits T0 → 0⁺ by hand for s = 2: ∂R/∂T0 = R·s·T0^(s−1)/T^s → 0 and ∂R/∂s = R·x·ln(T0/T) → 0
+    np.testing.assert_array_equal(F.vrh_jacobian(np.array([1.0, 10.0]), 5.0, 0.0, 2.0), [[1.0, 1.0], [0.0, 0.0], [0.0, 0.0]])
+
+
+def test_documented_defaults():
+    T = np.geomspace(2.0, 60.0, 80)
+    R = F.vrh(T, 50.0, 200.0, 0.5)
+    np.testing.assert_array_equal(F.zabrodskii(T, R)[1], F.zabrodskii(T, R, window=0.3, min_points=5)[1])
+    assert F.bg_integral(3.0) == F.bg_integral(3.0, 5)
+    assert F.kondo(7.0, 40.0, 7.0) == F.kondo(7.0, 40.0, 7.0, 0.225)
 
 
 def test_jacobians_are_zero_where_the_exponent_is_capped():
@@ -300,6 +311,17 @@ def test_straight_line_errors_by_hand():
     rss = np.sum((lw - a - b * u) ** 2)
     assert h.s == pytest.approx(-b, rel=1e-10)
     assert h.s_err == pytest.approx(math.sqrt(rss / (T.size - 2) / Sxx), rel=1e-10)
+    # T0 = exp(lnT0), lnT0 = (c0 − ln s)/s with s = −c1: delta method with a numerical gradient and
+    # numpy's covariance of (c1, c0) (polyfit scales it by RSS/(N − 2) for a line)
+    (c1, c0), cov = np.polyfit(u, lw, 1, cov=True)
+
+    def ln_t0(c0_, c1_):
+        return (c0_ - math.log(-c1_)) / -c1_
+
+    d = 1e-6
+    grad = np.array([(ln_t0(c0, c1 + d) - ln_t0(c0, c1 - d)) / (2 * d), (ln_t0(c0 + d, c1) - ln_t0(c0 - d, c1)) / (2 * d)])
+    assert h.T0 == pytest.approx(math.exp(ln_t0(c0, c1)), rel=1e-9)
+    assert h.T0_err / h.T0 == pytest.approx(math.sqrt(grad @ cov @ grad), rel=1e-6)
 
 
 def test_zabrodskii_is_the_local_quadratic_it_describes():
