@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+import distributed  # in the test extras: a missing package is a failure, not a skip
 import numpy as np
 import pytest
 
 from sigmafit.fitting.batch import fit_batch
 from sigmafit.models.formulas import localization as F
-
-distributed = pytest.importorskip("distributed")
 
 # dask/distributed may warn about ports, resources or deprecations while starting and stopping
 pytestmark = [pytest.mark.filterwarnings("ignore::DeprecationWarning"), pytest.mark.filterwarnings("ignore::UserWarning"),

@@ -105,3 +105,43 @@ def test_inputs_untouched_and_unconverged_curves_refit(monkeypatch):
     assert (res.table["engine"] == "lmfit-refit").all()
     assert res.table["note"].str.contains("did not converge").all()
     assert (res.table["status"] != "failed").all()
+
+
+def test_few_points_stderr_uses_n_minus_p():
+    """With 8 points and 2 parameters the covariance is scaled by χ²/(N − p) = χ²/6 (lmfit's rule), not χ²/8.
+
+    The two differ by √(8/6) = 1.155 in every standard error; lmfit is the outside reference.
+    """
+    rng = np.random.default_rng(31)
+    curves = []
+    for i in range(6):
+        B = np.linspace(0.002, 0.05, 8)
+        y = F.hln(B, -0.5, F.char_field(150e-9))
+        curves.append((i, (B, y + rng.normal(0, 0.02 * np.ptp(y), B.size))))
+    tab = fit_batch(curves, "hln", engine="vectorized", workers=1, progress=False).table
+    assert (tab["engine"] == "vectorized").all() and (tab["ndata"] == 8).all() and (tab["nvarys"] == 2).all()
+    ref = _one_by_one(curves, "hln")
+    for i, r in enumerate(ref):
+        for n in ("alpha", "L_phi"):
+            assert tab[f"{n}_stderr"][i] == pytest.approx(r[n][1], rel=0.01), (i, n)
+    np.testing.assert_allclose(tab["redchi"], tab["chisqr"] / 6, rtol=1e-12)
+
+
+def test_vectorized_errors_are_calibrated_with_per_point_weights():
+    """200 curves with known per-point noise σ and weights 1/σ: χ²_ν averages 1 and the pulls
+    (value − truth)/stderr of each parameter have zero mean and unit spread — within 5 standard errors
+    of those statistics (mean χ²_ν: √(2/58)/√200 = 0.013; mean pull 1/√200 = 0.071; spread 1/√400 = 0.05)."""
+    rng = np.random.default_rng(41)
+    B = np.linspace(-0.06, 0.06, 60)
+    truth = {"alpha": -0.5, "L_phi": 200.0}
+    clean = F.hln(B, truth["alpha"], F.char_field(truth["L_phi"] * 1e-9))
+    sigma = 0.01 * np.ptp(clean) * (1.0 + np.abs(B) / 0.06)  # noise grows with |B|
+    curves = [(i, pd.DataFrame({"field_T": B, "delta_sigma_S": clean + sigma * rng.standard_normal(B.size),
+                                "w": 1.0 / sigma})) for i in range(200)]
+    tab = fit_batch(curves, "hln", engine="vectorized", weights="w", workers=1, progress=False).table
+    assert (tab["engine"] == "vectorized").mean() > 0.95
+    assert abs(tab["redchi"].mean() - 1.0) < 5 * math.sqrt(2 / 58) / math.sqrt(200)
+    for k, v in truth.items():
+        pulls = ((tab[k] - v) / tab[f"{k}_stderr"]).to_numpy()
+        assert abs(np.std(pulls, ddof=1) - 1.0) < 5 / math.sqrt(2 * pulls.size), k
+        assert abs(np.mean(pulls)) < 5 / math.sqrt(pulls.size), k

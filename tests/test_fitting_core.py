@@ -39,7 +39,8 @@ def test_fit_arrays_and_dataframe_agree():
     r2 = sigmafit.fit(df, "hln", warn=False)
     pd.testing.assert_frame_equal(df, before)  # input untouched
     assert r1.value("L_phi") == pytest.approx(r2.value("L_phi"), rel=1e-10)
-    assert r1.value("L_phi") == pytest.approx(200.0, rel=0.05)
+    assert abs(r1.value("L_phi") - 200.0) < 5 * r1.stderr("L_phi")
+    assert abs(r1.value("alpha") + 0.5) < 5 * r1.stderr("alpha")
 
 
 def test_summary_schema_is_plain_json_and_units_from_table():
@@ -109,7 +110,8 @@ def test_structured_residuals_and_background_are_reported():
     assert any("structured" in w for w in r.warnings)
     r_bg = sigmafit.fit((B, y), "hln", background="quadratic", warn=False)
     assert not any("structured" in w for w in r_bg.warnings)
-    assert r_bg.value("bg_c2") == pytest.approx(-4e-5, rel=0.1)
+    assert abs(r_bg.value("bg_c2") + 4e-5) < 5 * r_bg.stderr("bg_c2")
+    assert abs(r_bg.value("L_phi") - 200.0) < 5 * r_bg.stderr("L_phi")
     assert r_bg.summary()["params"]["bg_c2"]["unit"] == "S/T²"
 
 
@@ -119,7 +121,7 @@ def test_automatic_field_window_settles_near_ten_b_phi():
     r = sigmafit.fit((B, y), "hln", bmax="auto", warn=False)
     assert r.window["how"].startswith("auto")
     assert r.window["abs_max"] == pytest.approx(10 * b_of(200.0), rel=0.1)
-    assert r.value("L_phi") == pytest.approx(200.0, rel=0.05)
+    assert abs(r.value("L_phi") - 200.0) < 5 * r.stderr("L_phi")
     with pytest.raises(FitError, match="'auto'"):
         sigmafit.fit((B, y), "hln", bmax="automatic")
 
@@ -163,10 +165,10 @@ def test_global_fit_shares_spin_orbit_length():
         labels.append(T)
     g = sigmafit.fit_global(curves, "hln-so", share=["L_so"], labels=labels, warn=False)
     s = g.summary()
-    assert s["shared"]["L_so"]["value"] == pytest.approx(L_so, abs=3 * s["shared"]["L_so"]["stderr"])
+    assert s["shared"]["L_so"]["value"] == pytest.approx(L_so, abs=5 * s["shared"]["L_so"]["stderr"])
     table = g.table()
     assert list(table["curve"]) == labels
-    np.testing.assert_allclose(table["L_phi"], [400, 280, 200], rtol=0.03)
+    assert np.all(np.abs(table["L_phi"] - [400, 280, 200]) < 5 * table["L_phi_stderr"])
     assert table["L_phi"].is_monotonic_decreasing
     json.dumps(s, allow_nan=False)
     html = g._repr_html_()  # Jupyter: the report's tables and the figure
@@ -198,4 +200,5 @@ def test_user_lmfit_model_composes():
     p["q_b"].set(value=0, vary=False)
     p["q_c"].set(value=0, vary=False)
     r = sigmafit.fit((B, y), m, params=p, warn=False)
-    assert r.value("q_a") == pytest.approx(-3e-5, rel=0.1)  # HLNModel() + QuadraticModel(), DESIGN §4
+    assert abs(r.value("q_a") + 3e-5) < 5 * r.stderr("q_a")  # HLNModel() + QuadraticModel(), DESIGN §4
+    assert abs(r.value("L_phi") - 200.0) < 5 * r.stderr("L_phi")

@@ -47,6 +47,7 @@ def _numeric_jacobian(f, T, params, rel=1e-6):
         (F.ln_t, F.ln_t_jacobian, (1e-3, 0.8)),
         (F.vrh, F.vrh_jacobian, (50.0, 300.0, 0.5)),
         (F.vrh, F.vrh_jacobian, (2.0, 1e4, 0.25)),
+        (F.vrh, F.vrh_jacobian, (50.0, 20.0, 0.5)),  # T0 inside the T range: T0/T < 1 above 20 K
         (F.arrhenius, F.arrhenius_jacobian, (3.0, 4.0)),
     ],
 )
@@ -61,6 +62,25 @@ def test_vrh_jacobian_at_zero_T0_is_finite():
     J = F.vrh_jacobian(np.array([1.0, 10.0]), 5.0, 0.0, 0.5)
     assert np.all(np.isfinite(J))
     np.testing.assert_allclose(J[0], 1.0)
+    # limits T0 → 0⁺ by hand for s = 2: ∂R/∂T0 = R·s·T0^(s−1)/T^s → 0 and ∂R/∂s = R·x·ln(T0/T) → 0
+    np.testing.assert_array_equal(F.vrh_jacobian(np.array([1.0, 10.0]), 5.0, 0.0, 2.0), [[1.0, 1.0], [0.0, 0.0], [0.0, 0.0]])
+
+
+def test_documented_defaults():
+    T = np.geomspace(2.0, 60.0, 80)
+    R = F.vrh(T, 50.0, 200.0, 0.5)
+    np.testing.assert_array_equal(F.zabrodskii(T, R)[1], F.zabrodskii(T, R, window=0.3, min_points=5)[1])
+    assert F.bg_integral(3.0) == F.bg_integral(3.0, 5)
+    assert F.kondo(7.0, 40.0, 7.0) == F.kondo(7.0, 40.0, 7.0, 0.225)
+
+
+def test_jacobians_are_zero_where_the_exponent_is_capped():
+    # beyond EXP_MAX the functions are flat in T0/E_a (held at R0·e^EXP_MAX): central differences give 0 there
+    T = np.array([1e-3, 1e-2, 50.0])  # the first two capped, the last not
+    for f, jac, params in ((F.vrh, F.vrh_jacobian, (2.0, 1e4, 1.0)), (F.arrhenius, F.arrhenius_jacobian, (2.0, 100.0))):
+        J, fd = jac(T, *params), _numeric_jacobian(f, T, params)
+        np.testing.assert_array_equal(J[1:, :2], 0.0)
+        np.testing.assert_allclose(J, fd, rtol=1e-6, atol=1e-12)
 
 
 # --------------------------------------------------------------------------- dephasing
@@ -191,6 +211,30 @@ def test_zabrodskii_recovers_hopping_exponent_from_noisy_data(s, T0):
     assert 0 < h.s_err < 0.03
 
 
+def test_hopping_exponent_errors_match_the_scatter():
+    """s_err and T0_err against the spread of 400 noisy repetitions (the delta method, checked by Monte Carlo).
+
+    ln w = ln s + s ln T0 − s ln T + ε with independent ε (σ = 0.02): the stated errors must equal the
+    standard deviations of s and ln T0 over the repetitions.  With 400 draws a sample standard deviation is
+    good to 1/√800 ≈ 3.5 %; the tolerance is 15 % (≈ 4 of those).
+    """
+    rng = np.random.default_rng(17)
+    T = np.geomspace(2.0, 60.0, 40)
+    s_true, T0_true = 0.5, 200.0
+    w0 = s_true * (T0_true / T) ** s_true
+    fits = [F.hopping_exponent(T, w0 * np.exp(0.02 * rng.standard_normal(T.size))) for _ in range(400)]
+    s = np.array([h.s for h in fits])
+    lnT0 = np.log([h.T0 for h in fits])
+    s_err = np.mean([h.s_err for h in fits])
+    lnT0_err = np.mean([h.T0_err / h.T0 for h in fits])
+    assert np.std(s, ddof=1) == pytest.approx(s_err, rel=0.15)
+    assert np.std(lnT0, ddof=1) == pytest.approx(lnT0_err, rel=0.15)
+    assert abs(np.mean(s) - s_true) < 5 * s_err / math.sqrt(len(fits))
+    # correlation_points inflates both errors by its square root
+    h1, h4 = F.hopping_exponent(T, w0 * 1.01), F.hopping_exponent(T, w0 * 1.01, correlation_points=4.0)
+    assert h4.s_err == pytest.approx(2 * h1.s_err, rel=1e-12) and h4.T0_err == pytest.approx(2 * h1.T0_err, rel=1e-12)
+
+
 def test_zabrodskii_metal_and_errors():
     T = np.linspace(10.0, 300.0, 60)
     _, w = F.zabrodskii(T, 1.0 + 0.01 * T)  # metal: w < 0
@@ -209,6 +253,95 @@ def test_zabrodskii_metal_and_errors():
     assert np.all(np.isnan(w))
     with pytest.raises(ValueError, match="at least 3 points"):
         F.hopping_exponent([1.0, 2.0], [1.0, 0.5])
+
+
+def test_zabrodskii_window_is_full_width_in_ln_T():
+    # points 0.16 apart in ln T: a window of full width 0.3 (±0.15) holds one point, so nothing is
+    # estimated; full width 0.34 (±0.17) holds three, enough for the local quadratic with min_points = 3
+    T = np.exp(np.arange(12) * 0.16)
+    R = F.vrh(T, 1.0, 50.0, 0.5)
+    assert np.all(np.isnan(F.zabrodskii(T, R, window=0.3, min_points=3)[1]))
+    _, w = F.zabrodskii(T, R, window=0.34, min_points=3)
+    assert np.all(np.isfinite(w[1:-1])) and np.isnan(w[0]) and np.isnan(w[-1])  # the ends have two points
+    # three points on a parabola in ln T: the local quadratic is exact, w = −d ln R/d ln T = s(T0/T)^s
+    np.testing.assert_allclose(w[1:-1], 0.5 * (50.0 / T[1:-1]) ** 0.5, rtol=0.02)
+
+
+def test_minimum_sizes_are_accepted():
+    # three points make a straight line (hopping_exponent), four a parabola (ln_t_curvature)
+    h = F.hopping_exponent([1.0, 2.0, 4.0], [1.0, 0.5, 0.25])
+    assert h.s == pytest.approx(1.0, rel=1e-12) and h.npoints == 3
+    c = F.ln_t_curvature([1.0, 2.0, 4.0, 8.0], G_Q * np.array([0.0, 1.0, 4.0, 9.0]) * math.log(2) ** 2)
+    assert c.c == pytest.approx(1.0, rel=1e-9)  # σ/G_Q = (ln T)², exactly
+    with pytest.raises(ValueError, match="at least 4"):
+        F.ln_t_curvature([1.0, 2.0, 4.0], [0.0, 1.0, 2.0])
+    _, w = F.zabrodskii(np.geomspace(1, 2, 9), np.geomspace(4, 1, 9), window=1.0, min_points=3)
+    assert np.all(np.isfinite(w))
+
+
+def test_straight_line_errors_by_hand():
+    """Slope errors of the ln T fits against the textbook formulas for a straight line y = a + b·u:
+    err(b)² = σ²/Σ(u − ū)² with σ given, or with σ² = RSS/(N − 2) from the scatter; and numpy's
+    quadratic polyfit (cov scaled by RSS/(N − 3)) for the curvature."""
+    rng = np.random.default_rng(8)
+    T = np.geomspace(0.5, 20.0, 25)
+    u = np.log(T)
+    Sxx = np.sum((u - u.mean()) ** 2)
+    s0 = F.ln_t(T, 1e-3, 1.3) + 0.05 * G_Q * rng.standard_normal(T.size)
+    sq = F.ln_t(T, 1e-3, 0.4) + 0.05 * G_Q * rng.standard_normal(T.size)
+    given = F.interaction_separation(T, s0, sq, sigma_err=np.full(T.size, 0.05 * G_Q),
+                                     sigma_Bq_err=np.full(T.size, 0.05 * G_Q))
+    assert given.A_B0_err == pytest.approx(0.05 / math.sqrt(Sxx), rel=1e-10)
+    scatter = F.interaction_separation(T, s0, sq)
+    b, a = np.polyfit(u, s0 / G_Q, 1)
+    rss = np.sum((s0 / G_Q - a - b * u) ** 2)
+    assert scatter.A_B0 == pytest.approx(b, rel=1e-10)
+    assert scatter.A_B0_err == pytest.approx(math.sqrt(rss / (T.size - 2) / Sxx), rel=1e-10)
+    # curvature: numpy.polyfit(deg=2, cov=True) scales the covariance by RSS/(N − deg − 1)
+    bent = s0 + 0.1 * G_Q * (u - u.mean()) ** 2
+    coef, cov = np.polyfit(u - u.mean(), bent / G_Q, 2, cov=True)
+    c = F.ln_t_curvature(T, bent)
+    assert c.c == pytest.approx(coef[0], rel=1e-9)
+    assert c.c_err == pytest.approx(math.sqrt(cov[0, 0]), rel=1e-9)
+    assert c.slope == pytest.approx(coef[1], rel=1e-9)
+    # hopping exponent: s = −slope of ln w against ln T, its error from the scatter as above
+    lw = np.log(0.5 * (200.0 / T) ** 0.5) + 0.03 * rng.standard_normal(T.size)
+    h = F.hopping_exponent(T, np.exp(lw))
+    b, a = np.polyfit(u, lw, 1)
+    rss = np.sum((lw - a - b * u) ** 2)
+    assert h.s == pytest.approx(-b, rel=1e-10)
+    assert h.s_err == pytest.approx(math.sqrt(rss / (T.size - 2) / Sxx), rel=1e-10)
+    # T0 = exp(lnT0), lnT0 = (c0 − ln s)/s with s = −c1: delta method with a numerical gradient and
+    # numpy's covariance of (c1, c0) (polyfit scales it by RSS/(N − 2) for a line)
+    (c1, c0), cov = np.polyfit(u, lw, 1, cov=True)
+
+    def ln_t0(c0_, c1_):
+        return (c0_ - math.log(-c1_)) / -c1_
+
+    d = 1e-6
+    grad = np.array([(ln_t0(c0, c1 + d) - ln_t0(c0, c1 - d)) / (2 * d), (ln_t0(c0 + d, c1) - ln_t0(c0 - d, c1)) / (2 * d)])
+    assert h.T0 == pytest.approx(math.exp(ln_t0(c0, c1)), rel=1e-9)
+    assert h.T0_err / h.T0 == pytest.approx(math.sqrt(grad @ cov @ grad), rel=1e-6)
+
+
+def test_zabrodskii_is_the_local_quadratic_it_describes():
+    """Against a plain loop: at each T_i, numpy.polyfit of ln R on u = ln T − ln T_i (deg 2) over
+    |u| ≤ window/2; w_i = −(linear coefficient).  Noisy, unevenly spaced data, so every point's
+    window is lopsided and the intercept is not zero."""
+    rng = np.random.default_rng(12)
+    T = np.sort(rng.uniform(2.0, 40.0, 70))
+    R = F.vrh(T, 30.0, 300.0, 0.5) * np.exp(0.01 * rng.standard_normal(T.size))
+    window = 0.35
+    Tz, w = F.zabrodskii(T, R, window=window, min_points=5)
+    np.testing.assert_array_equal(Tz, T)
+    u, y = np.log(T), np.log(R)
+    expected = np.full(T.size, np.nan)
+    for i in range(T.size):
+        sel = np.abs(u - u[i]) <= window / 2
+        if sel.sum() >= 5:
+            expected[i] = -np.polyfit(u[sel] - u[i], y[sel], 2)[1]
+    np.testing.assert_array_equal(np.isnan(w), np.isnan(expected))
+    np.testing.assert_allclose(w, expected, rtol=1e-8, atol=1e-12)
 
 
 # --------------------------------------------------------------------------- separation, curvature
@@ -237,6 +370,9 @@ def test_interaction_separation_exact_and_noisy():
     ap = np.array([x.alpha_p for x in res])
     err = res[0].alpha_p_err
     assert err == pytest.approx(math.hypot(res[0].A_B0_err, res[0].A_Bq_err))
+    # F̃σ = (4/3)(1 − A(B_q)), so its error is (4/3)·err(A(B_q)); the interaction coefficient is A(B_q) itself
+    assert res[0].F_sigma_err == pytest.approx(4 / 3 * res[0].A_Bq_err, rel=1e-12)
+    assert (res[0].interaction, res[0].interaction_err) == (res[0].A_Bq, res[0].A_Bq_err)
     # stated error matches the scatter of 200 repetitions (±15 %) and the mean is unbiased
     assert np.std(ap) == pytest.approx(err, rel=0.15)
     assert abs(np.mean(ap) - alpha_p) < 4 * err / math.sqrt(len(res))

@@ -6,11 +6,8 @@ import numpy as np
 import pytest
 
 import sigmafit.prepare as prep
+from sigmafit import io
 from sigmafit.exceptions import DataWarning
-
-io = pytest.importorskip("sigmafit.io")
-if not hasattr(io, "load"):  # the loader is written in parallel; run these once it exists
-    pytest.skip("sigmafit.io.load is not available yet", allow_module_level=True)
 
 GEOM = prep.Geometry("hallbar", width_um=1393.0, length_um=1022.0)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import Param, SigmafitModel
+from .base import Param, Reference, SigmafitModel
 from .registry import register
 
 
@@ -23,6 +23,10 @@ class QuadraticBackground(SigmafitModel):
     x = "field_T"
     y = "delta_sigma_S"
     params_table = (Param("c2", "S/T²", 0.0, description="B² coefficient of the classical background", zero_ok=True),)
+    reference_values = (
+        Reference({"c2": -3e-5}, (0.5, -2.0, 0.0), (-7.5e-6, -1.2e-4, 0.0), "hand: c2·B², even in B",
+                  options={"prefix": ""}),
+    )
 
     def __init__(self, prefix: str = "bg_", **kwargs):
         super().__init__(prefix=prefix, **kwargs)

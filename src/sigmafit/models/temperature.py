@@ -19,7 +19,7 @@ import numpy as np
 from scipy import optimize
 
 from ..constants import G_Q
-from .base import Derived, Param, SigmafitModel
+from .base import Derived, Param, Reference, SigmafitModel
 from .formulas import temperature as F
 from .registry import register
 
@@ -97,6 +97,11 @@ class LnTModel(_TemperatureModel):
     params_table = (
         Param("sigma0", "S", 1e-3, description="sheet conductance at T = 1 K"),
         Param("A", "", 1.0, description="ln T slope in units of G_Q = e²/(πh): α·p + (1 − ¾F̃σ)"),
+    )
+    reference_values = (
+        Reference({"sigma0": 1e-5, "A": 0.7}, (1.0, math.e, math.e**2),
+                  (1e-5, 1e-5 + 0.7 * 1.23314709834e-5, 1e-5 + 1.4 * 1.23314709834e-5),
+                  "hand: σ0 + A·G_Q·ln T with G_Q = 1.23314709834e-5 S (PHYSICS.md header), ln e = 1", rtol=1e-11),
     )
 
     @staticmethod
@@ -176,6 +181,10 @@ class DephasingModel(_TemperatureModel):
         Param("L1", "nm", 300.0, 0.0, _INF, "L_φ at T = 1 K"),
         Param("p", "", 1.0, 0.0, 10.0, "dephasing exponent, L_φ ∝ T^(−p/2) (≤ 10 keeps T^p in float range)"),
     )
+    reference_values = (
+        Reference({"L1": 300.0, "p": 2.0}, (0.25, 1.0, 4.0), (1200.0, 300.0, 75.0), "hand: L1·T^(−p/2), PHYSICS.md §4"),
+        Reference({"L1": 500.0, "p": 1.0}, (4.0, 100.0), (250.0, 50.0), "hand: L1·T^(−p/2), PHYSICS.md §4"),
+    )
 
     @staticmethod
     def function(T, L1, p):
@@ -212,6 +221,10 @@ class DephasingSatModel(DephasingModel):
     physics = "dephasing with saturation 1/L_φ² = 1/L_sat² + T^p/L1²"
     params_table = DephasingModel.params_table + (Param("L_sat", "nm", 1000.0, 0.0, _INF, "low-T saturation length"),)
     derived_table = (Derived("T_sat", "(L1/L_sat)**(2/p)", "K", "crossover temperature where the two terms are equal"),)
+    reference_values = (
+        Reference({"L1": 400.0, "p": 2.0, "L_sat": 300.0}, (0.0, 1.0, 3.0), (300.0, 240.0, 1200.0 / math.sqrt(97.0)),
+                  "hand: 1/L² = 1/L_sat² + T^p/L1² (PHYSICS.md §4): T = 1 K gives (16 + 9)/1200², T = 3 K (16 + 81)/1200²"),
+    )
 
     @staticmethod
     def function(T, L1, p, L_sat):
@@ -370,6 +383,11 @@ class VRHModel(_VRHBase):
     name = "vrh"
     physics = "variable-range hopping R0·exp[(T0/T)^s], s free"
     params_table = _VRHBase._table(0.5, True, "hopping exponent: ¼ Mott 3D, ⅓ Mott 2D, ½ Efros–Shklovskii, 1 activated")
+    reference_values = (
+        Reference({"R0": 2.0, "T0": 16.0, "s": 0.5}, (1.0, 4.0, 16.0), (2.0 * math.e**4, 2.0 * math.e**2, 2.0 * math.e),
+                  "hand: R0·exp[(T0/T)^s] (PHYSICS.md §4), (16/T)^½ = 4, 2, 1"),
+        Reference({"R0": 5.0, "T0": 8.0, "s": 1.0}, (2.0, 8.0), (5.0 * math.e**4, 5.0 * math.e), "hand: s = 1, exponent T0/T"),
+    )
 
 
 @register
@@ -379,6 +397,10 @@ class VRHMott2DModel(_VRHBase):
     name = "vrh-mott2d"
     physics = "2D Mott variable-range hopping R0·exp[(T0/T)^(1/3)]"
     params_table = _VRHBase._table(1.0 / 3.0, False, "hopping exponent, 1/3 for 2D Mott")
+    reference_values = (
+        Reference({"R0": 1.0, "T0": 8.0, "s": 1.0 / 3.0}, (0.125, 1.0, 8.0), (math.e**4, math.e**2, math.e),
+                  "hand: exp[(T0/T)^(1/3)] with (8/T)^(1/3) = 4, 2, 1"),
+    )
 
 
 @register
@@ -388,6 +410,10 @@ class VRHMott3DModel(_VRHBase):
     name = "vrh-mott3d"
     physics = "3D Mott variable-range hopping R0·exp[(T0/T)^(1/4)]"
     params_table = _VRHBase._table(0.25, False, "hopping exponent, 1/4 for 3D Mott")
+    reference_values = (
+        Reference({"R0": 1.0, "T0": 16.0, "s": 0.25}, (1.0, 16.0), (math.e**2, math.e),
+                  "hand: exp[(T0/T)^(1/4)] with (16/T)^(1/4) = 2, 1"),
+    )
 
 
 @register
@@ -397,6 +423,10 @@ class VRHESModel(_VRHBase):
     name = "vrh-es"
     physics = "Efros–Shklovskii hopping R0·exp[(T0/T)^(1/2)]"
     params_table = _VRHBase._table(0.5, False, "hopping exponent, 1/2 for Efros–Shklovskii")
+    reference_values = (
+        Reference({"R0": 3.0, "T0": 9.0, "s": 0.5}, (1.0, 9.0, 36.0), (3.0 * math.e**3, 3.0 * math.e, 3.0 * math.e**0.5),
+                  "hand: R0·exp[(T0/T)^½] with (9/T)^½ = 3, 1, ½"),
+    )
 
 
 @register
@@ -411,6 +441,12 @@ class ArrheniusModel(_HoppingBase):
         Param("Ea", "meV", 10.0, -_INF, _INF, "activation energy"),
     )
     derived_table = (Derived("T0", f"Ea/{F.MEV_PER_K!r}", "K", "activation temperature E_a/k_B"),)
+    reference_values = (
+        # 1 meV/k_B = 1.602176634e-22 J / 1.380649e-23 J/K (exact SI defining constants) = 11.6045181… K
+        Reference({"R0": 2.0, "Ea": 1.0}, (1.602176634e-22 / 1.380649e-23, 0.5 * 1.602176634e-22 / 1.380649e-23),
+                  (2.0 * math.e, 2.0 * math.e**2),
+                  "hand: R0·exp[E_a/(k_B T)] at T = (1 meV)/k_B and half of it, e and k_B the exact SI values"),
+    )
 
     @staticmethod
     def function(T, R0, Ea):
@@ -470,6 +506,19 @@ class BlochGruneisenModel(_TemperatureModel):
         Param("n", "", 5.0, 1.5, 10.0, "exponent: 5 e–phonon, 3 s–d, 2 e–e", vary=False),
     )
     derived_table = (Derived("slope_hot", "A/((n-1)*theta_D)", "Ω/K", "high-temperature slope dρ/dT"),)
+    # ζ(5) = 1.0369277551433699263 (Abramowitz & Stegun, Table 23.3).  Low T (Θ/T = 100): J_n(z) = n!ζ(n)
+    # up to a tail ~ zⁿe^(−z) < 1e-33.  High T (z = Θ/T = 0.01): xⁿeˣ/(eˣ−1)² = x^(n−2)(1 − x²/12 + x⁴/240 − …),
+    # so z^(−n)J_5(z) = 1/(4z) − z/72 + z³/1920 and z^(−n)J_3(z) = 1/(2z) − z/48 + z³/1440 (next terms < 1e-15).
+    reference_values = (
+        Reference({"rho0": 0.0, "A": 300.0, "theta_D": 250.0, "n": 5.0}, (2.5,), (300.0 * 120.0 * 1.0369277551433699263e-10,),
+                  "PHYSICS.md §4 / Ziman: low-T limit A·5!·ζ(5)·(T/Θ_D)⁵", rtol=1e-12),
+        Reference({"rho0": 10.0, "A": 300.0, "theta_D": 250.0, "n": 5.0}, (25000.0,),
+                  (10.0 + 300.0 * (25.0 - 0.01 / 72.0 + 1e-6 / 1920.0),), "hand: high-T series of J_5 at Θ_D/T = 0.01",
+                  rtol=1e-12),
+        Reference({"rho0": 10.0, "A": 300.0, "theta_D": 250.0, "n": 3.0}, (25000.0,),
+                  (10.0 + 300.0 * (50.0 - 0.01 / 48.0 + 1e-6 / 1440.0),), "hand: high-T series of J_3 at Θ_D/T = 0.01",
+                  rtol=1e-12),
+    )
 
     @staticmethod
     def function(T, rho0, A, theta_D, n):
@@ -538,6 +587,12 @@ class BlochGruneisenKondoModel(BlochGruneisenModel):
         Param("R_K0", "Ω", 1.0, 0.0, _INF, "Kondo resistance at T → 0 (unitary limit)"),
         Param("T_K", "K", 10.0, 0.0, _INF, "Kondo temperature (R_K(T_K) = R_K0/2)"),
     )
+    reference_values = (
+        Reference({"rho0": 7.0, "A": 300.0, "theta_D": 250.0, "n": 5.0, "R_K0": 40.0, "T_K": 2.5}, (2.5,),
+                  (7.0 + 300.0 * 120.0 * 1.0369277551433699263e-10 + 20.0,),
+                  "Goldhaber-Gordon normalisation R_K(T_K) = R_K0/2 plus the Bloch–Grüneisen low-T limit A·5!·ζ(5)(T/Θ_D)⁵",
+                  rtol=1e-12),
+    )
 
     @staticmethod
     def function(T, rho0, A, theta_D, n, R_K0, T_K):
@@ -598,6 +653,13 @@ class BlochGruneisenLnTModel(BlochGruneisenModel):
     y = "sheet_resistance_ohm"
     params_table = BlochGruneisenModel.params_table + (
         Param("A_lnT", "", 0.0, -_INF, _INF, "ln T slope of the sheet conductance in units of G_Q"),
+    )
+    reference_values = (
+        Reference({"rho0": 1000.0, "A": 300.0, "theta_D": 250.0, "n": 5.0, "A_lnT": 2.0}, (1.0, math.e),
+                  (1000.0 + 36000.0 * 1.0369277551433699263 / 250.0**5,
+                   1.0 / (1.0 / (1000.0 + 36000.0 * 1.0369277551433699263 * (math.e / 250.0) ** 5) + 2.0 * 1.23314709834e-5)),
+                  "hand: 1/R = 1/R_BG + A_lnT·G_Q·ln T with the low-T limit R_BG = ρ0 + A·5!·ζ(5)(T/Θ_D)⁵ "
+                  "and G_Q = 1.23314709834e-5 S (PHYSICS.md)", rtol=1e-11),
     )
 
     @staticmethod

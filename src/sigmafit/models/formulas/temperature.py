@@ -424,8 +424,9 @@ def hopping_exponent(T, w, *, correlation_points: float = 1.0) -> HoppingExponen
     s_err = float(math.sqrt(cov[1, 1]))
     if s > 0:
         lnT0 = (coef[0] - math.log(s)) / s
-        # gradient of lnT0 wrt (c0, c1) with s = -c1
-        g = np.array([1.0 / s, (coef[0] - math.log(s) - 1.0) / s**2])
+        # gradient of lnT0 = (c0 − ln s)/s with respect to (c0, c1), s = −c1:
+        # ∂/∂c0 = 1/s, ∂/∂c1 = −∂/∂s = (1 + c0 − ln s)/s²
+        g = np.array([1.0 / s, (1.0 + coef[0] - math.log(s)) / s**2])
         lnT0_err = float(math.sqrt(max(g @ cov @ g, 0.0)))
         T0 = float(math.exp(lnT0)) if lnT0 < 700 else math.inf
         T0_err = T0 * lnT0_err
