@@ -137,8 +137,8 @@ def test_vectorized_errors_are_calibrated_with_per_point_weights():
     clean = F.hln(B, truth["alpha"], F.char_field(truth["L_phi"] * 1e-9))
     sigma = 0.01 * np.ptp(clean) * (1.0 + np.abs(B) / 0.06)  # noise grows with |B|
     curves = [(i, pd.DataFrame({"field_T": B, "delta_sigma_S": clean + sigma * rng.standard_normal(B.size),
-                                "w": 1.0 / sigma})) for i in range(200)]
-    tab = fit_batch(curves, "hln", engine="vectorized", weights="w", workers=1, progress=False).table
+                                "sigma": sigma})) for i in range(200)]  # weights=COLUMN names the 1σ uncertainties
+    tab = fit_batch(curves, "hln", engine="vectorized", weights="sigma", workers=1, progress=False).table
     assert (tab["engine"] == "vectorized").mean() > 0.95
     assert abs(tab["redchi"].mean() - 1.0) < 5 * math.sqrt(2 / 58) / math.sqrt(200)
     for k, v in truth.items():

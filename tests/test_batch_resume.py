@@ -18,7 +18,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sigmafit.fitting.batch import fit_batch, fit_batch_files
+from sigmafit.exceptions import FitError
+from sigmafit.fitting.batch import fit_batch
+from sigmafit.workflow import fit_batch_files
 from sigmafit.models.formulas import localization as F
 
 L_TRUE = 150.0  # nm
@@ -105,7 +107,10 @@ def test_edited_data_under_the_same_label_is_fitted_again(tmp_path, fitted):
 def test_changed_options_fit_everything_again(tmp_path):
     curves = [(i, _curve(i)) for i in range(4)]
     fit_batch(curves, "hln", workers=1, progress=False, out=tmp_path)
-    res = fit_batch(curves, "hln", workers=1, progress=False, out=tmp_path, bmax=0.03)
+    # a folder holding a run with other settings is refused: two analyses never mix in one results table
+    with pytest.raises(FitError, match="other settings"):
+        fit_batch(curves, "hln", workers=1, progress=False, out=tmp_path, bmax=0.03)
+    res = fit_batch(curves, "hln", workers=1, progress=False, out=tmp_path, bmax=0.03, replace=True)
     assert res.n_resumed == 0 and (res.table["run"] == 2).all()
     assert (res.table["ndata"] < N_POINTS).all()  # the new window was applied: every curve was fitted again
 

@@ -59,7 +59,8 @@ def run(args) -> int:
     failed = res.failed
     for r in failed.head(10).itertuples():
         where = r.source if r.label is None or r.label != r.label else f"{r.source} [{r.label}]"
-        print(f"  failed: {where}: {r.error}")
+        error = str(r.error)
+        print(f"  failed: {error}" if r.source and error.startswith(str(r.source)) else f"  failed: {where}: {error}")
     if len(failed) > 10:
         print(f"  … {len(failed) - 10} more failures in {args.out}/results.csv")
     print(f"wrote {args.out}/results.csv and {args.out}/run.json", file=sys.stderr)

@@ -13,7 +13,7 @@ from ..exceptions import FitError, ModelOptionError
 from .base import SigmafitModel
 
 #: Family modules (under ``sigmafit.models``) that register models on import.
-FAMILY_MODULES = ("localization", "temperature", "optics", "background", "measurement", "carriers", "heat", "metal_insulator")
+FAMILY_MODULES = ("localization", "temperature", "hopping", "bloch_gruneisen", "optics", "background", "measurement", "carriers", "heat", "metal_insulator")
 
 _REGISTRY: dict[str, type[SigmafitModel]] = {}
 _loaded = False
