@@ -165,7 +165,6 @@ def test_fukuyama_keeps_the_hall_coefficient_and_none_does_not():
 
 def test_display_recovers_the_generator_delta_sigma():
     """Δσ_data of noise-free readings equals the generator's Δσ at the true field (electrons, two instrument terms)."""
-    film = sim.Film(wal="hln-dp", L_phi_nm=250.0, L_so_nm=50.0, sigma0_S=1e-3, carrier="electrons")
     mu, off = 0.3, -5e-4
     Bt = np.linspace(-0.3, 0.3, 121)
     ds = sim.wal(Bt, "hln-dp", 250.0, 50.0)

@@ -19,7 +19,7 @@ from scipy.integrate import quad
 
 from sigmafit import models
 from sigmafit.constants import CM1_PER_EV, SUM_RULE, TAU_FS_CM, Z_OPT
-from sigmafit.exceptions import DataFormatError, ModelOptionError
+from sigmafit.exceptions import DataFormatError
 from sigmafit.models.formulas import optics as F
 from sigmafit.models.optics import (
     OBSERVABLES,

@@ -201,7 +201,6 @@ def _check_assignments(table: Mapping[str, Any], key: str, where: str, names: li
 
 def parse_recipe(source: str | Path, *, text: str | None = None) -> Recipe:
     """Read and validate a recipe (a path, or ``text`` with ``source`` as the folder paths are relative to)."""
-    from . import models
 
     path = Path(source)
     if text is None:

@@ -42,7 +42,7 @@ import inspect
 import math
 import re
 from dataclasses import dataclass, replace
-from typing import Any, ClassVar, Literal, Mapping
+from typing import Any, ClassVar, Literal
 
 import lmfit
 import numpy as np

@@ -71,7 +71,6 @@ SYMBOLS: dict[str, str] = {
     "mr2": "a₂ (B² magnetoresistance)",
     "R_H": "R_H",
     "h3": "h₃ (B³ Hall term)",
-    "n_s": "n_s",
     "mu_H": "μ_H",
     "n1": "n₁",
     "mu1": "μ₁",
