@@ -1,16 +1,10 @@
-"""The demo recovers what the sample data were made with (sample_data/parameters.json).
+"""The demo recovers what the sample data were made with (sample_data/parameters.json) within 2σ.
 
-Tolerance: |recovered − true| ≤ max(3σ, rel·|true|).  The statistical σ of these fits is tiny
-(noise 0.05 Ω on 4 kΩ), so systematic effects the σ does not contain dominate and a relative
-tolerance is stated per quantity:
-
-* weak localization (L_so 3 %, L_φ 2 %): the field step (10 mT) is wider than the cusp at 2 K
-  (B_φ ≈ 1.3 mT), the file has a 3 mT field offset and a 1 % Hall pick-up, so σ(0) and the
-  symmetrized Δσ(B) carry a bias the fit's σ knows nothing about;
-* p and L1 (0.05, 3 %): inherit the L_φ bias through a 4-point law;
-* ln T slope A (2 %): two contact glitches and Bloch–Grüneisen curvature below 10 K;
-* hopping s (3 %), T0 (5 %): R0, T0, s are > 0.97 correlated (the fit warns so);
-* optics ω_p, γ, ε∞ (1 %, 2 %, 2 %): 1 % multiplicative noise on σ1, σ2.
+The weak-localization curves are fitted as the instrument measured them (the measurement model of the raw
+R_xx, R_xy readings, per-point noise from the data), so their errors are calibrated and every recovered number
+lies within 2 of its own standard errors of the truth; the dephasing law fitted to those L_φ has χ²_ν < 2
+(the acceptance of the raw-file issue).  The other fits stay inside their windows of validity (ln T below 8 K,
+hopping below T0), where they too recover their parameters within 2σ.
 """
 
 from __future__ import annotations
@@ -23,13 +17,6 @@ import pytest
 from test_report_shared import SAMPLE, demo_output, load_result
 
 from sigmafit.cli.demo import comparison, find_sample_data
-
-TOLERANCE = {  # (result, parameter): relative tolerance, or absolute for p
-    ("wal", "L_so"): 0.03, ("wal", "L_phi"): 0.02, ("dephasing", "L1"): 0.03, ("lnT", "A"): 0.02,
-    ("hopping", "s"): 0.03, ("hopping", "T0"): 0.05, ("optics", "wp"): 0.01, ("optics", "gamma"): 0.02,
-    ("optics", "eps_inf"): 0.02,
-}
-P_ABS = 0.05
 
 
 def _truth():
@@ -48,12 +35,12 @@ def test_demo_recovers_the_truth():
     bad = []
     for r in rows:
         assert r["recovered"] is not None, f"{r['quantity']} missing from the results"
-        dev = abs(r["recovered"] - r["true"])
-        three_sigma = 3 * r["stderr"] if r["stderr"] else 0.0
-        tol = P_ABS if r["param"] == "p" else TOLERANCE[(r["result"], r["param"])] * abs(r["true"])
-        if dev > max(three_sigma, tol):
-            bad.append(f"{r['quantity']}: {r['recovered']:.6g} ± {r['stderr']} vs true {r['true']:.6g}")
+        assert r["stderr"], f"{r['quantity']} has no error bar"
+        if abs(r["recovered"] - r["true"]) > 2 * r["stderr"]:
+            bad.append(f"{r['quantity']}: {r['recovered']:.6g} ± {r['stderr']:.2g} vs true {r['true']:.6g}")
     assert not bad, "; ".join(bad)
+    deph = load_result("dephasing")
+    assert deph["statistics"]["redchi"] < 2
 
 
 def test_demo_truth_independent_of_the_comparison_helper():
@@ -61,13 +48,19 @@ def test_demo_truth_independent_of_the_comparison_helper():
     truth = _truth()
     wal = load_result("wal")
     assert wal["global"] is True and wal["shared"]["L_so"]["unit"] == "nm"
-    assert wal["shared"]["L_so"]["value"] == pytest.approx(truth["film"]["L_so_nm"], rel=0.03)
+    so = wal["shared"]["L_so"]
+    assert abs(so["value"] - truth["film"]["L_so_nm"]) <= 2 * so["stderr"]
     temps = sorted(float(c["label"]) for c in wal["curves"])
     assert temps == truth["film"]["temperatures_K"]
     for c in wal["curves"]:
-        assert c["params"]["L_phi"]["value"] == pytest.approx(truth["film"]["L_phi_nm"][str(float(c["label"]))], rel=0.02)
-    assert load_result("dephasing")["params"]["p"]["value"] == pytest.approx(truth["film"]["p"], abs=P_ABS)
-    assert load_result("optics")["params"]["gamma"]["value"] == pytest.approx(truth["optics"]["gamma_cm-1"], rel=0.02)
+        e = c["params"]["L_phi"]
+        assert abs(e["value"] - truth["film"]["L_phi_nm"][str(float(c["label"]))]) <= 2 * e["stderr"]
+        b = c["params"]["B_off"]  # the magnet's field offset the file was made with, fitted, not subtracted
+        assert abs(b["value"] - truth["film"]["field_offset_T"]) <= 2 * b["stderr"]
+    p = load_result("dephasing")["params"]["p"]
+    assert abs(p["value"] - truth["film"]["p"]) <= 2 * p["stderr"]
+    g = load_result("optics")["params"]["gamma"]
+    assert abs(g["value"] - truth["optics"]["gamma_cm-1"]) <= 2 * g["stderr"]
 
 
 def test_demo_writes_report_figures_and_json():

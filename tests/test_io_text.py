@@ -131,7 +131,7 @@ def test_ragged_rows_counted(data_dir):
 def test_lakeshore_tables_kept_apart(external_dir):
     df = sigmafit.load(external_dir / HMS)
     meta = df.attrs["sigmafit"]
-    assert meta["split_by"] == "table"
+    assert meta["split_by"] == "measurement"
     counts = df.groupby("table", sort=False).size()
     # SOURCE.md: 4 steps, each with a zero-field table and a Hall table at "Field at: 3.0 [kG]" = 0.3 T
     assert list(counts.index[:2]) == ["step 1 zero-field", "step 1 hall 0.3 T"] and len(counts) == 8

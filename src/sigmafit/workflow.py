@@ -41,6 +41,7 @@ from .fitting.options import (
 from .fitting.single import fit
 from .fitting.tasks import CurveTask, curve_labels
 from .prepare.geometry import Geometry
+from .prepare.noise import with_scatter_errors
 from .prepare.split import distinct_set_points, plain, split_curves
 
 #: More distinct field values (to 1 mT) than this make a file a field sweep, not R(T) at a few fields.
@@ -86,6 +87,43 @@ def _check_kind(df: pd.DataFrame, family: str, model_name: str) -> None:
         if _span(df, "field_T") < 1e-3:
             raise DataFormatError(f"the field hardly changes in this file (span {_span(df, 'field_T'):.2g} T): there is no "
                                   f"field sweep for {model_name} to fit", path=path, column="field_T")
+
+
+def as_resistance(df: pd.DataFrame, prep: Preparation) -> tuple[pd.DataFrame, Preparation]:
+    """A file that gives sheet resistance (Ω/□) or resistivity (Ω·cm, with ``--thickness`` or the thickness its header
+    records) instead of a resistance: ``resistance_ohm`` per square and the geometry ``sheet``, so the one path
+    applies it once.
+
+    A Hall-bar or van der Pauw geometry would convert the sheet values a second time: refused in one sentence.
+    """
+    if "resistance_ohm" in df.columns or not {"sheet_resistance_ohm", "resistivity_ohm_cm"} & set(df.columns):
+        return df, prep
+    path = _source(df)
+    geometry = prep.geometry
+    given = "sheet resistance (Ω/□)" if "sheet_resistance_ohm" in df.columns else "resistivity (Ω·cm)"
+    if geometry is not None and geometry.kind != "sheet":
+        raise DataFormatError(f"the file gives {given}, not a resistance: the {geometry.kind} geometry would convert it "
+                              "again; use --sheet (with --thickness for a resistivity)", path=path)
+    out = df.copy()
+    header = (df.attrs.get("sigmafit", {}).get("geometry") or {}).get("thickness_nm")
+    thickness = geometry.thickness_nm if geometry is not None and geometry.thickness_nm is not None else header
+    if "sheet_resistance_ohm" in df.columns:
+        out["resistance_ohm"] = df["sheet_resistance_ohm"].to_numpy(float)
+    elif thickness is None:
+        raise DataFormatError("the file gives resistivity (Ω·cm): give the film thickness (--thickness NM, with --sheet) "
+                              "to turn it into a sheet resistance", path=path, column="resistivity_ohm_cm")
+    else:
+        out["resistance_ohm"] = prepare.geometry.sheet_from_resistivity(df["resistivity_ohm_cm"].to_numpy(float), thickness)
+    out.attrs = {**df.attrs, "sigmafit": {**df.attrs.get("sigmafit", {})}}
+    return out, replace(prep, geometry=Geometry(kind="sheet", thickness_nm=thickness))
+
+
+def _with_file_defaults(df: pd.DataFrame, prep: Preparation) -> Preparation:
+    """The loader's suggestion of how to split curves (Lake Shore: one curve per table) when ``--by`` is not given."""
+    split_by = df.attrs.get("sigmafit", {}).get("split_by")
+    if prep.by is None and split_by and split_by in df.columns and df[split_by].nunique() > 1:
+        return replace(prep, by=split_by)
+    return prep
 
 
 def is_raw_field_sweep(df: pd.DataFrame, y: str = "delta_sigma_S") -> bool:
@@ -134,7 +172,7 @@ def temperature_curves(df: pd.DataFrame, prep: Preparation, y: str) -> list[tupl
             df = prepare.to_resistivity(prepare.to_sheet(df, geometry), geometry)
     if "temperature_K" in df.columns and (prep.tmin is not None or prep.tmax is not None):
         df = prepare.window(df, "temperature_K", prep.tmin, prep.tmax)
-    return split_curves(df, prep.by)
+    return [(lab, with_scatter_errors(c, "temperature_K", y)) for lab, c in split_curves(df, prep.by)]
 
 
 def carrier_curves(df: pd.DataFrame, prep: Preparation) -> list[tuple[Any, pd.DataFrame]]:
@@ -215,6 +253,26 @@ def _measurement(model_name: str, df: pd.DataFrame, prep: Preparation, options: 
     return "measurement", {"physics": model_name, "geometry": geometry, **measured, **options}
 
 
+def _prepared(df, family: str, model_name: str, prep: Preparation, options: dict, y, background):
+    """(curves, model name, model options) of a loaded file, by family (raw R(B) → the measurement model)."""
+    name = model_name
+    if family == "optics":
+        found = optics_curves(df, prep)  # σ, ε added once; the observable is read off the prepared spectrum
+        if not options.get("observable") and found:
+            from .models.optics import best_observable
+
+            options["observable"] = best_observable(found[0][1].columns)
+    elif family == "magnetoconductance" and not prep.transform and is_raw_field_sweep(df, y or "delta_sigma_S"):
+        _check_kind(df, family, model_name)
+        name, options = _measurement(model_name, df, prep, options, background)
+        found = measured_curves(df, prep, need_hall=options.get("bands", 1) == 2)
+    else:
+        for k in MEASUREMENT_OPTIONS:
+            options.pop(k, None)
+        found = curves(df, models.get(model_name, **options), prep, y=y)
+    return found, name, options
+
+
 def load_curves(path, model_name: str, prep: Preparation, model_options: Mapping[str, Any], *, y: str | None = None,
                 echo: bool = True, background: str | None = None):
     """Load ``path`` and prepare it for ``model_name``: ``(model name, model options, [(label, curve), …], notes)``.
@@ -229,24 +287,18 @@ def load_curves(path, model_name: str, prep: Preparation, model_options: Mapping
     """
     family = models.model_class(model_name).family
     options = dict(model_options)
-    name = model_name
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", DataWarning)
         df = io.load(path, format=prep.format, **prep.load_options)
-        if family == "optics":
-            found = optics_curves(df, prep)  # σ, ε added once; the observable is read off the prepared spectrum
-            if not options.get("observable") and found:
-                from .models.optics import best_observable
-
-                options["observable"] = best_observable(found[0][1].columns)
-        elif family == "magnetoconductance" and not prep.transform and is_raw_field_sweep(df, y or "delta_sigma_S"):
-            _check_kind(df, family, model_name)
-            name, options = _measurement(model_name, df, prep, options, background)
-            found = measured_curves(df, prep, need_hall=options.get("bands", 1) == 2)
-        else:
-            for k in MEASUREMENT_OPTIONS:
-                options.pop(k, None)
-            found = curves(df, models.get(model_name, **options), prep, y=y)
+        prep = _with_file_defaults(df, prep)
+        if family in ("magnetoconductance", "temperature", "carriers"):
+            df, prep = as_resistance(df, prep)
+        try:
+            found, name, options = _prepared(df, family, model_name, prep, options, y, background)
+        except (DataFormatError, FitError) as exc:  # a preparation step's refusal names the file it refuses
+            if str(path) in str(exc):
+                raise
+            raise type(exc)(f"{path}: {exc}") from None
     notes = [str(w.message) for w in caught if issubclass(w.category, DataWarning)]
     for w in caught:
         if echo or not issubclass(w.category, DataWarning):

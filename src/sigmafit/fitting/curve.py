@@ -159,7 +159,7 @@ def _frame_arrays(df: pd.DataFrame, main, settings: FitSettings, source: dict) -
         source["weights"] = f"1/{weights} (per-point 1σ uncertainties of {yn})"
         return xv, yv, _inverse(err), xn, yn, True, {}
     if weights is None and err_col in df.columns:
-        source["weights"] = f"1/{err_col} (the data's own uncertainties)"
+        source["weights"] = meta.get("weights") or f"1/{err_col} (the data's own uncertainties)"
         return xv, yv, _inverse(_column(df, err_col, "errors")), xn, yn, True, {}
     if isinstance(weights, str):
         return xv, yv, None, xn, yn, False, {}

@@ -44,15 +44,14 @@ QUANTITY_OPTIONS = {"xmin": None, "xmax": None, "bmax": "field", "field_offset":
 
 def quantity_value(text, quantity: str | None, option: str):
     """A number in the option's canonical unit from a number or a text with a unit (``"500mT"``, ``"4eV"``,
-    ``"300mK"``; parsed by :mod:`sigmafit.io.units`).  ``"auto"`` passes through."""
-    from ..io import units
-
+    ``"300mK"``; :func:`sigmafit.io.units.parse_option`).  ``"auto"`` and numbers pass through; without a known
+    quantity a text must be a bare number."""
     if text is None or text == "auto" or not isinstance(text, str):
         return text
-    if quantity == "spectral":
-        return units.parse_spectral(text, option)[0]
-    if hasattr(units, "parse_option") and quantity is not None:
-        return units.parse_option(text, quantity, option)
+    if quantity is not None:
+        from ..io.units import parse_option
+
+        return parse_option(text, quantity, option)
     try:
         return float(text)
     except ValueError:

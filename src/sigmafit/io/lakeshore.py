@@ -5,8 +5,8 @@ Layout: ``[Sample parameters]`` (``Thickness =\\t3.0 [µm]`` …), ``[Measuremen
 tables whose headers carry units in brackets.  Files are usually latin-1 with CRLF line ends.
 
 Output: the rows of every table of every step, kept apart: ``step`` (N), ``measurement``
-(``"zero-field"`` or ``"hall"``) and ``table`` (``"step 1 zero-field"``, ``"step 1 hall 0.3 T"``:
-one label per table, so a fit splits curves by it — ``attrs["sigmafit"]["split_by"] = "table"``),
+(``"zero-field"`` or ``"hall"``: one R(T) each over all steps, so a fit splits curves by it —
+``attrs["sigmafit"]["split_by"] = "measurement"``) and ``table`` (``"step 1 zero-field"``, ``"step 1 hall 0.3 T"``),
 ``temperature_K`` (K), ``field_T`` (T, from G; from the step's ``Field at`` setting, or 0 for a
 zero-field table, when the table has no field column), ``resistivity_ohm_cm`` (Ω·cm),
 ``hall_coefficient_cm3_per_C`` (cm³/C), ``carrier_density_cm-3`` (cm⁻³), ``mobility_cm2_per_Vs``
@@ -130,7 +130,7 @@ def read(path, **_ignored) -> pd.DataFrame:
         df[col] = df[col].astype(str)
     origins = {m.get("original") for m in meta["mappings"] if m.get("canonical") == "resistivity_ohm_cm"}
     meta["origin"]["resistivity_ohm_cm"] = " / ".join(sorted(o for o in origins if o))
-    meta["split_by"] = "table"
+    meta["split_by"] = "measurement"  # zero-field and in-field ρ(T) are two curves; the steps are temperature ranges
     meta["notes"].append("'table' names the table a row comes from (zero-field resistivity, or Hall at a field, "
                          "per step): fit one curve per table")
     return _text.finish(df, meta)

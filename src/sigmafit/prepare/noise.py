@@ -167,3 +167,35 @@ def estimate(df: pd.DataFrame, *, what: str) -> NoiseEstimate:
             "sweep, or give the uncertainties (errors=)"
         )
     return NoiseEstimate(np.full(size, scatter), SCATTER, f"{SCATTER} ({scatter:.3g} Ω)", scatter, n)
+
+
+def with_scatter_errors(df: pd.DataFrame, x: str, y: str) -> pd.DataFrame:
+    """``df`` with ``<y>_err``: the σ of each value of ``y`` from the scatter of the data about a local quadratic in
+    ``x`` (:func:`local_residuals`, :func:`robust_sigma`), announced in ``attrs["sigmafit"]["errors"]`` with the rule
+    in ``attrs["sigmafit"]["weights"]`` — so that a fit's χ²_ν is a goodness of fit.
+
+    One σ for the curve, or, when ``y`` is positive and spans more than a decade (hopping R(T)), one *relative* σ
+    (the scatter of ln y).  Unchanged when ``y`` already has an error column or too few residuals exist
+    (< ``MIN_RESIDUALS``): then the fit stays unweighted and says so.
+    """
+    meta = df.attrs.get("sigmafit", {})
+    if (meta.get("errors") or {}).get(y) in df.columns or x not in df.columns or y not in df.columns:
+        return df
+    xv, yv = df[x].to_numpy(float), df[y].to_numpy(float)
+    ok = np.isfinite(xv) & np.isfinite(yv)
+    relative = bool(ok.any() and np.all(yv[ok] > 0) and yv[ok].max() > 10.0 * yv[ok].min())
+    values = np.log(np.where(ok & (yv > 0), yv, np.nan)) if relative else yv
+    z = local_residuals(xv, values, np.zeros(xv.size, dtype=int))
+    n = int(np.isfinite(z).sum())
+    if n < MIN_RESIDUALS:
+        return df
+    scale = robust_sigma(z)
+    if not (np.isfinite(scale) and scale > 0):
+        return df
+    out = df.copy()
+    err = f"{y}_err"
+    out[err] = scale * np.abs(yv) if relative else np.full(yv.size, scale)
+    out.attrs = {**df.attrs, "sigmafit": {**meta, "errors": {**(meta.get("errors") or {}), y: err},
+                                          "weights": (f"1/σ, σ from the scatter of the data about a local quadratic in {x} "
+                                                      f"({n} residuals): {'relative, ' + format(scale, '.3g') + ' of ' + y if relative else format(scale, '.3g') + ' in ' + y + ' units'}")}}
+    return out
