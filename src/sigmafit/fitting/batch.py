@@ -41,7 +41,7 @@ from ..exceptions import FitError
 from ..models import registry
 from . import parallel
 from .batch_result import BatchResult
-from .curve import apply_settings
+from .curve import apply_settings, needs_offset
 from .options import BATCH_KEYS, BatchOptions, FitSettings, Window, batch_from, fingerprint, split_options
 from .progress import Progress
 from .rows import error_text, failed_row, finish_row, make_table, row_from_summary
@@ -194,8 +194,11 @@ def fit_tasks(tasks: list[CurveTask], model: str, *, batch: BatchOptions, window
         raise FitError("fit_batch needs a registry model name (e.g. 'hln-dp'), so every curve gets a fresh model")
     registry.model_class(model)  # unknown names fail here, once, with the list of choices
     chosen = _engine(model, batch, window, settings, model_options)
+    if chosen == "vectorized" and any(needs_offset(t.data) for t in tasks if not t.error):
+        chosen = "lmfit"  # Δσ of the transform path carries an offset and the classical c₂B²: not in the vectorized form
     workers = parallel.default_workers() if batch.workers is None else int(batch.workers)
-    id_options = fingerprint(window, settings, model_options=dict(model_options), seed_from_previous=batch.seed_from_previous)
+    id_options = fingerprint(window, settings, model_options=dict(model_options), seed_from_previous=batch.seed_from_previous,
+                             sigmafit=__version__)  # results of another version are not resumed as if they were these
     assign_ids(tasks, model, id_options)
     options = {"window": window, "settings": settings}
     store = None

@@ -52,11 +52,18 @@ def needs_offset(data) -> bool:
 
 
 def with_offset(model: lmfit.Model, name: str) -> tuple[lmfit.Model, str]:
-    """``model`` + a free constant Δσ offset (``off_c0``, S), unless it already has one."""
-    if any(getattr(c, "name", "") == "offset-bg" for c in components(model)):
-        return model, name
-    off = registry.get("offset-bg")
-    return model + off, f"{name}+{off.name}"
+    """``model`` + the terms a Δσ computed from raw R(B) carries (the transform path): a free constant offset
+    (``off_c0``, S; Δσ was measured from a reference point, not from σ(0)) and, unless a background is already
+    there, the classical magnetoconductance c₂B² (``bg_c2``; −σ0(μB)² of the Drude tensor) — without it the
+    classical term goes into L_φ and L_so."""
+    names = {getattr(c, "name", "") for c in components(model)}
+    if "quadratic-bg" not in names:
+        bg = registry.get("quadratic-bg")
+        model, name = model + bg, f"{name}+{bg.name}"
+    if "offset-bg" not in names:
+        off = registry.get("offset-bg")
+        model, name = model + off, f"{name}+{off.name}"
+    return model, name
 
 
 def primary(model: lmfit.Model) -> SigmafitModel | None:

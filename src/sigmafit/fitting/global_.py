@@ -216,11 +216,12 @@ def _prepare_curves(items, model: str, model_options, settings: FitSettings, win
         guesses.append(p)
         params.update(p)
         ev = m
-        if bg_name:
-            bg = registry.get(bg_name, prefix=f"c{i}_bg_")
+        transform = "delta_sigma_offset" in curve.source and m.family == "magnetoconductance"
+        if bg_name or transform:  # Δσ from raw R(B) carries the classical c₂B² (see fitting.curve.with_offset)
+            bg = registry.get(bg_name or "quadratic-bg", prefix=f"c{i}_bg_")
             params.update(bg.make_params())
             ev = m + bg
-        if "delta_sigma_offset" in curve.source and m.family == "magnetoconductance":
+        if transform:
             off = registry.get("offset-bg", prefix=f"c{i}_off_")
             params.update(off.make_params())
             ev = ev + off
@@ -265,6 +266,8 @@ def fit_global(data, model: str, *, share: Sequence[str] = (), by: str | None = 
         raise FitError(f"cannot share {bad}: {model} has parameters {names}")
     bg_name = f"{settings.background}-bg" if settings.background else None
     params, guesses, c = _prepare_curves(items, model, model_options, settings, window, bg_name)
+    if bg_name is None and any("c0_bg_c2" == n for n in params):
+        bg_name = "quadratic-bg"
     for s in share:
         hint = c["models"][0].param_hints[s]
         start = float(np.median([g[m.prefix + s].value for g, m in zip(guesses, c["models"])]))
