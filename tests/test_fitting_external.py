@@ -71,3 +71,23 @@ def test_cli_global_fit_on_the_processed_file(external_dir, tmp_path, capsys):
     doc = json.loads(out.read_text())
     taus = [c["params"]["tau_phi"]["value"] for c in doc["curves"]]
     assert len(taus) == 4 and all(np.diff(taus) < 0)
+
+
+def test_authors_fit_a_configured_as_they_did(external_dir, tmp_path, capsys):
+    """SOURCE.md, the authors' "fit A": τ_asy and τ_sym shared, one τ_φ per temperature, τ_φ(base) = 40.5 ps and
+    D = v_F²τ/2 = 0.03485 m²/s fixed — five free parameters — written with the per-curve fix of the CLI."""
+    path = external_dir / "magnetotransport" / "tbg_wse2_wal_polski" / "Data_array.txt"
+    out = tmp_path / "fitA.json"
+    code = main(["fit", str(path), "--x-unit", "mT", "--y", "conductance_S", "--by", "step", "--model", "graphene-soc-tau",
+                 "--share", "tau_asy", "--share", "tau_sym", "--fix", "tau_phi[0]=40.5", "--fix", "D=0.03485",
+                 "--json", str(out)])
+    assert code in (0, 1), capsys.readouterr().err
+    doc = json.loads(out.read_text())
+    assert doc["success"] and doc["statistics"]["nvarys"] == 5
+    base = doc["curves"][0]["params"]["tau_phi"]
+    assert base["value"] == 40.5 and base["vary"] is False and base["stderr"] is None
+    assert all(c["params"]["D"]["value"] == pytest.approx(0.03485) for c in doc["curves"])
+    taus = [c["params"]["tau_phi"]["value"] for c in doc["curves"]]
+    assert all(np.diff(taus) < 0), taus  # dephasing time falls as T rises (base < 300 < 500 < 700 mK)
+    tau_so = doc["curves"][0]["derived"]["tau_so"]["value"]
+    assert tau_so <= doc["shared"]["tau_asy"]["value"]  # 1/τ_so = 1/τ_asy + 1/τ_sym: never above τ_asy
