@@ -6,6 +6,8 @@ refractiveindex-au-olmon: a quick Drude check gives ħω_p ≈ 8.8 eV, γ ≈ 45
 
 import json
 
+import pytest
+
 from sigmafit.cli.main import main
 
 def _fit(args, tmp_path, capsys):
@@ -35,3 +37,23 @@ def test_drude_lorentz_over_the_visible(external_dir, tmp_path, capsys):
     assert 2.0 < centres[0] < 3.5  # gold's interband edge near 2.5 eV
     assert 8.0 < doc["derived"]["hbar_wp"]["value"] < 9.5
     assert doc["statistics"]["r_squared"] > 0.99
+
+
+def test_film_transmittance_from_the_command_line(external_dir, tmp_path, capsys):
+    """The PerkinElmer %T file with the sample given on the command line: a 1 mm incoherent slab, the window in
+    wavelengths (390–1200 nm, the two ends swap on the way to cm⁻¹)."""
+    path = external_dir / "formats" / "perkinelmer-uvvis-asc" / "KTF-D.Probe.Raw.asc"
+    out = tmp_path / "film.json"
+    code = main(["fit", str(path), "--model", "lorentz", "--oscillators", "1", "--thickness", "1e6", "--substrate-n", "1.0",
+                 "--film-method", "incoherent", "--xmin", "390nm", "--xmax", "1200nm", "--json", str(out)])
+    assert code in (0, 1), capsys.readouterr().err
+    doc = json.loads(out.read_text())
+    assert doc["source"]["y"] == "transmittance" and doc["params"]["eps_inf"]["value"] >= 1.0
+    assert doc["window"]["min"] == pytest.approx(1e7 / 1200) and doc["window"]["max"] == pytest.approx(1e7 / 390)
+    assert 1e7 / 1200 < doc["params"]["nu01"]["value"] < 1e7 / 390
+
+
+def test_film_without_thickness_is_refused(external_dir, capsys):
+    path = external_dir / "formats" / "perkinelmer-uvvis-asc" / "KTF-D.Probe.Raw.asc"
+    assert main(["fit", str(path), "--model", "lorentz", "--oscillators", "1", "--substrate-n", "1.0"]) == 2
+    assert "needs the film thickness" in capsys.readouterr().err

@@ -48,7 +48,11 @@ from .prepare.split import distinct_set_points, plain, split_curves
 FIELD_SWEEP_LEVELS = 10
 #: Model-constructor options a file fit understands (``oscillators`` is the CLI/recipe name of ``n_oscillators``;
 #: ``signs`` and ``rho_xx0`` are the two-band models'; ``carrier``, ``bands``, ``wl_hall`` the measurement model's).
-MODEL_OPTION_KEYS = {"n_oscillators", "oscillators", "observable", "signs", "rho_xx0", "carrier", "bands", "wl_hall"}
+MODEL_OPTION_KEYS = {"n_oscillators", "oscillators", "observable", "signs", "rho_xx0", "carrier", "bands", "wl_hall",
+                     "eps_inf_min", "film_thickness_nm", "substrate_n", "substrate_nk", "substrate_thickness_mm", "film_reference", "film_method"}
+#: Film options of the optics models (a film's thickness is the geometry's ``thickness_nm``).
+FILM_OPTIONS = {"substrate_n": "substrate_n", "substrate_nk": "substrate_nk", "substrate_thickness_mm": "substrate_thickness_mm",
+                "film_reference": "reference", "film_method": "method"}
 #: Options of the measurement model (the rest of a magnetoconductance fit's model options go to the physics model).
 MEASUREMENT_OPTIONS = ("carrier", "bands", "wl_hall")
 
@@ -229,7 +233,11 @@ def _model_options(options: Mapping[str, Any]) -> dict[str, Any]:
     out = {}
     if options.get("oscillators") is not None or options.get("n_oscillators") is not None:
         out["n_oscillators"] = int(options.get("n_oscillators") or options.get("oscillators"))
-    out.update({k: options[k] for k in ("observable", "signs", "rho_xx0", *MEASUREMENT_OPTIONS) if options.get(k) is not None})
+    out.update({k: options[k] for k in ("observable", "signs", "rho_xx0", "eps_inf_min", *MEASUREMENT_OPTIONS)
+                if options.get(k) is not None})
+    out.update({name: options[k] for k, name in FILM_OPTIONS.items() if options.get(k) is not None})
+    if options.get("film_thickness_nm") is not None:
+        out["thickness_nm"] = float(options["film_thickness_nm"])
     return out
 
 
@@ -258,10 +266,14 @@ def _prepared(df, family: str, model_name: str, prep: Preparation, options: dict
     name = model_name
     if family == "optics":
         found = optics_curves(df, prep)  # σ, ε added once; the observable is read off the prepared spectrum
+        film = any(k in options for k in (*FILM_OPTIONS.values(), "thickness_nm"))
+        if film and "thickness_nm" not in options:
+            raise FitError("a film's transmission or reflectance needs the film thickness: give --thickness NM")
         if not options.get("observable") and found:
             from .models.optics import best_observable
 
-            options["observable"] = best_observable(found[0][1].columns)
+            has_t = "transmittance" in found[0][1].columns
+            options["observable"] = "transmission" if film and has_t else best_observable(found[0][1].columns)
     elif family == "magnetoconductance" and not prep.transform and is_raw_field_sweep(df, y or "delta_sigma_S"):
         _check_kind(df, family, model_name)
         name, options = _measurement(model_name, df, prep, options, background)
@@ -311,8 +323,10 @@ def load_curves(path, model_name: str, prep: Preparation, model_options: Mapping
     return name, options, found, notes
 
 
-def _split(options: Mapping[str, Any]):
+def _split(options: Mapping[str, Any], family: str = ""):
     flat = {k: v for k, v in options.items() if v is not None}
+    if family == "optics" and "thickness_nm" in flat:  # a film's thickness, not a transport geometry
+        flat["film_thickness_nm"] = flat.pop("thickness_nm")
     prep = preparation_from({k: v for k, v in flat.items() if k in PREPARATION_KEYS or k == "load_options"})
     model_options = _model_options(flat)
     rest = {k: v for k, v in flat.items() if k not in PREPARATION_KEYS | MODEL_OPTION_KEYS | BATCH_KEYS | {"load_options"}}
@@ -333,9 +347,9 @@ def fit_file(path, model_name: str, *, prep: Preparation | None = None, window: 
     else a list of :class:`~sigmafit.fitting.FitResult` (one per curve).  For temperature laws ``tmin``/``tmax``
     are the fit window; for optics the observable defaults to the most informative one the file has.
     """
-    p2, w2, s2, model_options = _split(options)
-    prep, window, settings = prep or p2, window or w2, settings or s2
     family = models.model_class(model_name).family
+    p2, w2, s2, model_options = _split(options, family)
+    prep, window, settings = prep or p2, window or w2, settings or s2
     window = _fit_window(family, window, prep)
     fit_name, model_options, found, _ = load_curves(path, model_name, prep, model_options, y=settings.y,
                                                     background=settings.background)
@@ -421,7 +435,7 @@ def fit_batch_files(paths: Iterable[str | Path], model: str, *, prep: Preparatio
     row with the reason; the batch goes on.  Options: the objects, or flat keywords as for :func:`fit_file` and
     :func:`sigmafit.fit_batch` (``out``, ``replace``, ``engine``, ``workers``, ``bmax``, ``fix`` …).
     """
-    p2, w2, s2, model_options = _split(options)
+    p2, w2, s2, model_options = _split(options, models.model_class(model).family)
     prep, window, settings = prep or p2, window or w2, settings or s2
     batch = batch or batch_from(options)
     models.model_class(model)  # an unknown model is refused before any file is read

@@ -81,7 +81,15 @@ def add_fit_options(p: argparse.ArgumentParser) -> None:
                    help="per-point weighting: none, relative (1/|y|), or a column of 1σ uncertainties (default: the file's "
                         "uncertainties when it has them, else the model's default)")
     g.add_argument("--oscillators", type=int, metavar="N", help="number of Lorentz oscillators (drude-lorentz)")
-    g.add_argument("--observable", help="optics: what to fit (sigma1, sigma, eps, nk, reflectance)")
+    g.add_argument("--observable", help="optics: what to fit (sigma1, sigma, eps, nk, reflectance, transmission, "
+                                        "film_reflectance)")
+    g.add_argument("--eps-inf-min", type=float, metavar="EPS", help="optics: lower bound of ε∞ (default 1)")
+    film = p.add_argument_group("optics: a film on a substrate (film thickness: --thickness NM)")
+    film.add_argument("--substrate-n", metavar="N", help="substrate refractive index (complex allowed, e.g. 3.42 or 3.42+0.01j)")
+    film.add_argument("--substrate-nk", metavar="FILE", help="substrate n,k table (any spectrum file sigmafit reads)")
+    film.add_argument("--substrate-thickness", type=float, metavar="MM", help="substrate thickness (mm): incoherent back reflections")
+    film.add_argument("--film-reference", choices=("vacuum", "substrate"), help="transmission relative to vacuum or to the bare substrate")
+    film.add_argument("--film-method", choices=("fresnel", "thin-film", "incoherent"), help="film optics: transfer matrix, Tinkham thin film, or incoherent substrate")
     g.add_argument("--signs", choices=("eh", "ee", "hh", "free"), help="two-band: carrier signs of the bands (default eh)")
     g.add_argument("--rho-xx0", type=float, metavar="RHO", help="two-band: constrain ρ_xx(0) to this value (Ω or Ω·cm)")
 
@@ -97,6 +105,24 @@ def add_batch_options(p: argparse.ArgumentParser) -> None:
                    help="auto (default): vectorized Levenberg–Marquardt when the model allows, else lmfit per curve")
     g.add_argument("--seed-previous", action="store_true", help="start each curve from the previous curve's result (sweeps)")
     g.add_argument("--no-progress", action="store_true", help="no progress bar or progress lines")
+
+
+def _complex(text):
+    if text is None:
+        return None
+    try:
+        return complex(str(text).replace(" ", "").replace("i", "j"))
+    except ValueError:
+        raise SigmafitError(f"--substrate-n expects a refractive index such as 3.42 or 3.42+0.01j; got {text!r}") from None
+
+
+def _table(path):
+    """A substrate's n,k table, read as any spectrum (wavenumber_cm-1, n, k)."""
+    if path is None:
+        return None
+    from .. import io
+
+    return io.load(path)
 
 
 def _geometry(args) -> dict:
@@ -120,7 +146,10 @@ def options_from_args(args, family: str) -> dict:
         "oscillators": args.oscillators, "observable": args.observable, "signs": args.signs, "rho_xx0": args.rho_xx0,
         "sample_mass_mg": args.mass_mg, "sample_mass_err_mg": args.mass_err_mg, "molar_mass_g_per_mol": args.molar_mass,
         "hall_channel": args.hall_channel, "transform": args.transform or None, "carrier": args.carrier,
-        "bands": args.bands, "wl_hall": args.wl_hall,
+        "bands": args.bands, "wl_hall": args.wl_hall, "eps_inf_min": args.eps_inf_min,
+        "substrate_n": _complex(args.substrate_n), "substrate_nk": _table(args.substrate_nk),
+        "substrate_thickness_mm": args.substrate_thickness, "film_reference": args.film_reference,
+        "film_method": args.film_method,
     }
     out.update(_geometry(args))
     return with_quantities({k: v for k, v in out.items() if v is not None}, family)

@@ -2,7 +2,8 @@
 (anti)symmetrization, geometry, R → σ → Δσ, windows, optics conversions, and the
 :func:`magnetoconductance` pipeline.
 
-No function modifies its input; each returns a new DataFrame with a deep copy of
+Kramers–Kronig: :func:`sigmafit.prepare.optics.kramers_kronig` (the DataFrame step) on the transforms of
+:mod:`sigmafit.prepare.kramers_kronig`.  No function modifies its input; each returns a new DataFrame with a deep copy of
 ``attrs`` and a record of the step appended to ``attrs["sigmafit"]["prepare"]``.
 """
 
@@ -22,7 +23,7 @@ from .geometry import (
     to_sheet,
     vdp_sheet_resistance,
 )
-from .optics import add_optical_conductivity, eps_to_nk, eps_to_sigma, nk_to_eps, sigma_to_eps
+from .optics import add_optical_conductivity, eps_to_nk, eps_to_sigma, kk_sigma2, nk_to_eps, sigma_to_eps
 from .pipeline import group_levels, magnetoconductance
 from .split import split_curves
 from .sweeps import dedupe_turning_points, describe_sweeps, segment
@@ -49,6 +50,7 @@ __all__ = [
     "hall_curves",
     "heat",
     "in_units",
+    "kk_sigma2",
     "kohler",
     "kohler_collapse",
     "lorenz_ratio",
