@@ -31,8 +31,13 @@ Schema (paths are relative to the TOML file; every key except those marked *requ
     init = { L_so = 30.0 }                # start values
     oscillators = 1                       # drude-lorentz: number of Lorentz oscillators
     observable = "sigma"                  # optics: sigma1, sigma, eps, nk, reflectance
-    background = "quadratic"              # classical c2·B² term
+    background = "quadratic"              # classical c2·B² term (Δσ fits)
     loss = "linear"                       # or soft_l1, huber, cauchy (robust against glitches)
+    weights = "relative"                  # none, relative, or a column of 1σ uncertainties
+    transform = false                     # raw R(B): true fits Δσ of the transform path instead of the readings
+    carrier = "auto"                      # measurement model: holes, electrons; bands = 1 or 2; wl_hall
+    sample_mass_mg = 12.3                 # heat capacity: sample C (J/K) → molar (with molar_mass_g_per_mol)
+    substrate_n = 3.42                    # optics: a film on a substrate (thickness_nm is the film's)
 
     [[trend]]                             # laws fitted to fit *results*
     name = "dephasing"                    # default: the kind
@@ -102,6 +107,21 @@ FIT_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
     "background": ((str,), "'quadratic'"),
     "loss": ((str,), "linear, soft_l1, huber or cauchy"),
     "weights": ((str,), "none, relative or a column of 1σ uncertainties"),
+    "transform": ((bool,), "true to fit Δσ from the transform path instead of the raw readings"),
+    "carrier": ((str,), "'auto', 'holes' or 'electrons' (measurement model)"),
+    "bands": ((int,), "1 or 2 Drude bands (measurement model)"),
+    "wl_hall": ((str,), "'fukuyama' or 'none' (measurement model)"),
+    "hall_channel": ((int,), "an integer channel number of R_xy"),
+    "signs": ((str,), "'eh', 'ee', 'hh' or 'free' (two-band models)"),
+    "rho_xx0": (_NUMBER, "ρ_xx(0) to constrain a two-band fit"),
+    "sample_mass_mg": (_NUMBER, "the sample mass in mg (heat capacity)"),
+    "sample_mass_err_mg": (_NUMBER, "the uncertainty of the sample mass in mg"),
+    "molar_mass_g_per_mol": (_NUMBER, "the molar mass in g/mol (heat capacity)"),
+    "eps_inf_min": (_NUMBER, "the lower bound of ε∞ (optics)"),
+    "substrate_n": (_NUMBER, "the substrate's refractive index (optics films)"),
+    "substrate_thickness_mm": (_NUMBER, "the substrate thickness in mm (optics films)"),
+    "film_reference": ((str,), "'vacuum' or 'substrate' (optics films)"),
+    "film_method": ((str,), "'fresnel', 'thin-film' or 'incoherent' (optics films)"),
 }
 TREND_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
     "name": ((str,), "a name of letters, digits, _ and -"),
