@@ -14,6 +14,8 @@ wal_film_rt.csv       R_xx(T), R_xy(T) cool-down 300 → 1.8 K of the same film 
                       metal plus the 2D ln T correction; two contact glitches.
 insulating_film_rt.csv  R(T) of an insulating film, Efros–Shklovskii hopping, in kΩ.
 metal_optical_sigma.txt  σ1, σ2 (S/cm) against photon energy (eV) of a Drude–Lorentz metal, noise 0.5 % of each part's RMS.
+copper_heat_capacity.dat  Quantum Design Heat Capacity export of a 20 mg copper piece, 1.8–7 K: C = γT + βT³ per mole
+                      (γ and Θ_D of copper), the sample's C in µJ/K with its error column, 0.5 % noise.
 """
 
 from __future__ import annotations
@@ -57,6 +59,16 @@ PARAMS = {
         "gamma_cm-1": 300.0,
         "oscillators": [{"wp_cm-1": 15000.0, "nu0_cm-1": 12000.0, "gamma_cm-1": 5000.0}],
         "noise_of_rms": 0.005,
+    },
+    "heat": {
+        "model": "heat-capacity",
+        "gamma_mJ_per_molK2": 0.695,
+        "theta_D_K": 343.0,
+        "atoms_per_formula_unit": 1,
+        "sample_mass_mg": 20.0,
+        "molar_mass_g_per_mol": 63.546,
+        "noise_relative": 0.005,
+        "seed": 20261130,
     },
     "seed": 20261124,
 }
@@ -169,12 +181,42 @@ def optics_file(rng) -> str:
     return "\n".join(lines) + "\n"
 
 
+def heat_capacity_file() -> str:
+    """A Quantum Design Heat Capacity export (the sample's C in µJ/K, its error column) of parameters["heat"]."""
+    from sigmafit.models.formulas.heat import DEBYE_T3
+
+    h = PARAMS["heat"]
+    rng = np.random.default_rng(h["seed"])  # its own stream: the other files stay byte for byte as they were
+    T = np.geomspace(1.8, 7.0, 36) * (1 + rng.normal(0, 2e-4, 36))
+    beta = DEBYE_T3 * h["atoms_per_formula_unit"] / h["theta_D_K"] ** 3  # J/(mol K⁴)
+    c_molar = h["gamma_mJ_per_molK2"] * 1e-3 * T + beta * T**3  # J/(mol K)
+    moles = h["sample_mass_mg"] * 1e-3 / h["molar_mass_g_per_mol"]
+    c_uJ = c_molar * moles * 1e6
+    err = h["noise_relative"] * c_uJ
+    meas = c_uJ + rng.normal(0, 1, T.size) * err
+    header = [
+        "[Header]",
+        "; Heat Capacity Data File (sigmafit sample data, made by make_sample_data.py)",
+        "TITLE, sigmafit sample copper",
+        "BYAPP, HeatCapacity, 1.5, 1.0",
+        f"INFO, {h['sample_mass_mg']}, SAMPLE_MASS",
+        "INFO, Cu, SAMPLE_MATERIAL",
+        "[Data]",
+        "Comment (),Time Stamp (Seconds),System Status (Code),Puck Temp (Kelvin),Sample Temp (Kelvin),Temp Rise (Kelvin),"
+        "Samp HC (µJ/K),Samp HC Err (µJ/K),Addenda HC (µJ/K),Total HC (µJ/K),Fit Deviation (ChiSquare)",
+    ]
+    rows = [f",{1000.0 + 90 * i:.1f},1,{t * 0.9995:.5f},{t:.5f},{0.02 * t:.4f},{c:.6g},{e:.3g},{0.3 * c:.5g},{1.3 * c:.5g},0.002"
+            for i, (t, c, e) in enumerate(zip(T, meas, err))]
+    return "\n".join(header + rows) + "\n"
+
+
 def main() -> None:
     rng = np.random.default_rng(PARAMS["seed"])
     (HERE / "wal_film_sweeps.dat").write_bytes(sweeps_file(rng).encode("ascii"))
     (HERE / "wal_film_rt.csv").write_text(rt_file(rng), encoding="utf-8")
     (HERE / "insulating_film_rt.csv").write_text(insulator_file(rng), encoding="utf-8")
     (HERE / "metal_optical_sigma.txt").write_text(optics_file(rng), encoding="utf-8")
+    (HERE / "copper_heat_capacity.dat").write_text(heat_capacity_file(), encoding="utf-8")
     truth = dict(PARAMS)
     truth["film"] = {**PARAMS["film"], "L_phi_nm": {str(T): float(L_phi_nm(T)) for T in PARAMS["film"]["temperatures_K"]},
                      "G_Q_S": G_Q}

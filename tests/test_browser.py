@@ -99,7 +99,7 @@ def test_report_in_headless_chromium(tmp_path):
     assert probe["images"] >= 8 and probe["bad"] == []
     assert min(probe["widths"]) > 100
     assert min(probe["shown"]) >= 480, "figures are shown too small to read"
-    assert probe["overview"] == 4 + 4  # four single fits and the four curves of the global fit
+    assert probe["overview"] == 5 + 4  # five single fits and the four curves of the global fit
 
     def rounded(e):
         scale, _ = natural_unit(e["value"], e["stderr"], e.get("unit", ""))

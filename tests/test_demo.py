@@ -26,7 +26,7 @@ def _truth():
 
 
 def _summaries():
-    return {n: load_result(n) for n in ("wal", "lnT", "hopping", "optics", "dephasing")}
+    return {n: load_result(n) for n in ("wal", "lnT", "hopping", "optics", "heat", "dephasing")}
 
 
 def test_demo_recovers_the_truth():

@@ -41,7 +41,7 @@ def _write(folder, text):
 
 def test_demo_recipe_is_valid():
     r = parse_recipe(SAMPLE / "demo.toml")
-    assert [f["name"] for f in r.fits] == ["wal", "lnT", "hopping", "optics"]
+    assert [f["name"] for f in r.fits] == ["wal", "lnT", "hopping", "optics", "heat"]
     assert r.trends[0]["from"] == "wal" and r.trends[0]["model"] == "dephasing"
 
 

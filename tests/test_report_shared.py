@@ -32,4 +32,4 @@ def test_demo_output_is_complete():
     out = demo_output()
     assert (out / "report.html").is_file()
     names = {p.stem for p in (out / "results").glob("*.json")}
-    assert names == {"wal", "lnT", "hopping", "optics", "dephasing"}
+    assert names == {"wal", "lnT", "hopping", "optics", "heat", "dephasing"}

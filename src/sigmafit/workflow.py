@@ -186,7 +186,8 @@ def carrier_curves(df: pd.DataFrame, prep: Preparation) -> list[tuple[Any, pd.Da
     offset = None if prep.field_offset == 0 else prep.field_offset
     hall = prepare.carriers.hall_curves(df, geometry, by=by, field_offset=offset, channel=prep.channel,
                                         hall_channel=prep.hall_channel)
-    return split_curves(hall, "curve" if hall["curve"].nunique() > 1 else None)
+    multi = hall["curve"].nunique() > 1
+    return split_curves(hall, (by if by in hall.columns else "curve") if multi else None)
 
 
 def heat_curves(df: pd.DataFrame, prep: Preparation, y: str) -> list[tuple[Any, pd.DataFrame]]:

@@ -89,6 +89,9 @@ def comparison(summaries: dict[str, dict], truth: dict) -> list[dict[str, Any]]:
     add("L_so", "nm", "wal", "L_so", film["L_so_nm"])
     for T, L in film["L_phi_nm"].items():
         add(f"L_φ({float(T):g} K)", "nm", "wal", "L_phi", L, curve=float(T))
+    T0 = float(next(iter(film["L_phi_nm"])))
+    add(f"n_s (Hall, {T0:g} K)", "cm⁻²", "wal", "n_s", film["hall_density_cm-2"], curve=T0)
+    add(f"field offset ({T0:g} K)", "T", "wal", "B_off", film["field_offset_T"], curve=T0)
     add("p (L_φ ∝ T^(−p/2))", "", "dephasing", "p", film["p"])
     add("L_φ(1 K) = L1", "nm", "dephasing", "L1", film["L_phi_1K_nm"])
     add("A (ln T slope)", "", "lnT", "A", film["A_lnT"])
@@ -97,6 +100,10 @@ def comparison(summaries: dict[str, dict], truth: dict) -> list[dict[str, Any]]:
     add("ω_p (Drude)", "cm⁻¹", "optics", "wp", opt["wp_cm-1"])
     add("γ (Drude)", "cm⁻¹", "optics", "gamma", opt["gamma_cm-1"])
     add("ε∞", "", "optics", "eps_inf", opt["eps_inf"])
+    heat = truth.get("heat")
+    if heat:
+        add("γ (Sommerfeld)", "mJ/(mol·K²)", "heat", "gamma", heat["gamma_mJ_per_molK2"])
+        add("Θ_D (Debye)", "K", "heat", "theta_D", heat["theta_D_K"])
     return rows
 
 

@@ -35,8 +35,10 @@ def global_text(summary: dict) -> str:
 
 # -- figures ----------------------------------------------------------------------------------
 def _names(summary: dict) -> tuple[str, str]:
-    src = summary.get("source") or {}
-    return str(src.get("x", "x")), str(src.get("y", "y"))
+    from .figures import x_y_names
+
+    curves = summary.get("curves") or []
+    return x_y_names(summary, (curves[0].get("data") if curves else None))
 
 
 def plot_fit(summary: dict, ax=None, **kwargs):
