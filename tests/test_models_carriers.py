@@ -81,6 +81,18 @@ def test_hall_sheet_recovers_density_and_mobility():
     assert res.warnings == []
 
 
+def test_hall_fit_with_estimated_noise_says_when_the_model_misses_within_the_noise():
+    """A ρ_xx with a ln B term (a weak-localization tail, not a B² magnetoresistance) fitted with a₂ free: the held-term
+    check has nothing to name, so χ²_ν against the estimated noise must (expected 1 ± ~0.3 for 61 points a part)."""
+    B = np.linspace(0.5, 2.0, 61)
+    clean = _sheet_curves([(3e15, 0.5, -1)], B, 1.0, 1.0, seed=12)
+    assert not any("χ²_ν" in w for w in _fit(clean, "hall", init={"mr2": 0.0}).warnings)
+    tail = clean.assign(sheet_resistance_ohm=clean["sheet_resistance_ohm"] + 40.0 * np.log(B))  # ≫ 1 Ω noise
+    res = _fit(tail, "hall", init={"mr2": 0.0})
+    assert res.summary()["statistics"]["redchi"] > 3
+    assert any("χ²_ν" in w and "noise estimated from the data's point-to-point scatter" in w for w in res.warnings)
+
+
 def test_hall_3d_and_cubic_term_give_the_zero_field_slope():
     """Two bands in Ω·cm: with a₂ and h₃ free, R_H is the zero-field slope of ρ_xy (the two-band R_H(0)) and
     ρ_xx(0) the PHYSICS.md value; with a₂ held at 0 the model says the data disagree."""

@@ -17,7 +17,8 @@ PRIVATE = ("pipeline.curves", "glob.by =", "from sigmafit.fitting import pipelin
 
 
 def test_one_notebook_per_family():
-    assert NAMES == ["01_wal_single_fit.ipynb", "02_temperature_series.ipynb", "03_optics.ipynb", "04_temperature_laws.ipynb"]
+    assert NAMES == ["01_wal_single_fit.ipynb", "02_temperature_series.ipynb", "03_optics.ipynb", "04_temperature_laws.ipynb",
+                     "05_carriers_and_heat.ipynb"]
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -38,3 +38,12 @@ def test_text_report_reads_like_the_tables():
                   warnings=[], source={"x": "field_T", "y": "delta_sigma_S"})
     single["derived"] = {"B_phi": {"value": 1.31434e-3, "stderr": 1.7e-7, "unit": "T"}}
     assert "B_phi            1.31434 ± 0.00017 mT   B_φ" in backend.fit_text(single)
+
+
+def test_warnings_read_in_symbols_but_code_to_type_keeps_the_parameter_name():
+    from sigmafit.report.labels import readable_warning
+
+    text = "ρ_xx has a B² magnetoresistance that the model holds at 0: free mr2 (init={'mr2': 0}); or --fix mr2=0"
+    out = readable_warning(text, "hall")
+    assert "free a₂" in out  # prose reads in the table's symbol
+    assert "init={'mr2': 0}" in out and "--fix mr2=0" in out  # what the user types still works

@@ -91,7 +91,8 @@ class CurveData:
 
     ``y`` (and ``weights``) hold ``parts`` blocks of ``len(x)`` values one after the other (complex optical
     observables: real then imaginary part).  ``weighted`` is True when the weights are 1/σ of per-point
-    uncertainties, so that χ²_ν is a goodness of fit.
+    uncertainties, so that χ²_ν is a goodness of fit; ``noise_estimated`` when they are 1/(noise estimated from
+    the data's point-to-point scatter, a model's default), so that χ²_ν ≫ 1 still says the model misses.
     """
 
     x: np.ndarray
@@ -101,6 +102,7 @@ class CurveData:
     y_name: str
     parts: int = 1
     weighted: bool = False
+    noise_estimated: bool = False
     source: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     #: further independent variables, aligned with x (the measurement model's ``channel``)
@@ -208,12 +210,14 @@ def curve_data(data, model: lmfit.Model, settings: FitSettings, source: Mapping[
     if yv.size == 0 or yv.size % max(xv.size, 1):
         raise DataFormatError(f"y has {yv.size} values for {xv.size} x values; they must match (or be a whole multiple for complex data)")
     parts = yv.size // xv.size
+    estimated = False
     if wv is None and main is not None and settings.weights != "none":
         if settings.weights == "relative":
             wv = main.relative_weights(xv, yv)
             src["weights"] = f"relative: {main.relative_weights.__doc__.strip().splitlines()[0]}"
         else:
             wv = main.default_weights(xv, yv)
+            estimated = wv is not None and not weighted and getattr(main, "default_weights_estimate_noise", False)
             if wv is not None:
                 src.setdefault("weights", f"{main.name} default: {(main.default_weights.__doc__ or 'model weights').strip()}")
     if wv is not None and wv.size not in (xv.size, yv.size):
@@ -230,7 +234,7 @@ def curve_data(data, model: lmfit.Model, settings: FitSettings, source: Mapping[
         notes.append(f"{int((~finite).sum())} points with NaN/inf (or without a usable uncertainty) were left out")
     full = np.tile(finite, parts)
     return CurveData(x=xv[finite], y=yv[full], weights=None if wv is None else wv[full], x_name=xn, y_name=yn,
-                     parts=parts, weighted=weighted, source=src, notes=notes,
+                     parts=parts, weighted=weighted, noise_estimated=estimated, source=src, notes=notes,
                      independent={k: np.asarray(v)[finite] for k, v in extra.items()})
 
 

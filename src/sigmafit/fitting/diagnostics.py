@@ -142,9 +142,29 @@ def chi2_warning(redchi: float | None, dof: int, *, what: str = "the model") -> 
     return None
 
 
-def fit_warnings(result, model, points, parts: int = 1, *, weighted: bool = False) -> list[str]:
+def estimated_noise_chi2_warning(redchi: float | None, dof: int, points_per_part: int) -> str | None:
+    """A sentence when χ²_ν, computed with each part's noise estimated from its point-to-point scatter
+    (:func:`sigmafit.models.joint.point_noise`), is far above 1, else None.
+
+    The estimate σ̂² from n second differences scatters by √(35/(9n)) relative (neighbouring differences are
+    correlated, ρ₁ = −2/3, ρ₂ = 1/6), which adds to χ²_ν's own √(2/ν).  Only χ²_ν above 1 is reported: a
+    curve that bends between neighbouring points inflates σ̂ and lowers χ²_ν without anything being wrong.
+    """
+    if redchi is None or not math.isfinite(redchi) or dof < 1 or points_per_part < 5:
+        return None
+    sd = math.sqrt(2.0 / dof + 35.0 / (9.0 * points_per_part))
+    if redchi > 1.0 + max(CHI2_SIGMAS * sd, CHI2_MIN_DEVIATION):
+        return (f"χ²_ν = {redchi:.3g} with the noise estimated from the data's point-to-point scatter (expected "
+                f"1 ± {sd:.2g}): the model does not describe the data within their noise; the errors quoted are "
+                f"scaled by √χ²_ν = {math.sqrt(redchi):.3g}")
+    return None
+
+
+def fit_warnings(result, model, points, parts: int = 1, *, weighted: bool = False,
+                 noise_estimated: bool = False) -> list[str]:
     """Every reason not to trust one fitted curve: the generic checks, the model's physics checks and, when the
-    weights are per-point uncertainties, the goodness of fit χ²_ν (per channel where the model can say)."""
+    weights are per-point uncertainties, the goodness of fit χ²_ν (per channel where the model can say); with
+    weights from the noise estimated per part, χ²_ν far above 1."""
     x, y, w, extra = points
     resid = y - result.best_fit
     if w is not None:
@@ -159,4 +179,8 @@ def fit_warnings(result, model, points, parts: int = 1, *, weighted: bool = Fals
             note = chi2_warning(result.redchi, int(result.ndata - result.nvarys))
             if note:
                 out.append(note)
+    elif noise_estimated:
+        note = estimated_noise_chi2_warning(result.redchi, int(result.ndata - result.nvarys), int(np.size(x)))
+        if note:
+            out.append(note)
     return out

@@ -132,7 +132,8 @@ def fit(data, model, *, x=None, y=None, weights=None, params: lmfit.Parameters |
     fr = FitResult(model_name=name, lmfit_result=result, x=points.x, y=points.y, weights=points.w, x_name=curve.x_name,
                    y_name=curve.y_name, source=curve.source, window=record, intervals=intervals, excluded=excluded,
                    weighted=curve.weighted, extra_vars=points.extra)
-    fr.warnings = notes + fit_warnings(result, m, points, curve.parts, weighted=curve.weighted)
+    fr.warnings = notes + fit_warnings(result, m, points, curve.parts, weighted=curve.weighted,
+                                       noise_estimated=curve.noise_estimated)
     fr.warnings += [f"assumed: {a}" for a in curve.source.get("assumptions", [])]
     if warn and fr.warnings:
         warnings.warn(f"{name} fit: {len(fr.warnings)} warning(s); first: {fr.warnings[0]}", FitQualityWarning, stacklevel=2)

@@ -58,6 +58,8 @@ class ColumnData:
     positive: ClassVar[str] = ""
     #: how the stacked parts read in figures and tables (one label per column)
     part_labels: ClassVar[tuple[str, ...]] = ()
+    #: :meth:`default_weights` are 1/(each part's estimated noise): a fit with them checks χ²_ν against 1
+    default_weights_estimate_noise: ClassVar[bool] = True
 
     def select_data(self, df: pd.DataFrame, x=None, y=None, weights=None):
         """(x, y, weights, x_name, y_name) for :func:`sigmafit.fit`: x and the stacked columns.

@@ -164,7 +164,8 @@ def readable_warning(text: str, model: str | None = None, labels: Sequence[str] 
 
     ``labels[i]`` is the display label of curve ``i`` of a global fit (whose lmfit names carry the prefix
     ``c<i>_``): ``c0_bg_c2–L_so`` reads ``c₂ (T = 2 K)–L_so``.  Other parameter names of ``model`` become
-    their symbols (``R0 and T0 are correlated`` → ``R₀ and T₀ are correlated``).
+    their symbols (``R0 and T0 are correlated`` → ``R₀ and T₀ are correlated``), except where the name is
+    code to type (quoted, or before ``=``).
     """
     table = symbols(model)
 
@@ -179,7 +180,8 @@ def readable_warning(text: str, model: str | None = None, labels: Sequence[str] 
     for name, sym in sorted(table.items(), key=lambda kv: -len(kv[0])):
         s = short(sym)
         if s != name:
-            out = re.sub(rf"(?<![\w]){re.escape(name)}(?![\w])", s, out)
+            # a name quoted or assigned is code the user types (init={'mr2': 0}, --fix L_phi=…): left as it is
+            out = re.sub(rf"(?<![\w'\"=-]){re.escape(name)}(?![\w'\"=])", s, out)
     return out
 
 
