@@ -4,6 +4,10 @@ Temperatures are clustered into set points (:func:`sigmafit.prepare.group_levels
 ``TEMPERATURE_TOLERANCE_K``) so that drift of a few mK does not split a curve; any other column splits on its
 exact values (numbers or text).  Rows without a label belong to no curve: they are counted and warned about,
 never dropped silently.
+
+The split sorts the rows by curve once (a private copy) and hands out each curve as a shallow slice of it, so
+thousands of curves cost one copy, not one each; the result (:class:`CurveSplit`) also says where each curve's
+rows lie in that copy, so a batch can read a column for every curve at once.
 """
 
 from __future__ import annotations
@@ -33,13 +37,42 @@ def set_points(values) -> np.ndarray:
     return labels
 
 
-def split_curves(df: pd.DataFrame, by: str | None) -> list[tuple[Any, pd.DataFrame]]:
+class CurveSplit(list):
+    """``[(label, curve DataFrame), …]`` as :func:`split_curves` returns it, plus where the curves' rows lie.
+
+    ``frame`` holds every labelled row sorted by curve (no attrs), ``bounds`` the ``(start, stop)`` row positions
+    of each curve in it (curve ``i`` is ``frame.iloc[start:stop]``), ``by`` the label column.  ``frame`` is None
+    when the curves are not slices of one frame (no ``by``).
+    """
+
+    def __init__(self, items=(), *, frame: pd.DataFrame | None = None, bounds: np.ndarray | None = None,
+                 by: str | None = None):
+        super().__init__(items)
+        self.frame = frame
+        self.bounds = bounds
+        self.by = by
+
+
+def _groups(df: pd.DataFrame, key: pd.Series) -> tuple[np.ndarray, list[Any], np.ndarray]:
+    """(row order sorted by group, group labels in groupby's order, rows per group); unlabelled rows left out."""
+    gb = df.groupby(key, sort=True)
+    sizes = gb.size()
+    codes = gb.ngroup().to_numpy(dtype=float)
+    keep = np.flatnonzero(np.isfinite(codes))
+    order = keep[np.argsort(codes[keep], kind="stable")]
+    counts = sizes.to_numpy(dtype=np.int64)
+    labels = [plain(k) for k in sizes.index]
+    return order, labels, counts
+
+
+def split_curves(df: pd.DataFrame, by: str | None) -> CurveSplit:
     """``[(label, curve), …]`` sorted by label; ``by=None`` gives the whole frame as one curve.
 
-    Each curve's ``attrs["sigmafit"]["curve"]`` records ``{by: label}``.
+    Each curve's ``attrs["sigmafit"]["curve"]`` records ``{by: label}``.  A curve is a shallow slice of a private
+    sorted copy of ``df``: changing it never changes ``df`` or another curve.
     """
     if by is None:
-        return [(None, df)]
+        return CurveSplit([(None, df)])
     if by not in df.columns:
         raise DataFormatError(f"cannot split curves by {by!r}: no such column (columns: {', '.join(map(str, df.columns))})",
                               path=df.attrs.get("sigmafit", {}).get("source"), column=by)
@@ -47,11 +80,17 @@ def split_curves(df: pd.DataFrame, by: str | None) -> list[tuple[Any, pd.DataFra
     missing = int(key.isna().sum())
     if missing:
         warnings.warn(f"{missing} rows have no {by} value and belong to no curve; they were left out", DataWarning, stacklevel=2)
-    out = []
-    for k, g in df.groupby(key, sort=True):
-        label = plain(k)
-        g = g.copy()
-        g.attrs = {**df.attrs, "sigmafit": {**df.attrs.get("sigmafit", {}), "curve": {by: label}}}
+    bare = df.copy(deep=False)
+    bare.attrs = {}  # attrs are set per curve below; none are deep-copied on the way
+    order, labels, counts = _groups(bare, key)
+    frame = bare.take(order)
+    stops = np.cumsum(counts)
+    bounds = np.stack([stops - counts, stops], axis=1) if counts.size else np.zeros((0, 2), dtype=np.int64)
+    meta = df.attrs.get("sigmafit", {})
+    out = CurveSplit(frame=frame, bounds=bounds, by=by)
+    for label, (a, b) in zip(labels, bounds):
+        g = frame.iloc[a:b].copy(deep=False)
+        g.attrs = {**df.attrs, "sigmafit": {**meta, "curve": {by: label}}}
         out.append((label, g))
     return out
 
