@@ -298,6 +298,8 @@ def expand_paths(paths: Iterable[str | Path], *, exclude: Iterable[str | Path] =
 
 
 def _file_tasks(files: list[Path], model_name: str, prep: Preparation, model_options, y: str | None) -> list[CurveTask]:
+    from .fitting.tasks import split_tasks
+
     tasks: list[CurveTask] = []
     for path in files:
         try:
@@ -309,8 +311,7 @@ def _file_tasks(files: list[Path], model_name: str, prep: Preparation, model_opt
             tasks.append(CurveTask(index=len(tasks), source=str(path), label=None, data=None,
                                    error=msg if str(path) in msg else f"{path}: {msg}"))
             continue
-        for label, curve in items:
-            tasks.append(CurveTask(index=len(tasks), source=str(path), label=plain(label), data=curve, labels=curve_labels(curve)))
+        tasks.extend(split_tasks(items, str(path), first=len(tasks)))  # curves of one frame keep their row ranges
     return tasks
 
 
