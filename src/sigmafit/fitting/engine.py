@@ -117,6 +117,21 @@ SPECS: dict[str, VectorSpec] = {
 }
 
 
+def plus_constant(spec: VectorSpec, name: str) -> VectorSpec:
+    """``spec`` + a constant ``name`` (the free Δσ offset of :class:`~sigmafit.models.background.OffsetBackground`,
+    same unit as the model): the model of a curve whose Δσ was measured from a reference point."""
+
+    def function(x, v, jac=True):
+        f, d = spec.function(x, v, jac)
+        if f is not None:
+            f = f + v[name]
+        if d is not None:
+            d = {**d, name: np.ones_like(x)}
+        return f, d
+
+    return VectorSpec(spec.names + (name,), function)
+
+
 # --- lmfit's bounds transforms, vectorized -----------------------------------------------------
 # kind: 0 free, 1 min only, 2 max only, 3 both (lmfit Parameter.setup_bounds / scale_gradient)
 
@@ -227,18 +242,26 @@ def _solve(A, g):
 
 
 def _covariance(J):
-    """(Jᵀ J)⁻¹ per curve (c, p, p); NaN where singular (lmfit: no error bars)."""
+    """(Jᵀ J)⁻¹ per curve (c, p, p); NaN where singular (lmfit: no error bars).
+
+    Singular means singular after scaling every column of J to unit length (as MINPACK's scaled QR sees it), so
+    that parameters of very different size (a length in nm and a Δσ offset of 1e-8 S) do not count as singular.
+    """
     A = np.matmul(J.transpose(0, 2, 1), J)
     out = np.full_like(A, np.nan)
     ok = np.isfinite(A).all(axis=(1, 2))
     if A.shape[1] == 0:
         return out
-    cond = np.full(A.shape[0], np.inf)
+    d = np.sqrt(np.diagonal(A, axis1=1, axis2=2))
+    ok &= np.all(d > 0, axis=1)
     with np.errstate(all="ignore"):
-        cond[ok] = np.linalg.cond(A[ok])
+        scale = d[:, :, None] * d[:, None, :]
+        As = A / scale
+        cond = np.full(A.shape[0], np.inf)
+        cond[ok] = np.linalg.cond(As[ok])
     good = ok & (cond < 1.0 / np.finfo(float).eps)
     if good.any():
-        out[good] = np.linalg.inv(A[good])
+        out[good] = np.linalg.inv(As[good]) / scale[good]
     return out
 
 
@@ -456,23 +479,32 @@ def fit_arrays(spec: VectorSpec, x: np.ndarray, y: np.ndarray, p0: np.ndarray, *
 RETRY_MAX_STEP = 0.5
 
 
+def _sound(res: BatchFit) -> np.ndarray:
+    """(c,) converged with finite error bars."""
+    return res.converged & np.all(np.isfinite(res.stderr), axis=1)
+
+
 def fit_arrays_two_pass(spec: VectorSpec, x, y, p0, **kwargs) -> BatchFit:
-    """:func:`fit_arrays`, then the curves that did not converge or ended without error bars
-    again from their start values with the step capped at ``RETRY_MAX_STEP`` relative.
+    """:func:`fit_arrays`, then the curves that did not converge, ended without error bars or with a parameter
+    its error exceeds, again from their start values with the step capped at ``RETRY_MAX_STEP`` relative.
 
     A free Levenberg–Marquardt step from a poor start can jump into a flat valley of χ² (for
     the HLN family: a spin–orbit length run to 0, where the model no longer depends on it);
     a capped step follows the slope to the same minimum lmfit's trust region finds.  The second
-    pass costs only the few curves that need it.
+    result replaces the first where it is sound and (for a sound first result) has a lower χ².
+    The second pass costs only the few curves that need it.
     """
     res = fit_arrays(spec, x, y, p0, **kwargs)
-    bad = np.flatnonzero(~(res.converged & np.all(np.isfinite(res.stderr), axis=1)))
+    first = _sound(res)
+    with np.errstate(invalid="ignore"):
+        loose = np.any(~(res.stderr <= np.abs(res.values[:, res.varied])), axis=1)
+    bad = np.flatnonzero(~first | loose)
     if bad.size == 0:
         return res
     sub = {k: (v[bad] if isinstance(v, np.ndarray) and v.ndim >= 1 and v.shape[0] == res.values.shape[0] else v)
            for k, v in kwargs.items()}
     again = fit_arrays(spec, np.asarray(x)[bad], np.asarray(y)[bad], np.asarray(p0)[bad], max_step=RETRY_MAX_STEP, **sub)
-    better = again.converged & np.all(np.isfinite(again.stderr), axis=1)
+    better = _sound(again) & (~first[bad] | (again.chisqr < res.chisqr[bad]))
     take = bad[better]
     for field_name in ("values", "covar", "chisqr", "nfev", "converged", "best_fit"):
         arr = getattr(res, field_name)

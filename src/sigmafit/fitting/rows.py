@@ -21,7 +21,7 @@ from ..io.results import param_columns
 from ..models import registry
 from ..models.base import derived_names, param_units
 from . import schema
-from .curve import Points
+from .curve import Points, primary
 from .diagnostics import fit_warnings
 from .tasks import CurveTask
 
@@ -249,6 +249,7 @@ def chunk_rows(model, model_name: str, template, res, live, p0: np.ndarray, wind
         derived = derived_with_errors(copy.deepcopy(template), res.names, res.values, res.varied, res.covar)
     rows = []
     varied = [res.names[j] for j in res.varied]
+    own = {p.name for p in primary(model).params_table}  # the physics: a free Δσ offset is naturally ≈ 0 ± its error
     for i, (task, arrays, points) in enumerate(live):
         reason = _refit_reason(res, i)
         if reason is None:
@@ -256,7 +257,8 @@ def chunk_rows(model, model_name: str, template, res, live, p0: np.ndarray, wind
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
                     summary = _summary(model, model_name, template, res, i, derived, arrays, points, p0, window)
-                loose = [n for a, n in enumerate(varied) if not res.stderr[i, a] <= abs(res.values[i, res.varied[a]])]
+                loose = [n for a, n in enumerate(varied)
+                         if n in own and not res.stderr[i, a] <= abs(res.values[i, res.varied[a]])]
                 note = f"{', '.join(loose)} not determined by the data: the value depends on the start" if loose else None
                 rows.append(finish_row(task, row_from_summary(summary), "vectorized", note=note))
                 continue

@@ -27,7 +27,7 @@ from ..exceptions import FitError
 from ..models import registry
 from ..models.base import inside_bounds
 from . import engine as E
-from .curve import CurveData, apply_settings, curve_data, in_window, primary
+from .curve import CurveData, apply_settings, curve_data, in_window, primary, with_offset
 from .rows import REFIT, chunk_rows, error_text, failed_row, finish_row
 from .tasks import CurveTask, Job
 
@@ -205,9 +205,9 @@ def _start_values(job: Job, model, template, spec: E.VectorSpec, tasks: list[Cur
         if job.model in G.VECTORIZED:
             guessed = G.guess_many(job.model, X[need], Y[need], M[need])
         else:
-            per = [model.guess_values(Y[i][M[i]], X[i][M[i]]) for i in need]
+            per = [primary(model).guess_values(Y[i][M[i]], X[i][M[i]]) for i in need]
             guessed = {n: np.array([g.get(n, np.nan) for g in per]) for n in spec.names}
-        for p in type(model).params_table:
+        for p in type(primary(model)).params_table:
             if p.vary and p.name in guessed and p.name in col:
                 for i, v in zip(need, guessed[p.name]):
                     if np.isfinite(v):
@@ -223,36 +223,51 @@ def _start_values(job: Job, model, template, spec: E.VectorSpec, tasks: list[Cur
     return P0
 
 
+def _fit_group(job: Job, live: list, offset: bool) -> list[dict[str, Any]]:
+    """Rows of the windowed curves ``live`` fitted together: the registry model, plus the free Δσ offset where the
+    data were measured from a reference point (as :func:`sigmafit.fit` adds it)."""
+    model, name = registry.get(job.model), job.model
+    spec = E.SPECS[job.model]
+    if offset:
+        model, name = with_offset(model, name)
+    template = model.make_params()  # bounds, defaults and expressions; values are per curve below
+    settings = job.options["settings"]
+    apply_settings(template, settings.fix, settings.init)
+    if offset:
+        spec = E.plus_constant(spec, next(n for n, p in template.items() if p.expr is None and n not in spec.names))
+    X, Y, W, M = E.pad([(p.x, p.y, p.w) for _, _, p in live])
+    P0 = _start_values(job, model, template, spec, [t for t, _, _ in live], X, Y, M)
+    vary = np.array([bool(template[n].vary) for n in spec.names])
+    lo = np.array([template[n].min for n in spec.names], dtype=float)
+    hi = np.array([template[n].max for n in spec.names], dtype=float)
+    res = E.fit_arrays_two_pass(spec, X, Y, P0, weights=W, mask=M, vary=vary, lower=lo, upper=hi)
+    return chunk_rows(model, name, template, res, live, P0, job.options["window"])
+
+
+def _needs_offset(arrays: CurveArrays) -> bool:
+    """As :func:`sigmafit.fit`: Δσ measured from a reference point is fitted with a free constant offset."""
+    return "delta_sigma_offset" in arrays.source
+
+
 def run_vector_job(job: Job) -> list[tuple[CurveTask, dict[str, Any]]]:
     """Fit a chunk with the vectorized engine (executor entry point; picklable job with :class:`CurveArrays`).
 
     Rows of curves that did not converge, or ended without error bars, carry :data:`~.rows.REFIT` (the reason)
     instead of results: the caller refits them with lmfit.
     """
-    model = registry.get(job.model)
-    spec = E.SPECS[job.model]
-    window, settings = job.options["window"], job.options["settings"]
-    template = model.make_params()  # bounds, defaults and expressions; values are per curve below
-    apply_settings(template, settings.fix, settings.init)
+    window = job.options["window"]
     rows: dict[int, dict[str, Any]] = {}
-    live: list[tuple[CurveTask, CurveArrays, Any]] = []
+    groups: dict[bool, list[tuple[CurveTask, CurveArrays, Any]]] = {}
     for t, arr in zip(job.tasks, job.arrays or []):
         if t.error or isinstance(arr, str):
             rows[t.index] = finish_row(t, failed_row(t.error or arr), "vectorized")
             continue
         try:
-            live.append((t, arr, in_window(arr.curve(), window)))
+            groups.setdefault(_needs_offset(arr), []).append((t, arr, in_window(arr.curve(), window)))
         except Exception as exc:  # noqa: BLE001 - recorded, the batch goes on
             rows[t.index] = finish_row(t, failed_row(error_text(exc)), "vectorized")
-    if live:
-        tasks = [t for t, _, _ in live]
-        X, Y, W, M = E.pad([(p.x, p.y, p.w) for _, _, p in live])
-        P0 = _start_values(job, model, template, spec, tasks, X, Y, M)
-        vary = np.array([bool(template[n].vary) for n in spec.names])
-        lo = np.array([template[n].min for n in spec.names], dtype=float)
-        hi = np.array([template[n].max for n in spec.names], dtype=float)
-        res = E.fit_arrays_two_pass(spec, X, Y, P0, weights=W, mask=M, vary=vary, lower=lo, upper=hi)
-        for (t, _, _), row in zip(live, chunk_rows(model, job.model, template, res, live, P0, window)):
+    for offset, live in groups.items():
+        for (t, _, _), row in zip(live, _fit_group(job, live, offset)):
             rows[t.index] = row
     return [(t, rows[t.index]) for t in job.tasks]
 
