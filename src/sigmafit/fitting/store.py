@@ -60,8 +60,18 @@ CREATE TABLE IF NOT EXISTS runs (
 """
 
 
+_PLAIN = (str, int, bool, type(None))
+
+
 def _jsonable(v: Any) -> Any:
     """Plain JSON value; NaN/inf → None, numpy scalars → Python."""
+    t = type(v)
+    if t is float:  # the common cases of a row first
+        return v if math.isfinite(v) else None
+    if t in _PLAIN:
+        return v
+    if t is dict:
+        return {str(k): _jsonable(x) for k, x in v.items()}
     if isinstance(v, (np.generic,)):
         v = v.item()
     if isinstance(v, float) and not math.isfinite(v):

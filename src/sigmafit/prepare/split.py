@@ -53,16 +53,48 @@ class CurveSplit(list):
         self.by = by
 
 
-def _groups(df: pd.DataFrame, key: pd.Series) -> tuple[np.ndarray, list[Any], np.ndarray]:
-    """(row order sorted by group, group labels in groupby's order, rows per group); unlabelled rows left out."""
-    gb = df.groupby(key, sort=True)
-    sizes = gb.size()
-    codes = gb.ngroup().to_numpy(dtype=float)
+def _copy_on_write() -> bool:
+    """True when pandas copies a slice before writing into it (always from pandas 3 on)."""
+    if int(pd.__version__.split(".")[0]) >= 3:
+        return True
+    try:
+        return bool(pd.options.mode.copy_on_write)
+    except AttributeError:  # pragma: no cover - pandas without the option
+        return False
+
+
+def _runs(values: np.ndarray) -> np.ndarray | None:
+    """Start positions of the runs of equal consecutive values (None when the values cannot be compared so)."""
+    if values.size < 2:
+        return np.zeros(values.size, dtype=np.int64)
+    try:
+        change = np.asarray(values[1:] != values[:-1])
+    except (TypeError, ValueError):
+        return None
+    if change.dtype != bool:
+        return None  # missing values that compare to neither True nor False (pd.NA)
+    return np.concatenate([[0], np.flatnonzero(change) + 1])
+
+
+def _groups(key: pd.Series) -> tuple[np.ndarray, list[Any], np.ndarray, int]:
+    """(row order sorted by group, group labels in groupby's order, rows per group, unlabelled rows).
+
+    Rows of one curve usually come in runs: the groupby sees one value per run, not one per row."""
+    starts = _runs(key.to_numpy())
+    if starts is None:
+        starts = np.arange(len(key))
+    lengths = np.diff(np.append(starts, len(key)))
+    first = key.iloc[starts].reset_index(drop=True)
+    gb = first.groupby(first, sort=True)
+    labels = [plain(k) for k in gb.size().index]
+    run_codes = gb.ngroup().to_numpy(dtype=float)
+    labelled = np.isfinite(run_codes)
+    counts = np.bincount(run_codes[labelled].astype(np.int64), weights=lengths[labelled], minlength=len(labels))
+    codes = np.repeat(run_codes, lengths)
     keep = np.flatnonzero(np.isfinite(codes))
     order = keep[np.argsort(codes[keep], kind="stable")]
-    counts = sizes.to_numpy(dtype=np.int64)
-    labels = [plain(k) for k in sizes.index]
-    return order, labels, counts
+    seen = counts > 0  # categories without rows are no curves
+    return order, [lab for lab, k in zip(labels, seen) if k], counts[seen].astype(np.int64), int(lengths[~labelled].sum())
 
 
 def split_curves(df: pd.DataFrame, by: str | None) -> CurveSplit:
@@ -77,19 +109,19 @@ def split_curves(df: pd.DataFrame, by: str | None) -> CurveSplit:
         raise DataFormatError(f"cannot split curves by {by!r}: no such column (columns: {', '.join(map(str, df.columns))})",
                               path=df.attrs.get("sigmafit", {}).get("source"), column=by)
     key = pd.Series(set_points(df[by]), index=df.index) if by == "temperature_K" else df[by]
-    missing = int(key.isna().sum())
+    order, labels, counts, missing = _groups(key)
     if missing:
         warnings.warn(f"{missing} rows have no {by} value and belong to no curve; they were left out", DataWarning, stacklevel=2)
     bare = df.copy(deep=False)
     bare.attrs = {}  # attrs are set per curve below; none are deep-copied on the way
-    order, labels, counts = _groups(bare, key)
     frame = bare.take(order)
     stops = np.cumsum(counts)
     bounds = np.stack([stops - counts, stops], axis=1) if counts.size else np.zeros((0, 2), dtype=np.int64)
     meta = df.attrs.get("sigmafit", {})
     out = CurveSplit(frame=frame, bounds=bounds, by=by)
+    cow = _copy_on_write()
     for label, (a, b) in zip(labels, bounds):
-        g = frame.iloc[a:b].copy(deep=False)
+        g = frame.iloc[a:b] if cow else frame.iloc[a:b].copy(deep=False)  # without copy-on-write: no shared view
         g.attrs = {**df.attrs, "sigmafit": {**meta, "curve": {by: label}}}
         out.append((label, g))
     return out
