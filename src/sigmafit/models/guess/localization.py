@@ -236,15 +236,16 @@ def _coarse_two(lt: _Lattice, rows: slice, y) -> tuple[np.ndarray, np.ndarray]:
     nc, m, ne = k.shape[0], int(ncand.max()), 2 * lt.m - 1
     lat = (i0[:, None] + np.arange(m)[None, :]) * CANDIDATE_STEP  # candidate lattice index
     cvalid = np.arange(m)[None, :] < ncand[:, None]
-    # flat table index of (d = lat_i − k, e = j − i): (lat_i − dmin)·ne + (j − i + m_table − 1) − k·ne
-    ij = (lat[:, :, None] - lt.dmin) * ne + (np.arange(m)[None, None, :] - np.arange(m)[None, :, None] + lt.m - 1)
-    small = np.int32 if lt.table.size < 2**31 else np.int64  # half the index traffic where it fits
-    idx = np.subtract(ij.astype(small)[:, :, :, None], (k * ne).astype(small)[:, None, None, :])
-    model = np.take(lt.table, idx, mode="clip")
-    del idx
+    # flat table index of (d = lat_i − k, e = j − i): (lat_i − dmin)·ne + (j − i + m_table − 1) − k·ne, which for
+    # one (candidate i, bin) runs over the m candidates j as one contiguous stretch of the table: gather stretches
+    start = (lat[:, :, None] - lt.dmin - k[:, None, :]) * ne + (lt.m - 1 - np.arange(m))[None, :, None]
+    start = np.clip(start, 0, lt.table.size - m)  # only candidates and bins that are discarded reach outside
+    model = np.lib.stride_tricks.sliding_window_view(lt.table, m)[start]  # (nc, i, bin, j)
+    model = np.ascontiguousarray(model.transpose(0, 1, 3, 2))  # (nc, i, j, bin): the bins summed last, contiguous
     np.subtract(y[:, None, None, :], model, out=model)  # in place: (y − table)² · use, summed over the bins
     np.square(model, out=model)
-    model *= use[:, None, None, :]
+    if not use.all():
+        model *= use[:, None, None, :]
     ssr = np.sum(model, axis=3)
     ssr = np.where(cvalid[:, :, None] & cvalid[:, None, :] & np.isfinite(ssr), ssr, np.inf)
     bi, bj = np.divmod(np.argmin(ssr.reshape(nc, -1), axis=1), m)
