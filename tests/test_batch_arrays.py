@@ -4,8 +4,6 @@ ones the per-curve path gives (``curve_data`` per curve, ``sigmafit.fit`` per cu
 from __future__ import annotations
 
 import warnings
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -16,9 +14,6 @@ from sigmafit.fitting.options import FitSettings
 from sigmafit.fitting.tasks import as_tasks
 from sigmafit.models.formulas import localization as F
 from sigmafit.prepare.split import split_curves
-
-SAMPLE = Path(__file__).resolve().parents[1] / "sample_data" / "wal_film_sweeps.dat"
-
 
 def _frame(n_curves=8, seed=5, errors=False):
     """Long-format hln-dp curves (label column ``curve``, rows of the curves interleaved), 1 % noise."""
@@ -107,12 +102,19 @@ def test_rows_with_per_point_errors_equal_sigmafit_fit():
     _same_rows(vec, ref)
 
 
-def test_raw_file_rows_carry_the_free_offset_like_sigmafit_fit():
-    """Δσ from raw R(B) is measured from a reference point: sigmafit.fit adds a free offset, so does the batch."""
-    kw = dict(width_um=10, length_um=40, bmax=0.5, workers=1, progress=False)
+def test_delta_sigma_from_a_reference_point_gets_the_free_offset_like_sigmafit_fit():
+    """Δσ measured from a reference point (the transform path of raw R(B)) differs from σ(B) − σ(0) by a constant:
+    sigmafit.fit adds a free offset, so does the vectorized batch."""
+    rng = np.random.default_rng(8)
+    B = np.linspace(-0.1, 0.1, 120)
+    frames = []
+    for i, lp in enumerate((110.0, 140.0, 170.0)):
+        sigma = 1e-3 + F.hln_dp(B, F.char_field(lp * 1e-9), F.char_field(40e-9))  # sheet conductance, S
+        frames.append(pd.DataFrame({"gate_V": float(i), "field_T": B, "sheet_conductance_S": sigma + rng.normal(0, 3e-8, B.size)}))
+    df = sigmafit.prepare.delta_sigma(pd.concat(frames, ignore_index=True), by="gate_V")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        vec = sigmafit.fit_batch_files([SAMPLE], "hln-dp", **kw).table
-        ref = sigmafit.fit_batch_files([SAMPLE], "hln-dp", engine="lmfit", **kw).table
+        vec = sigmafit.fit_batch(df, "hln-dp", by="gate_V", workers=1, progress=False).table
+        ref = sigmafit.fit_batch(df, "hln-dp", by="gate_V", workers=1, progress=False, engine="lmfit").table
     assert (vec["engine"] == "vectorized").all() and "off_c0" in vec.columns
     _same_rows(vec, ref)
