@@ -29,9 +29,11 @@ import numpy as np
 
 #: Relative step (internal parameters) and relative χ² change below which a curve has converged.
 #: Tighter than lmfit's leastsq defaults (1.5e-8): the fitted values then agree with lmfit's to
-#: ~1e-7, the precision of lmfit's own stopping point (tightening further only adds iterations).
+#: ~1e-7, the precision of lmfit's own stopping point (tightening further only adds iterations:
+#: on the 2,000 benchmark curves FTOL 1e-10 took 6.6 model evaluations per curve, 1e-9 takes 6.1,
+#: both agreeing with lmfit to 1.4e-7).
 XTOL = 1e-8
-FTOL = 1e-10
+FTOL = 1e-9
 #: Iteration cap; curves still moving after it are handed back unconverged.
 MAX_ITER = 300
 _LAMBDA0 = 1e-3
