@@ -81,7 +81,9 @@ def make_csv(path: Path, n_curves: int, n_points: int, seed: int = 20240601) -> 
 
 
 def run_timed(cmd: list[str]) -> tuple[float, float]:
-    """Wall time (s) and peak resident memory (MB) of one whole process (its own rusage, from ``os.wait4``)."""
+    """Wall time (s) and peak resident memory (MB) of one whole command: ``os.wait4``'s rusage of the process, whose
+    ``ru_maxrss`` is the largest resident set of it and of the worker processes it waited for (the largest one, not
+    their sum: forked workers share most pages with it)."""
     t = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     err = proc.stderr.read()
@@ -92,6 +94,11 @@ def run_timed(cmd: list[str]) -> tuple[float, float]:
     if code not in (0, 1):
         raise SystemExit(f"{cmd[:3]} failed ({code}): {err.strip()[-400:]}")
     return wall, usage.ru_maxrss / 1024.0
+
+
+def load() -> str:
+    """The machine's load average (1, 5, 15 min): other processes share the CPUs this benchmark counts on."""
+    return "load " + " ".join(f"{v:.1f}" for v in os.getloadavg())
 
 
 def sigmafit_cmd(csv: Path, out: Path) -> list[str]:
@@ -111,7 +118,8 @@ def whole_commands(csv: Path, tmp: Path, repeat: int, n: int) -> tuple[list[floa
         w, _ = run_timed([sys.executable, str(script), str(csv), str(tmp / "plain.csv")])
         plain.append(w)
         print(f"  run {k + 1}: sigmafit batch {ours[-1]:.2f} s ({n / ours[-1]:.0f} curves/s), "
-              f"plain lmfit script {plain[-1]:.2f} s ({n / plain[-1]:.0f} curves/s): {plain[-1] / ours[-1]:.1f}×", flush=True)
+              f"plain lmfit script {plain[-1]:.2f} s ({n / plain[-1]:.0f} curves/s): {plain[-1] / ours[-1]:.1f}×  "
+              f"[{load()}]", flush=True)
     return ours, plain, peak
 
 
@@ -126,28 +134,34 @@ def agreement(tmp: Path) -> tuple[float, int]:
     return float(max(rel)), int(ok.sum())
 
 
-def in_process(csv: Path, n: int) -> tuple[float, float]:
+def in_process(csv: Path, n: int, repeat: int) -> tuple[float, float]:
+    """Median in-process times (s) of fit_batch (start values included) and of the lmfit loop, alternating."""
     import lmfit
 
     sys.path.insert(0, str(Path(__file__).parent))
     import sigmafit
 
     df = sigmafit.load(csv)
-    t = time.perf_counter()
-    sigmafit.fit_batch(df, "hln-dp", by="curve", progress=False)
-    ours = time.perf_counter() - t
     ns: dict = {}
     exec(PLAIN_SCRIPT.split("df = pd.read_csv")[0], ns)  # the plain script's model, in this process
     model = lmfit.Model(ns["hln_dp"], independent_vars=["B"])
     raw = pd.read_csv(csv)
-    t = time.perf_counter()
-    for _, g in raw.groupby("curve"):
-        p = model.make_params(L_phi=dict(value=100, min=1), L_so=dict(value=50, min=1))
-        model.fit(g["delta_sigma_S"].to_numpy(), p, B=g["field_T"].to_numpy())
-    loop = time.perf_counter() - t
-    print(f"  in process: fit_batch (guess included) {ours:.2f} s ({n / ours:.0f} curves/s), lmfit loop {loop:.2f} s "
-          f"({n / loop:.0f} curves/s): {loop / ours:.1f}×", flush=True)
-    return ours, loop
+    ours, loops = [], []
+    for k in range(repeat):
+        t = time.perf_counter()
+        sigmafit.fit_batch(df, "hln-dp", by="curve", progress=False)
+        ours.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        for _, g in raw.groupby("curve"):
+            p = model.make_params(L_phi=dict(value=100, min=1), L_so=dict(value=50, min=1))
+            model.fit(g["delta_sigma_S"].to_numpy(), p, B=g["field_T"].to_numpy())
+        loops.append(time.perf_counter() - t)
+        print(f"  in process, run {k + 1}: fit_batch (guess included) {ours[-1]:.2f} s ({n / ours[-1]:.0f} curves/s), "
+              f"lmfit loop {loops[-1]:.2f} s ({n / loops[-1]:.0f} curves/s): {loops[-1] / ours[-1]:.1f}×  [{load()}]",
+              flush=True)
+    o, lp = float(np.median(ours)), float(np.median(loops))
+    print(f"in process: median {lp / o:.1f}× the lmfit loop (fit_batch {o:.2f} s, loop {lp:.2f} s)", flush=True)
+    return o, lp
 
 
 def main(argv=None) -> None:
@@ -169,14 +183,14 @@ def main(argv=None) -> None:
         print(f"whole command: median {np.median(plain) / np.median(ours):.1f}× the plain lmfit script "
               f"(sigmafit {np.median(ours):.2f} s, peak memory {peak:.0f} MB); fitted values agree with lmfit to "
               f"{rel:.1e} relative on the {n_both} curves where both converged with error bars")
-        in_process(csv, args.curves)
+        in_process(csv, args.curves, args.repeat)
         for n in args.scale or []:
             big = tmp / f"curves{n}.csv"
             make_csv(big, n, args.points)
             shutil.rmtree(tmp / "run", ignore_errors=True)
             w, m = run_timed(sigmafit_cmd(big, tmp / "run"))
             print(f"  scale: {n} curves ({n * args.points / 1e6:.1f} M rows): {w:.1f} s, {1e3 * w / n:.2f} ms per curve, "
-                  f"peak memory {m:.0f} MB", flush=True)
+                  f"peak memory {m:.0f} MB  [{load()}]", flush=True)
             big.unlink()
 
 

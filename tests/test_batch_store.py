@@ -12,6 +12,7 @@ import time
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from sigmafit.fitting.batch import fit_batch
 from sigmafit.fitting.store import BatchStore, curve_id
@@ -123,3 +124,27 @@ def test_in_memory_and_store_tables_agree(tmp_path):
     disk = fit_batch(curves, "hln", workers=1, progress=False, out=tmp_path).table
     cols = ["alpha", "L_phi", "alpha_stderr", "L_phi_stderr", "B_phi"]
     np.testing.assert_allclose(mem[cols].to_numpy(float), disk[cols].to_numpy(float), rtol=1e-12)
+
+
+def test_edited_curve_under_the_same_label_is_refitted_and_nothing_else(tmp_path):
+    """Curve ids hash each curve's rows: a resumed batch refits the one curve whose numbers changed."""
+    rng = np.random.default_rng(3)
+    B = np.linspace(-0.05, 0.05, 70)
+    frames = []
+    for i in range(6):
+        y = F.hln(B, -0.5, F.char_field((180 + 20 * i) * 1e-9)) + rng.normal(0, 2e-8, B.size)
+        frames.append(pd.DataFrame({"gate_V": float(i), "field_T": B, "delta_sigma_S": y}))
+    df = pd.concat(frames, ignore_index=True)
+    first = fit_batch(df, "hln", by="gate_V", workers=1, progress=False, out=tmp_path).table
+    edited = df.copy()
+    rows = edited.index[edited["gate_V"] == 2.0]
+    edited.loc[rows, "delta_sigma_S"] *= 1.5  # same label, other numbers
+    again = fit_batch(edited, "hln", by="gate_V", workers=1, progress=False, out=tmp_path)
+    tab = again.table.set_index("gate_V")
+    assert again.n_resumed == 5
+    assert list(tab["run"]) == [1, 1, 2, 1, 1, 1]
+    assert tab.loc[2.0, "curve_id"] != first.set_index("gate_V").loc[2.0, "curve_id"]
+    assert tab.loc[2.0, "alpha"] == pytest.approx(1.5 * first.set_index("gate_V").loc[2.0, "alpha"], rel=1e-6)
+    assert (tab.drop(2.0)["curve_id"] == first.set_index("gate_V").drop(2.0)["curve_id"]).all()
+    # the same data once more: nothing is refitted
+    assert fit_batch(edited, "hln", by="gate_V", workers=1, progress=False, out=tmp_path).n_resumed == 6

@@ -39,10 +39,10 @@ from .fitting.options import (
     split_options,
 )
 from .fitting.single import fit
-from .fitting.tasks import CurveTask, curve_labels
+from .fitting.tasks import CurveTask, split_tasks
 from .prepare.geometry import Geometry
 from .prepare.noise import with_scatter_errors
-from .prepare.split import distinct_set_points, plain, split_curves
+from .prepare.split import distinct_set_points, split_curves
 
 #: More distinct field values (to 1 mT) than this make a file a field sweep, not R(T) at a few fields.
 FIELD_SWEEP_LEVELS = 10
@@ -423,8 +423,7 @@ def _file_tasks(files: list[Path], model_name: str, prep: Preparation, model_opt
             tasks.append(CurveTask(index=len(tasks), source=str(path), label=None, data=None,
                                    error=msg if str(path) in msg else f"{path}: {msg}"))
             continue
-        for label, curve in items:
-            tasks.append(CurveTask(index=len(tasks), source=str(path), label=plain(label), data=curve, labels=curve_labels(curve)))
+        tasks.extend(split_tasks(items, str(path), first=len(tasks)))  # curves of one frame keep their row ranges
     return tasks, *(fitted or (model_name, dict(model_options)))
 
 

@@ -41,14 +41,14 @@ from ..exceptions import FitError
 from ..models import registry
 from . import parallel
 from .batch_result import BatchResult
-from .curve import apply_settings, needs_offset
+from .curve import apply_settings
 from .options import BATCH_KEYS, BatchOptions, FitSettings, Window, batch_from, fingerprint, split_options
 from .progress import Progress
 from .rows import error_text, failed_row, finish_row, make_table, row_from_summary
 from .single import fit
 from .store import BatchStore, write_outputs
 from .tasks import CurveTask, Job, as_tasks, assign_ids
-from .vectorized import run_vector_job, vectorizable
+from .vectorized import prepare_arrays, refit_reason, run_vector_job, vectorizable
 
 #: Curves per chunk of the vectorized engine and of lmfit (upper limits; one store commit each).
 VECTOR_CHUNK = 256
@@ -92,10 +92,6 @@ def _fit_one_lmfit(task: CurveTask, job: Job, seed: Mapping[str, float] | None =
         return failed_row(error_text(exc)), None
 
 
-def _refit(task: CurveTask, job: Job) -> dict[str, Any]:
-    return _fit_one_lmfit(task, job)[0]
-
-
 def run_lmfit_job(job: Job) -> list[tuple[CurveTask, dict[str, Any]]]:
     """Fit a chunk with lmfit, one curve after another (a chain passes each result on as a seed)."""
     out = []
@@ -109,8 +105,22 @@ def run_lmfit_job(job: Job) -> list[tuple[CurveTask, dict[str, Any]]]:
 
 
 def run_job(job: Job) -> list[tuple[CurveTask, dict[str, Any]]]:
-    """Executor entry point (picklable): fit one chunk with its engine."""
-    return run_vector_job(job, _refit) if job.engine == "vectorized" else run_lmfit_job(job)
+    """Executor entry point (picklable): fit one chunk with its engine (vectorized rows may ask for a refit)."""
+    return run_vector_job(job) if job.engine == "vectorized" else run_lmfit_job(job)
+
+
+def _refits(job: Job, results, originals: Mapping[int, CurveTask]) -> list[tuple[CurveTask, dict[str, Any]]]:
+    """The chunk's rows with every curve the vectorized engine handed back refitted with lmfit, here, with its
+    own data (``originals``: the tasks by index, DataFrames included)."""
+    out = []
+    for task, row in results:
+        reason = refit_reason(row)
+        if reason is not None:
+            task = originals[task.index]
+            row = finish_row(task, _fit_one_lmfit(task, job)[0], "lmfit-refit",
+                             note=f"vectorized engine: {reason}; refitted with lmfit")
+        out.append((task, row))
+    return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -164,18 +174,33 @@ def _engine(model: str, batch: BatchOptions, window: Window, settings: FitSettin
     return "vectorized" if batch.engine in ("auto", "vectorized") and not why_not else "lmfit"
 
 
+def _jobs(pending: list[CurveTask], chosen: str, model: str, model_options, options, size: int) -> list[Job]:
+    """Chunks of ``size`` curves; a vectorized chunk carries the curves' arrays instead of their DataFrames."""
+    if chosen != "vectorized":
+        return [Job(chosen, model, model_options, options, c) for c in _chunks(pending, size)]
+    arrays = prepare_arrays(pending, model, options["settings"])
+    light = [t.light() for t in pending]
+    return [Job(chosen, model, model_options, options, light[i : i + size], arrays=arrays[i : i + size])
+            for i in range(0, len(pending), size)]
+
+
 def _runner(pending, done, tasks, chosen, model, model_options, options, batch: BatchOptions, workers: int):
     if batch.seed_from_previous:
         return _chain_runner(tasks, done, model, model_options, options)
     size = batch.chunk_size or (
         max(1, min(VECTOR_CHUNK, math.ceil(len(pending) / workers))) if chosen == "vectorized"
         else max(1, min(LMFIT_CHUNK, math.ceil(len(pending) / (4 * workers)))))
-    jobs = [Job(chosen, model, model_options, options, c) for c in _chunks(pending, size)]
+    jobs = _jobs(pending, chosen, model, model_options, options, size)
     if batch.scheduler is not None:
-        return parallel.run_dask(run_job, jobs, batch.scheduler)
-    if workers > 1 and len(jobs) > 1:
-        return parallel.run_local(run_job, jobs, min(workers, len(jobs)))
-    return parallel.run_inline(run_job, jobs)
+        runs = parallel.run_dask(run_job, jobs, batch.scheduler)
+    elif workers > 1 and len(jobs) > 1:
+        runs = parallel.run_local(run_job, jobs, min(workers, len(jobs)))
+    else:
+        runs = parallel.run_inline(run_job, jobs)
+    if chosen != "vectorized":
+        return runs
+    originals = {t.index: t for t in pending}
+    return ((job, _refits(job, results, originals)) for job, results in runs)
 
 
 def _run_info(model: str, model_options, id_options, engine, n, counts, elapsed, n_resumed) -> dict[str, Any]:
@@ -194,8 +219,6 @@ def fit_tasks(tasks: list[CurveTask], model: str, *, batch: BatchOptions, window
         raise FitError("fit_batch needs a registry model name (e.g. 'hln-dp'), so every curve gets a fresh model")
     registry.model_class(model)  # unknown names fail here, once, with the list of choices
     chosen = _engine(model, batch, window, settings, model_options)
-    if chosen == "vectorized" and any(needs_offset(t.data) for t in tasks if not t.error):
-        chosen = "lmfit"  # Δσ of the transform path carries an offset and the classical c₂B²: not in the vectorized form
     workers = parallel.default_workers() if batch.workers is None else int(batch.workers)
     id_options = fingerprint(window, settings, model_options=dict(model_options), seed_from_previous=batch.seed_from_previous,
                              sigmafit=__version__)  # results of another version are not resumed as if they were these

@@ -60,8 +60,18 @@ CREATE TABLE IF NOT EXISTS runs (
 """
 
 
+_PLAIN = (str, int, bool, type(None))
+
+
 def _jsonable(v: Any) -> Any:
     """Plain JSON value; NaN/inf → None, numpy scalars → Python."""
+    t = type(v)
+    if t is float:  # the common cases of a row first
+        return v if math.isfinite(v) else None
+    if t in _PLAIN:
+        return v
+    if t is dict:
+        return {str(k): _jsonable(x) for k, x in v.items()}
     if isinstance(v, (np.generic,)):
         v = v.item()
     if isinstance(v, float) and not math.isfinite(v):
@@ -78,14 +88,16 @@ def canonical_json(obj: Any) -> str:
     return json.dumps(_jsonable(obj), sort_keys=True, default=str, separators=(",", ":"))
 
 
-def curve_id(source: Any, label: Any, model: str, options: Mapping[str, Any], data_digest: str = "") -> str:
+def curve_id(source: Any, label: Any, model: str, options: Mapping[str, Any] | str, data_digest: str = "") -> str:
     """Stable id of one curve fit: hash of source, label, model, fit options and the data.
 
     The same curve fitted with the same model and options gets the same id in every run,
     which is what lets an interrupted batch resume without refitting finished curves.
+    ``options`` may be given as its :func:`canonical_json` text (computed once for many curves).
     """
     h = hashlib.sha256()
-    for part in (str(source), canonical_json(label), model, canonical_json(options), data_digest):
+    text = options if isinstance(options, str) else canonical_json(options)
+    for part in (str(source), canonical_json(label), model, text, data_digest):
         h.update(part.encode("utf-8"))
         h.update(b"\x00")
     return h.hexdigest()[:24]
@@ -101,6 +113,13 @@ def data_digest(*arrays) -> str:
         arr = np.ascontiguousarray(np.asarray(a, dtype=float))
         h.update(str(arr.shape).encode())
         h.update(arr.tobytes())
+    return h.hexdigest()[:16]
+
+
+def hash_bytes(head: bytes, block: np.ndarray) -> str:
+    """Short hash of ``head`` and the bytes of a C-contiguous array (one curve's rows of a numeric block)."""
+    h = hashlib.sha1(head)
+    h.update(np.ascontiguousarray(block).data)
     return h.hexdigest()[:16]
 
 

@@ -1,30 +1,34 @@
 """The vectorized batch engine's glue: curves prepared exactly as :func:`sigmafit.fit` prepares them, fitted all
 at once by :mod:`sigmafit.fitting.engine`, summarised in the one result schema.
 
-Curves that the engine cannot bring to convergence, or that have no error bars at its optimum, are refitted with
-lmfit (the row's ``engine`` column says so).
+Two halves.  In the driving process :func:`prepare_arrays` turns every curve into :class:`CurveArrays` — the
+finite points :func:`~sigmafit.fitting.curve.curve_data` gives, with its record — reading the curves of one split
+DataFrame from the whole frame at once (one :func:`curve_data` call, then row ranges) wherever that gives exactly
+what the per-curve call gives; only these arrays travel to the worker processes.  There :func:`run_vector_job`
+applies the window, estimates start values for the whole chunk
+(:func:`~sigmafit.models.guess.localization.guess_many`, with the clip/init/fix rules of
+:meth:`~sigmafit.models.base.SigmafitModel.guess_values`), fits every curve at once and builds the rows
+(:func:`~sigmafit.fitting.rows.chunk_rows`).
+
+Curves that the engine cannot bring to convergence, or that have no error bars at its optimum, come back marked
+for a refit with lmfit, which the driver does with the curve's own data (the row's ``engine`` column says so).
 """
 
 from __future__ import annotations
 
-import copy
 import warnings
-from dataclasses import dataclass
-from types import SimpleNamespace
-from typing import Any, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Mapping
 
-import lmfit
 import numpy as np
+import pandas as pd
 
 from ..exceptions import FitError
 from ..models import registry
-from ..models.base import derived_names, param_units
+from ..models.base import inside_bounds
 from . import engine as E
-from . import schema
-from .curve import apply_settings, curve_data, in_window
-from .diagnostics import generic_warnings, model_warnings
-from .options import FitSettings, Window
-from .rows import error_text, failed_row, finish_row, row_from_summary
+from .curve import CurveData, apply_settings, curve_data, in_window, primary, with_offset
+from .rows import REFIT, chunk_rows, error_text, failed_row, finish_row
 from .tasks import CurveTask, Job
 
 
@@ -53,196 +57,222 @@ def vectorizable(model, options: Mapping[str, Any], model_options: Mapping[str, 
 
 
 @dataclass
-class _Prepared:
-    task: CurveTask
+class CurveArrays:
+    """The finite points of one curve (before the window) and the record of how they were chosen, as
+    :func:`~sigmafit.fitting.curve.curve_data` gives them: x, y, weights (None: equal), column names, whether the
+    weights are 1/σ, the provenance record and the notes (points left out)."""
+
     x: np.ndarray
     y: np.ndarray
     w: np.ndarray | None
-    start: dict[str, float]
-    notes: list[str]
-    source: dict[str, Any]
-    window: dict[str, Any]
     x_name: str
     y_name: str
     weighted: bool
+    source: dict[str, Any]
+    notes: list[str] = field(default_factory=list)
+
+    def curve(self) -> CurveData:
+        return CurveData(x=self.x, y=self.y, weights=self.w, x_name=self.x_name, y_name=self.y_name,
+                         weighted=self.weighted, source=self.source, notes=self.notes)
 
 
-class _Par:
-    """The attributes of an lmfit Parameter that the diagnostics and the schema read (cheap by the thousand)."""
-
-    __slots__ = ("name", "value", "stderr", "correl", "vary", "min", "max", "expr")
-
-    def __init__(self, name, value, vary, lo, hi, expr=None):
-        self.name, self.value, self.vary, self.min, self.max, self.expr = name, value, vary, lo, hi, expr
-        self.stderr = None
-        self.correl = None
-
-
-def _prepare(task: CurveTask, model, template: lmfit.Parameters, window: Window, settings: FitSettings) -> _Prepared:
-    """The one curve preparation (:func:`curve_data`, :func:`in_window`), start values as plain numbers."""
-    curve = curve_data(task.data, model, settings, {"path": task.source} if task.source else None)
+def _from_curve(curve: CurveData) -> CurveArrays:
     if curve.parts != 1:
         raise FitError(f"y has {curve.y.size} values for {curve.x.size} x values; they must match")
     if curve.independent:
         raise FitError("the vectorized engine fits one independent variable; this model needs more")
-    x, y, w, _ = in_window(curve, window)
-    record = window.describe(curve.x_name)
-    record["n_points"] = int(x.size)
-    values = {n: float(p.value) for n, p in template.items() if p.expr is None}
-    if task.start:
-        values.update({k: float(v) for k, v in task.start.items() if k in values and np.isfinite(v)})
-    else:
-        values.update(model.guess_values(y, x))
-        values.update(settings.init)
-    values.update(settings.fix)
-    return _Prepared(task, x, y, w, values, list(curve.notes), curve.source, record, curve.x_name, curve.y_name,
-                     curve.weighted)
+    return CurveArrays(curve.x, curve.y, curve.weights, curve.x_name, curve.y_name, curve.weighted, curve.source,
+                       list(curve.notes))
 
 
-def _derived(template: lmfit.Parameters, values: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Vectorized values of the template's expression parameters for arrays of parameter values."""
-    interp = template._asteval
-    out: dict[str, np.ndarray] = {}
-    for name, arr in values.items():
-        interp.symtable[name] = arr
-    for name, p in template.items():
-        if p.expr:
-            interp.error = []
-            v = interp.eval(p.expr, show_errors=False)
-            if interp.error:
-                raise FitError(f"cannot evaluate {name} = {p.expr}")
-            out[name] = np.asarray(v, dtype=float) * np.ones_like(next(iter(values.values())))
-            interp.symtable[name] = out[name]
+def _one(task: CurveTask, model, settings) -> CurveArrays | str:
+    """One curve through :func:`curve_data` (its error as a sentence)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return _from_curve(curve_data(task.data, model, settings, {"path": task.source} if task.source else None))
+    except Exception as exc:  # noqa: BLE001 - recorded, the batch goes on
+        return error_text(exc)
+
+
+def _same(a: Any, b: Any) -> bool:
+    if a is b:
+        return True
+    try:
+        return bool(a == b)
+    except Exception:  # noqa: BLE001 - arrays and other values without a plain equality: not the same
+        return False
+
+
+def _same_record(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    """True when two curves' attrs agree except for ``attrs["sigmafit"]["curve"]`` (their label)."""
+    if a.keys() != b.keys() or not all(_same(a[k], b[k]) for k in a if k != "sigmafit"):
+        return False
+    ma, mb = a.get("sigmafit") or {}, b.get("sigmafit") or {}
+    return ma.keys() == mb.keys() and all(_same(ma[k], mb[k]) for k in ma if k != "curve")
+
+
+def _numeric(frame: pd.DataFrame, name: str) -> np.ndarray:
+    return np.asarray(pd.to_numeric(frame[name], errors="coerce"), dtype=float)
+
+
+def _whole_frame(tasks: list[CurveTask], model, settings) -> tuple[CurveData, np.ndarray] | None:
+    """:func:`curve_data` of the whole frame the curves of ``tasks`` were split from, and each row's place among
+    its finite points (the cumulative count); None when the per-curve calls could give anything else."""
+    first = tasks[0]
+    split = first.group[0]
+    main = primary(model)
+    if main is None or hasattr(main, "fit_data") or hasattr(main, "select_data") or settings.weights == "relative":
+        return None
+    attrs = first.data.attrs
+    if any(t.source != first.source or not _same_record(t.data.attrs, attrs) for t in tasks[1:]):
+        return None
+    frame = split.frame.copy(deep=False)
+    frame.attrs = attrs
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        curve = curve_data(frame, model, settings, {"path": first.source} if first.source else None)
+    column_weights = isinstance(settings.weights, str) and settings.weights != "none"
+    if curve.parts != 1 or curve.independent or not {curve.x_name, curve.y_name} <= set(frame.columns):
+        return None
+    if curve.weights is not None and not (curve.weighted or column_weights):
+        return None  # weights that depend on the whole curve (a model's default scheme)
+    x, y = _numeric(frame, curve.x_name), _numeric(frame, curve.y_name)
+    finite = np.isfinite(x) & np.isfinite(y)
+    if int(finite.sum()) != curve.x.size or not (np.array_equal(x[finite], curve.x) and np.array_equal(y[finite], curve.y)):
+        return None  # the weights left out further points: per curve
+    return curve, np.concatenate([[0], np.cumsum(finite)])
+
+
+def _split_arrays(tasks: list[CurveTask], model, settings) -> list[CurveArrays | str]:
+    """The curves of one split frame, read from the frame at once where that is exact, else one by one."""
+    whole = _whole_frame(tasks, model, settings)
+    if whole is None:
+        return [_one(t, model, settings) for t in tasks]
+    curve, cum = whole
+    out: list[CurveArrays | str] = []
+    bounds = tasks[0].group[0].bounds
+    for t in tasks:
+        a, b = bounds[t.group[1]]
+        i, j = cum[a], cum[b]
+        if j - i != b - a:  # points left out: the per-curve call writes its own note
+            out.append(_one(t, model, settings))
+            continue
+        source = {**curve.source, "curve": t.data.attrs["sigmafit"]["curve"]}
+        out.append(CurveArrays(curve.x[i:j], curve.y[i:j], None if curve.weights is None else curve.weights[i:j],
+                               curve.x_name, curve.y_name, curve.weighted, source))
     return out
 
 
-def _derived_with_errors(template, names, values: np.ndarray, vi: np.ndarray, covar: np.ndarray):
-    """Derived values (c,) and their propagated stderr (c,), linear propagation with central differences."""
-    base = {n: values[:, j].copy() for j, n in enumerate(names)}
-    val = _derived(template, base)
-    if not val:
-        return {}, {}
-    grads = {k: np.zeros((values.shape[0], vi.size)) for k in val}
-    for a, j in enumerate(vi):
-        h = 1e-6 * np.where(base[names[j]] != 0, np.abs(base[names[j]]), 1.0)
-        up, dn = dict(base), dict(base)
-        up[names[j]] = base[names[j]] + h
-        dn[names[j]] = base[names[j]] - h
-        vu, vd = _derived(template, up), _derived(template, dn)
-        for k in val:
-            grads[k][:, a] = (vu[k] - vd[k]) / (2 * h)
-    err = {}
-    for k, g in grads.items():
-        with np.errstate(invalid="ignore"):
-            var = np.einsum("ca,cab,cb->c", g, covar, g)
-            err[k] = np.where(var >= 0, np.sqrt(var), np.nan)
-    _derived(template, base)  # leave the interpreter at the best values
-    return val, err
+def prepare_arrays(tasks: list[CurveTask], model_name: str, settings) -> list[CurveArrays | str]:
+    """:class:`CurveArrays` of every task (or the sentence why it has none), in order.
+
+    The curves of one :class:`~sigmafit.prepare.split.CurveSplit` are read from its frame together; the
+    result is what :func:`~sigmafit.fitting.curve.curve_data` gives for each curve alone.
+    """
+    model = registry.get(model_name)
+    out: list[CurveArrays | str | None] = [None] * len(tasks)
+    splits: dict[int, list[int]] = {}
+    for k, t in enumerate(tasks):
+        if t.error:
+            out[k] = t.error
+        elif t.group is not None and isinstance(t.data, pd.DataFrame):
+            splits.setdefault(id(t.group[0]), []).append(k)
+        else:
+            out[k] = _one(t, model, settings)
+    for ks in splits.values():
+        for k, arr in zip(ks, _split_arrays([tasks[k] for k in ks], model, settings)):
+            out[k] = arr
+    return out  # type: ignore[return-value]
 
 
-def _curve_params(template, res: E.BatchFit, i: int, derived) -> dict[str, _Par]:
-    """Parameter-like objects of curve ``i``: values, vary flags, stderr and correlations, derived values."""
-    vnames = [res.names[j] for j in res.varied]
-    params = {n: _Par(n, None if p.expr else p.value, p.vary, p.min, p.max, p.expr) for n, p in template.items()}
-    for j, name in enumerate(res.names):
-        params[name].value = float(res.values[i, j])
-        params[name].vary = name in vnames
-    stderr, cov = res.stderr[i], res.covar[i]
-    errorbars = bool(np.all(np.isfinite(stderr))) and vnames != []
-    if errorbars:
-        for a, na in enumerate(vnames):
-            params[na].stderr = float(stderr[a])
-            params[na].correl = {nb: float(cov[a, b] / (stderr[a] * stderr[b])) for b, nb in enumerate(vnames) if b != a}
-        errorbars = bool(np.all(stderr > 0))
-    dval, derr = derived
-    for name in dval:
-        params[name].value = float(dval[name][i])
-        params[name].stderr = float(derr[name][i]) if errorbars else None
-    return params
+# --------------------------------------------------------------------------------------------
+# the worker: window, start values, fit, rows
+# --------------------------------------------------------------------------------------------
 
 
-def _model_notes(model, template, params, x, y) -> list[str]:
-    shim = SimpleNamespace(success=True, message="Fit succeeded.", params=params, model=model)
-    try:
-        return model_warnings(shim, x, y)
-    except Exception:  # noqa: BLE001 - a diagnose() that needs real lmfit Parameters
-        real = copy.deepcopy(template)
-        for name, p in params.items():
-            if p.expr is None:
-                real[name].set(value=p.value, vary=p.vary)
-            real[name].stderr, real[name].correl = p.stderr, p.correl
-        return model_warnings(SimpleNamespace(params=real, model=model), x, y)
+def _start_values(job: Job, model, template, spec: E.VectorSpec, tasks: list[CurveTask], X, Y, M) -> np.ndarray:
+    """(c, k) start values: the template's, then the caller's start values or the batched guess (clipped like
+    :meth:`~sigmafit.models.base.SigmafitModel.guess_values`) with ``init``, then ``fix``."""
+    settings = job.options["settings"]
+    col = {n: j for j, n in enumerate(spec.names)}
+    base = [float(template[n].value) for n in spec.names]
+    P0 = np.tile(np.array(base, dtype=float), (len(tasks), 1))
+    need = np.array([i for i, t in enumerate(tasks) if not t.start], dtype=int)
+    if need.size:
+        from ..models.guess import localization as G
+
+        if job.model in G.VECTORIZED:
+            guessed = G.guess_many(job.model, X[need], Y[need], M[need])
+        else:
+            per = [primary(model).guess_values(Y[i][M[i]], X[i][M[i]]) for i in need]
+            guessed = {n: np.array([g.get(n, np.nan) for g in per]) for n in spec.names}
+        for p in type(primary(model)).params_table:
+            if p.vary and p.name in guessed and p.name in col:
+                for i, v in zip(need, guessed[p.name]):
+                    if np.isfinite(v):
+                        P0[i, col[p.name]] = inside_bounds(p, float(v))
+        for name, v in settings.init.items():
+            P0[need, col[name]] = float(v)
+    for i, t in enumerate(tasks):
+        for name, v in (t.start or {}).items():
+            if name in col and np.isfinite(v):
+                P0[i, col[name]] = float(v)
+    for name, v in settings.fix.items():
+        P0[:, col[name]] = float(v)
+    return P0
 
 
-def vector_summary(prep: _Prepared, model, model_name: str, template, res: E.BatchFit, i: int, derived) -> dict[str, Any]:
-    """The summary (one result schema) of curve ``i`` of a vectorized fit."""
-    params = _curve_params(template, res, i, derived)
-    best = res.best_fit[i, : prep.x.size]
-    resid_w = (prep.y - best) * (1.0 if prep.w is None else prep.w)
-    shim = SimpleNamespace(success=True, message="Fit succeeded.", params=params, model=model)
-    warns = prep.notes + generic_warnings(shim, prep.x, resid_w) + _model_notes(model, template, params, prep.x, prep.y)
-    stats = schema.statistics(y=prep.y, model_y=best, residual_weighted=resid_w, nvarys=len(res.varied),
-                              nfev=int(res.nfev[i]), weighted=prep.weighted)
-    out_p, out_d = schema.param_entries(params, param_units(model), derived_names(model))
-    return schema.fit_summary(model=model_name, success=True, params=out_p, derived=out_d, statistics=stats, warnings=warns,
-                              source={**prep.source, "x": prep.x_name, "y": prep.y_name}, window=prep.window)
-
-
-def run_vector_job(job: Job, refit: Callable[[CurveTask, Job], dict[str, Any]]) -> list[tuple[CurveTask, dict[str, Any]]]:
-    """Fit a chunk with the vectorized engine; unconverged curves are refitted with ``refit`` (lmfit)."""
-    model = registry.get(job.model)
+def _fit_group(job: Job, live: list, offset: bool) -> list[dict[str, Any]]:
+    """Rows of the windowed curves ``live`` fitted together: the registry model, plus the free Δσ offset and the
+    classical c₂B² where Δσ was computed from raw R(B) and measured from a reference point (as :func:`sigmafit.fit`
+    adds them, :func:`~sigmafit.fitting.curve.with_offset`)."""
+    model, name = registry.get(job.model), job.model
     spec = E.SPECS[job.model]
-    window, settings = job.options["window"], job.options["settings"]
+    if offset:
+        model, name = with_offset(model, name)
     template = model.make_params()  # bounds, defaults and expressions; values are per curve below
+    settings = job.options["settings"]
     apply_settings(template, settings.fix, settings.init)
+    if offset:
+        spec = E.plus_background(spec, "bg_c2", "off_c0")  # the names with_offset gives the two terms
+    X, Y, W, M = E.pad([(p.x, p.y, p.w) for _, _, p in live])
+    P0 = _start_values(job, model, template, spec, [t for t, _, _ in live], X, Y, M)
     vary = np.array([bool(template[n].vary) for n in spec.names])
     lo = np.array([template[n].min for n in spec.names], dtype=float)
     hi = np.array([template[n].max for n in spec.names], dtype=float)
+    res = E.fit_arrays_two_pass(spec, X, Y, P0, weights=W, mask=M, vary=vary, lower=lo, upper=hi)
+    return chunk_rows(model, name, template, res, live, P0, job.options["window"])
+
+
+def _needs_offset(arrays: CurveArrays) -> bool:
+    """As :func:`sigmafit.fit`: Δσ measured from a reference point is fitted with a free constant offset."""
+    return "delta_sigma_offset" in arrays.source
+
+
+def run_vector_job(job: Job) -> list[tuple[CurveTask, dict[str, Any]]]:
+    """Fit a chunk with the vectorized engine (executor entry point; picklable job with :class:`CurveArrays`).
+
+    Rows of curves that did not converge, or ended without error bars, carry :data:`~.rows.REFIT` (the reason)
+    instead of results: the caller refits them with lmfit.
+    """
+    window = job.options["window"]
     rows: dict[int, dict[str, Any]] = {}
-    preps: list[_Prepared] = []
-    for t in job.tasks:
-        if t.error:
-            rows[t.index] = finish_row(t, failed_row(t.error), "vectorized")
+    groups: dict[bool, list[tuple[CurveTask, CurveArrays, Any]]] = {}
+    for t, arr in zip(job.tasks, job.arrays or []):
+        if t.error or isinstance(arr, str):
+            rows[t.index] = finish_row(t, failed_row(t.error or arr), "vectorized")
             continue
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                preps.append(_prepare(t, model, template, window, settings))
+            groups.setdefault(_needs_offset(arr), []).append((t, arr, in_window(arr.curve(), window)))
         except Exception as exc:  # noqa: BLE001 - recorded, the batch goes on
             rows[t.index] = finish_row(t, failed_row(error_text(exc)), "vectorized")
-    if preps:
-        X, Y, W, M = E.pad([(p.x, p.y, p.w) for p in preps])
-        P0 = np.array([[p.start[n] for n in spec.names] for p in preps], dtype=float)
-        res = E.fit_arrays_two_pass(spec, X, Y, P0, weights=W, mask=M, vary=vary, lower=lo, upper=hi)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            scratch = copy.deepcopy(template)  # its expression interpreter gets arrays; the template stays clean
-            derived = _derived_with_errors(scratch, spec.names, res.values, res.varied, res.covar)
-        for i, prep in enumerate(preps):
-            rows[prep.task.index] = _row(prep, model, job, template, res, i, derived, refit)
+    for offset, live in groups.items():
+        for (t, _, _), row in zip(live, _fit_group(job, live, offset)):
+            rows[t.index] = row
     return [(t, rows[t.index]) for t in job.tasks]
 
 
-def _row(prep: _Prepared, model, job: Job, template, res: E.BatchFit, i: int, derived, refit) -> dict[str, Any]:
-    t = prep.task
-    varied = [res.names[j] for j in res.varied]
-    undetermined = [n for a, n in enumerate(varied)
-                    if not (np.isfinite(res.stderr[i, a]) and res.stderr[i, a] <= abs(res.values[i, res.varied[a]]))]
-    if res.converged[i] and bool(np.all(np.isfinite(res.stderr[i]))):
-        # A converged curve keeps the vectorized result, also when a parameter is not determined by the data
-        # (a flat valley of χ²): the row carries the generic "not determined" warning and a note; where along
-        # such a valley any optimizer stops — lmfit included — depends on its path, so a refit would add cost,
-        # not information.
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                summary = vector_summary(prep, model, job.model, template, res, i, derived)
-            note = f"{', '.join(undetermined)} not determined by the data: the value depends on the start" if undetermined else None
-            return finish_row(t, row_from_summary(summary), "vectorized", note=note)
-        except Exception as exc:  # noqa: BLE001 - fall through to lmfit
-            reason = error_text(exc)
-    elif not res.converged[i]:
-        reason = res.message[i]
-    else:  # no error bars at the optimum (singular curvature): lmfit decides what this curve gives
-        reason = "no error bars at the vectorized optimum"
-    return finish_row(t, refit(t, job), "lmfit-refit", note=f"vectorized engine: {reason}; refitted with lmfit")
+def refit_reason(row: Mapping[str, Any]) -> str | None:
+    """Why a vectorized row must be refitted with lmfit (None: it stands)."""
+    return row.get(REFIT)

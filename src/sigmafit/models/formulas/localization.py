@@ -85,22 +85,29 @@ _Y_SERIES = tuple(
 
 
 def _poly(coefs, z):
-    """Σ_k coefs[k] z^(k+1) by Horner's rule."""
+    """Σ_k coefs[k] z^(k+1) by Horner's rule (in place: two passes over z per term)."""
     acc = np.zeros_like(z)
     for c in reversed(coefs):
-        acc = (acc + c) * z
+        acc += c
+        acc *= z
     return acc
 
 
 def _y_series(x):
-    z = np.square(1.0 / x)
+    z = 1.0 / x
+    np.square(z, out=z)
     return _poly(_Y_SERIES, z)
+
+
+_DY_SERIES = tuple(2 * k * c for k, c in enumerate(_Y_SERIES, start=1))
 
 
 def _dy_series(x):
     inv = 1.0 / x
     z = inv * inv
-    return -inv * _poly(tuple(2 * k * c for k, c in enumerate(_Y_SERIES, start=1)), z)
+    out = _poly(_DY_SERIES, z)
+    out *= -inv
+    return out
 
 
 #: Bernoulli numbers B_2 … B_18 for the trigamma asymptotic series ψ′(z) ~ 1/z + 1/(2z²) + Σ B_2k / z^(2k+1).
@@ -117,29 +124,54 @@ def trigamma(z):
     z = np.asarray(z, dtype=float)
     acc = np.zeros_like(z)
     w = z.copy()
-    for _ in range(_TRIGAMMA_SHIFT):
-        acc += 1.0 / (w * w)
+    tmp = np.empty_like(z)
+    for _ in range(_TRIGAMMA_SHIFT):  # in place: the arithmetic of acc += 1/(w·w), without temporaries
+        np.multiply(w, w, out=tmp)
+        np.divide(1.0, tmp, out=tmp)
+        acc += tmp
         w += 1.0
-    t = 1.0 / w
-    t2 = t * t
-    series = np.zeros_like(z)
-    for b in reversed(_TRIGAMMA_B):
-        series = (series + b) * t2
-    return acc + t * (1.0 + 0.5 * t + series)
+    t = np.divide(1.0, w, out=w)
+    t2 = np.multiply(t, t, out=tmp)
+    series = _poly(_TRIGAMMA_B, t2)
+    out = np.multiply(0.5, t)
+    out += 1.0
+    out += series
+    out *= t
+    out += acc
+    return out if out.ndim else out[()]
 
 
 def _piecewise(x, direct, series, at_zero):
+    """``direct`` for 0 < x < _X_SERIES, ``series`` for finite x ≥ _X_SERIES, 0 at x = inf, ``at_zero`` at 0, NaN
+    for x < 0 or NaN; each region gathered once (the batch engine calls this millions of times)."""
     x = np.asarray(x, dtype=float)
-    lo = (x > 0) & (x < _X_SERIES)
-    if lo.all():  # the common case inside a fit window: one vectorized call, no scatter
-        return direct(x)
-    out = np.full(x.shape, np.nan)
-    hi = (x >= _X_SERIES) & np.isfinite(x)
-    out[lo] = direct(x[lo])
-    out[hi] = series(x[hi])
-    out[x == np.inf] = 0.0
-    out[x == 0] = at_zero
-    return out if out.ndim else out[()]
+    scalar = x.ndim == 0
+    if scalar:
+        x = x.reshape(1)
+    lo = x < _X_SERIES
+    n_lo = int(np.count_nonzero(lo))
+    if n_lo == x.size and n_lo and x.min() > 0:  # the common case inside a fit window: no scatter
+        out = direct(x)
+    else:
+        out = np.empty(x.shape)
+        if n_lo:
+            out[lo] = _region(x[lo], direct, lambda v: v > 0, {0.0: at_zero})
+        if n_lo < x.size:
+            hi = ~lo
+            out[hi] = _region(x[hi], series, np.isfinite, {np.inf: 0.0})
+    return out[0] if scalar else out
+
+
+def _region(v, fun, valid, edges):
+    """``fun`` where ``valid(v)``, the ``edges`` values at those points, NaN elsewhere."""
+    ok = valid(v)
+    if ok.all():
+        return fun(v)
+    out = np.full(v.shape, np.nan)
+    out[ok] = fun(v[ok])
+    for at, value in edges.items():
+        out[v == at] = value
+    return out
 
 
 def Y(x):

@@ -236,10 +236,17 @@ def _coarse_two(lt: _Lattice, rows: slice, y) -> tuple[np.ndarray, np.ndarray]:
     nc, m, ne = k.shape[0], int(ncand.max()), 2 * lt.m - 1
     lat = (i0[:, None] + np.arange(m)[None, :]) * CANDIDATE_STEP  # candidate lattice index
     cvalid = np.arange(m)[None, :] < ncand[:, None]
-    # flat table index of (d = lat_i − k, e = j − i): (lat_i − dmin)·ne + (j − i + m_table − 1) − k·ne
-    ij = (lat[:, :, None] - lt.dmin) * ne + (np.arange(m)[None, None, :] - np.arange(m)[None, :, None] + lt.m - 1)
-    model = np.take(lt.table, ij[:, :, :, None] - (k * ne)[:, None, None, :], mode="clip")
-    ssr = np.sum(np.square(y[:, None, None, :] - model) * use[:, None, None, :], axis=3)
+    # flat table index of (d = lat_i − k, e = j − i): (lat_i − dmin)·ne + (j − i + m_table − 1) − k·ne, which for
+    # one (candidate i, bin) runs over the m candidates j as one contiguous stretch of the table: gather stretches
+    start = (lat[:, :, None] - lt.dmin - k[:, None, :]) * ne + (lt.m - 1 - np.arange(m))[None, :, None]
+    start = np.clip(start, 0, lt.table.size - m)  # only candidates and bins that are discarded reach outside
+    model = np.lib.stride_tricks.sliding_window_view(lt.table, m)[start]  # (nc, i, bin, j)
+    model = np.ascontiguousarray(model.transpose(0, 1, 3, 2))  # (nc, i, j, bin): the bins summed last, contiguous
+    np.subtract(y[:, None, None, :], model, out=model)  # in place: (y − table)² · use, summed over the bins
+    np.square(model, out=model)
+    if not use.all():
+        model *= use[:, None, None, :]
+    ssr = np.sum(model, axis=3)
     ssr = np.where(cvalid[:, :, None] & cvalid[:, None, :] & np.isfinite(ssr), ssr, np.inf)
     bi, bj = np.divmod(np.argmin(ssr.reshape(nc, -1), axis=1), m)
     r = np.arange(nc)
@@ -253,7 +260,10 @@ def _refine_two(spec: _TwoField, b, y, w, B1, B2) -> tuple[np.ndarray, np.ndarra
     g1, g2 = _log_rows(B1 / step, B1 * step, n7), _log_rows(B2 / step, B2 * step, n7)
     with np.errstate(all="ignore"):
         model = spec.exact(b[:, None, None, :], g1[:, :, None, None], g2[:, None, :, None])
-        ssr = np.sum(np.square(y[:, None, None, :] - model) * w[:, None, None, :], axis=3)
+        np.subtract(y[:, None, None, :], model, out=model)
+        np.square(model, out=model)
+        model *= w[:, None, None, :]
+        ssr = np.sum(model, axis=3)
     ssr = np.where(np.isfinite(ssr), ssr, np.inf)
     bi, bj = np.divmod(np.argmin(ssr.reshape(b.shape[0], -1), axis=1), 7)
     rows = np.arange(b.shape[0])
