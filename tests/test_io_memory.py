@@ -62,3 +62,37 @@ def test_million_row_rt_file_fits_under_two_gigabytes(tmp_path):
     Ea = doc["params"]["Ea"]
     assert abs(Ea["value"] - 35.0) < 5 * Ea["stderr"]
     assert int(peak_kb) < LIMIT_KB, f"peak resident size {int(peak_kb) / 1024:.0f} MiB"
+
+
+def test_long_format_labels_share_one_string_each_and_late_junk_is_counted(tmp_path):
+    """400,000 rows of 1,000 labelled curves, read in chunks by the C reader: the label column holds one string object
+    per distinct label (8 bytes a row, not ~60), and junk cells far past the first chunk are found and counted exactly as
+    in a short file (values from the file's own numbers)."""
+    import warnings
+
+    import pandas as pd
+
+    import sigmafit
+
+    n, per = 400_000, 400
+    rng = np.random.default_rng(4)
+    y = rng.standard_normal(n)
+    cells = pd.Series(y).map(repr)
+    cells.iloc[[350_000, 350_001]] = "junk"  # past the reader's first chunk (262,144 rows)
+    cells.iloc[390_000] = "inf"
+    labels = np.repeat([f"s{i:04d}" for i in range(n // per)], per)
+    pd.DataFrame({"label": labels, "field_T": np.tile(np.linspace(-1, 1, per), n // per), "R (Ohm)": cells}).to_csv(
+        tmp_path / "long.csv", index=False)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        df = sigmafit.load(tmp_path / "long.csv")
+    expected = y.copy()
+    expected[[350_000, 350_001, 390_000]] = np.nan
+    assert np.array_equal(df["resistance_ohm"].to_numpy(), expected, equal_nan=True)
+    dropped = {d["reason"]: d["count"] for d in df.attrs["sigmafit"]["dropped"]}
+    assert dropped == {"non-numeric cells in column 'R (Ohm)' (set to NaN)": 2,  # the file's own name
+                       "infinite values in column 'R (Ohm)' (set to NaN)": 1}
+    assert sum("non-numeric cells" in str(w.message) for w in caught) == 1
+    col = df["label"]
+    assert col.dtype == object and list(col.iloc[[0, -1]]) == ["s0000", "s0999"]
+    assert len({id(v) for v in col}) == n // per  # one object per distinct label

@@ -60,12 +60,12 @@ def sniff(path) -> str:
 
     Raises :class:`DataFormatError` for a missing, empty or unrecognised binary file.
     """
-    data = _text.read_bytes(path)
+    data = _text.read_bytes(path, limit=SNIFF_BYTES + 1)  # the markers are near the top
     if data.startswith(b"\x0a\x0a\xfe\xfe"):
         return "opus"
     if data.startswith(b"SQLite format 3\x00"):
         return "qcodes"
-    # the markers are near the top; the reader decodes the whole file
+    # the reader decodes the whole file
     text, _ = _text.decode(data[:SNIFF_BYTES], path, partial=len(data) > SNIFF_BYTES)
     from . import array2d, lakeshore, optics, quantum_design, refractiveindex, results
 

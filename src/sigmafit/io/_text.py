@@ -27,15 +27,19 @@ from ..exceptions import DataFormatError, DataWarning
 ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
 
 
-def read_bytes(path) -> bytes:
-    """Read a whole file, turning OS errors into :class:`DataFormatError`."""
+def read_bytes(path, limit: int | None = None) -> bytes:
+    """Read a whole file (or its first ``limit`` bytes), turning OS errors into :class:`DataFormatError`."""
     p = Path(path)
     if not p.exists():
         raise DataFormatError(f"{p}: no such file", path=p)
     if p.is_dir():
         raise DataFormatError(f"{p} is a folder, not a data file", path=p)
     try:
-        data = p.read_bytes()
+        if limit is None:
+            data = p.read_bytes()
+        else:
+            with p.open("rb") as fh:
+                data = fh.read(limit)
     except OSError as exc:
         raise DataFormatError(f"{p}: cannot be read ({exc.strerror or exc})", path=p) from None
     if not data or data.isspace():
@@ -188,8 +192,25 @@ def unique_names(names: list[str], meta: dict) -> list[str]:
     return out
 
 
+#: Bytes per block of :func:`field_counts` (its temporary arrays are a few times this, not a few times the file).
+COUNT_BLOCK = 1 << 24
+
+
 def field_counts(raw: bytes, sep: str | None) -> np.ndarray:
-    """Number of fields of every non-blank line of UTF-8 ``raw`` (vectorized; quoted separators not counted)."""
+    """Number of fields of every non-blank line of UTF-8 ``raw`` (vectorized; quoted separators not counted),
+    in blocks of whole lines of about :data:`COUNT_BLOCK` bytes."""
+    if len(raw) <= COUNT_BLOCK:
+        return _field_counts(raw, sep)
+    out, start = [], 0
+    while start < len(raw):
+        end = raw.find(b"\n", start + COUNT_BLOCK)
+        end = len(raw) if end < 0 else end + 1
+        out.append(_field_counts(raw[start:end], sep))
+        start = end
+    return np.concatenate(out)
+
+
+def _field_counts(raw: bytes, sep: str | None) -> np.ndarray:
     if b'"' in raw:
         raw = re.sub(rb'"[^"\n]*"', b'""', raw)
     a = np.frombuffer(raw, dtype=np.uint8)
@@ -220,9 +241,9 @@ def field_counts(raw: bytes, sep: str | None) -> np.ndarray:
 _ROW_IN_MESSAGE = re.compile(r"(?:row|line)\s+(\d+)", re.I)
 
 
-def read_table(data: str, header: list[str] | None, *, sep: str | None, path, first_line: int, meta: dict,
+def read_table(data: str | bytes, header: list[str] | None, *, sep: str | None, path, first_line: int, meta: dict,
                decimal: str = ".", repeated_header: str | None = None) -> pd.DataFrame:
-    """Parse the data block ``data`` (no header line) with pandas' C engine.
+    """Parse the data block ``data`` (no header line; text, or text encoded as UTF-8) with pandas' C engine.
 
     Numeric columns become float; columns whose non-empty cells are mostly not numbers stay text.
     ``first_line`` is the 1-based file line of the block's first line (for messages).  Blank lines
@@ -233,10 +254,12 @@ def read_table(data: str, header: list[str] | None, *, sep: str | None, path, fi
     become NaN, counted.  Lines equal to ``repeated_header`` (the header line repeated inside the
     data) are dropped, counted.
     """
-    if repeated_header and repeated_header.strip() and repeated_header.strip() in data:
-        data, n = re.subn(rf"(?m)^[ \t]*{re.escape(repeated_header.strip())}[ \t]*$", "", data)
+    raw = data.encode("utf-8", "surrogateescape") if isinstance(data, str) else data
+    del data
+    rep = (repeated_header or "").strip().encode("utf-8", "surrogateescape")
+    if rep and rep in raw:
+        raw, n = re.subn(rb"(?m)^[ \t]*" + re.escape(rep) + rb"[ \t]*$", b"", raw)
         drop(meta, "repeated header lines inside the data dropped", n)
-    raw = data.encode("utf-8", "surrogateescape")
     counts = field_counts(raw, sep)
     if not counts.size:
         raise DataFormatError(f"{path}, line {first_line}: no data rows after the header", path=path, line=first_line)
@@ -250,10 +273,12 @@ def read_table(data: str, header: list[str] | None, *, sep: str | None, path, fi
          int(((counts != usual) & (counts < ncol)).sum()))
     drop(meta, f"rows with more fields than the {ncol}-column header (extra fields dropped)", int((counts > ncol).sum()))
     names = list(header) + [f"_extra_{i}" for i in range(max(int(counts.max()) - ncol, 0))]
+    options = dict(sep=r"\s+" if sep is None else sep, header=None, names=names, decimal=decimal,
+                   skip_blank_lines=True, engine="c", skipinitialspace=True, encoding="utf-8", encoding_errors="replace")
     try:
-        table = pd.read_csv(io.BytesIO(raw), sep=r"\s+" if sep is None else sep, header=None, names=names,
-                            decimal=decimal, skip_blank_lines=True, engine="c", skipinitialspace=True,
-                            low_memory=False, encoding="utf-8", encoding_errors="replace")
+        with warnings.catch_warnings():  # a column of mixed chunks is typed by _typed on its whole length, counted
+            warnings.simplefilter("ignore", pd.errors.DtypeWarning)
+            table = pd.read_csv(io.BytesIO(raw), low_memory=True, dtype=_text_hint(raw, options), **options)
     except (pd.errors.ParserError, ValueError, UnicodeError, OverflowError, IndexError) as exc:
         m = _ROW_IN_MESSAGE.search(str(exc))
         line = first_line + int(m.group(1)) - 1 if m else first_line
@@ -262,27 +287,62 @@ def read_table(data: str, header: list[str] | None, *, sep: str | None, path, fi
     return _typed(table.iloc[:, :ncol], meta)
 
 
+#: Lines of the block's start that :func:`_text_hint` reads.
+HINT_LINES = 2000
+
+
+def _text_hint(raw: bytes, options: dict) -> dict[str, str] | None:
+    """``{column: "category"}`` for the columns that hold text in the first :data:`HINT_LINES` lines of a long block
+    (labels, channel names), so the C reader keeps one string per distinct value instead of one per row.  The
+    verdict is :func:`_typed`'s, on the whole column."""
+    if raw.count(b"\n", 0, 1 << 20) < HINT_LINES:  # a short block: nothing to save
+        return None
+    try:
+        head = pd.read_csv(io.BytesIO(raw), nrows=HINT_LINES, low_memory=False, **options)
+    except (pd.errors.ParserError, ValueError, UnicodeError, OverflowError, IndexError):
+        return None  # the full read reports it, with its line
+    text = {c: "category" for c in head.columns if not pd.api.types.is_numeric_dtype(head[c])}
+    return text or None
+
+
 def _typed(table: pd.DataFrame, meta: dict) -> pd.DataFrame:
-    """Numeric columns as float (junk and ±inf → NaN, counted), text columns as text."""
+    """Numeric columns as float (junk and ±inf → NaN, counted), text columns as text.
+
+    A column the C reader left as text is judged on its distinct cells, each counted as often as it occurs (a label
+    column of 8 million rows has a few thousand distinct labels): stripped, parsed once, and the rows rebuilt from
+    the distinct values — a text column's rows share one string object per distinct label.
+    """
     out = {}
     for col in table.columns:
         s = table[col]
         if not pd.api.types.is_numeric_dtype(s):
-            text = s.astype("string").str.strip()
-            nonempty = text.notna() & (text != "")
-            num = pd.to_numeric(text.where(nonempty), errors="coerce")
-            nan_words = text.str.lower().isin(_NAN_WORDS).fillna(False)
-            good = int((num.notna() | nan_words)[nonempty].sum())
-            bad = int(nonempty.sum()) - good
-            if good == 0 or bad > good:
-                out[col] = text.where(nonempty, None).astype(object)
+            text, v = _text_or_numbers(s, col, meta)
+            if text is not None:
+                out[col] = pd.Series(text, index=table.index, dtype=object)  # object: not inferred as a string dtype
                 continue
-            drop(meta, f"non-numeric cells in column {col!r} (set to NaN)", bad)
-            s = num
-        v = s.to_numpy(dtype=float)
+        else:
+            v = s.to_numpy(dtype=float)
         inf = np.isinf(v)
         if inf.any():
             drop(meta, f"infinite values in column {col!r} (set to NaN)", int(inf.sum()))
             v = np.where(inf, np.nan, v)
         out[col] = v
     return pd.DataFrame(out, index=table.index)
+
+
+def _text_or_numbers(s: pd.Series, col, meta: dict) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """(text rows, None) when the non-empty cells of ``s`` are mostly not numbers, else (None, float rows) with the
+    junk cells set to NaN and counted (words that mean "no value", e.g. ``NaN``, ``---``, are not junk)."""
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    cells = pd.Series(np.asarray(uniques, dtype=object), dtype="string").str.strip()
+    counts = np.bincount(codes[codes >= 0], minlength=len(cells))
+    nonempty = (cells.notna() & (cells != "")).to_numpy(bool)
+    num = pd.to_numeric(cells.where(nonempty), errors="coerce")
+    nan_words = cells.str.lower().isin(_NAN_WORDS).fillna(False).to_numpy(bool)
+    good = int(counts[(num.notna().to_numpy(bool) | nan_words) & nonempty].sum())
+    bad = int(counts[nonempty].sum()) - good
+    if good == 0 or bad > good:
+        labels = np.append(np.asarray(cells.where(nonempty, None).astype(object), dtype=object), None)
+        return labels[codes], None  # code −1 (a missing cell) reads the None at the end
+    drop(meta, f"non-numeric cells in column {col!r} (set to NaN)", bad)
+    return None, np.append(num.to_numpy(dtype=float, na_value=np.nan), np.nan)[codes]

@@ -162,15 +162,17 @@ def read(path, *, x_unit=None, y_unit=None, **_ignored) -> pd.DataFrame:
     if lay.decimal == ",":
         meta["notes"].append("decimal comma converted")
     _report_preamble(lay, meta, path)
-    offset = _offset(text, lay.data_start)
-    body = text[offset:]
+    body = text[_offset(text, lay.data_start):]
+    del text  # the body is a copy: a large file is not held twice while it is parsed
     inner = 0
     if "#" in body or "%" in body or "/" in body:  # one fast scan per character before the line-by-line regex
         body, inner = re.subn(r"(?m)^[ \t]*(?:#|%|//).*$", "", body)
     if inner:
         meta["notes"].append(f"{inner} comment lines inside the data skipped")
     header = None if lay.header is None else _text.unique_names(lay.header, meta)
-    df = _text.read_table(body, header, sep=lay.sep, path=path, first_line=lay.data_start + 1, meta=meta,
+    raw = body.encode("utf-8", "surrogateescape")
+    del body  # parsed from the bytes alone
+    df = _text.read_table(raw, header, sep=lay.sep, path=path, first_line=lay.data_start + 1, meta=meta,
                           decimal=lay.decimal, repeated_header=None if lay.commented_header else lay.header_text)
     if not any(pd.api.types.is_numeric_dtype(df[c]) for c in df.columns):
         raise DataFormatError(f"{path}, line {lay.data_start + 1}: no numeric data found (expected columns of numbers)",

@@ -18,7 +18,6 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from scipy import optimize
 
 from ..constants import LENGTH_TO_NM
 from ..exceptions import DataFormatError
@@ -94,6 +93,8 @@ def _vdp_scalar(ra: float, rb: float) -> float:
     def g(t: float) -> float:  # t = s·min(R): well scaled for any ratio
         s = t / scale
         return math.exp(-math.pi * ra * s) + math.exp(-math.pi * rb * s) - 1.0
+
+    from scipy import optimize  # here: `sigmafit info` and the loaders do not pay for scipy.optimize
 
     t = optimize.brentq(g, lo * scale, hi * scale, xtol=1e-15, rtol=4 * np.finfo(float).eps, maxiter=200)
     return scale / t

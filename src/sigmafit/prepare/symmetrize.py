@@ -47,7 +47,6 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import optimize
 
 from ..exceptions import DataFormatError, DataWarning
 from ._common import as_list, finish, groups, interp_nan, require, unique_sorted
@@ -116,6 +115,8 @@ def field_offset(
     k = int(np.argmin(costs))
     a, b = cand[max(k - 1, 0)], cand[min(k + 1, n_grid - 1)]
     if b > a:
+        from scipy import optimize  # here: loading a file does not pay for scipy.optimize
+
         res = optimize.minimize_scalar(
             lambda c: _asymmetry(xs, ys, c, u, odd), bounds=(a, b), method="bounded", options={"xatol": 1e-9 * (hi - lo + 1e-30)}
         )
