@@ -68,6 +68,7 @@ def test_global_fit_then_dephasing_from_the_saved_result(tmp_path, capsys):
     assert code in (0, 1), err
     g = json.loads(out.read_text())
     assert g["global"] is True
+    assert "curve" not in g["source"] and g["source"]["path"].endswith("wal_film_sweeps.dat")  # not one curve's label
     shared = g["shared"]["L_so"]
     assert abs(shared["value"] - TRUTH["film"]["L_so_nm"]) <= 2 * shared["stderr"]
     for c in g["curves"]:

@@ -227,7 +227,8 @@ def _prepare_curves(items, model: str, model_options, settings: FitSettings, win
             ev = ev + off
         for key, value in (("models", m), ("evaluators", ev), ("points", pts), ("labels", lab), ("weighted", curve.weighted)):
             out[key].append(value)
-        out["source"] = out["source"] or curve.source
+        # the fit's source is the curves' shared record: one curve's label is not the global fit's
+        out["source"] = out["source"] or {k: v for k, v in curve.source.items() if k != "curve"}
         out["x_name"], out["y_name"] = curve.x_name, curve.y_name
     return params, guesses, out
 
