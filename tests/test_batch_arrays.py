@@ -102,17 +102,32 @@ def test_rows_with_per_point_errors_equal_sigmafit_fit():
     _same_rows(vec, ref)
 
 
-def test_delta_sigma_from_a_reference_point_gets_the_free_offset_like_sigmafit_fit():
-    """Δσ measured from a reference point (the transform path of raw R(B)) differs from σ(B) − σ(0) by a constant:
-    sigmafit.fit adds a free offset and the classical c₂B², so does the vectorized batch.  The field reaches 4× B_so
-    (±0.1 T leaves L_so degenerate with c₂: a flat valley where two minimizers stop at different points)."""
+def _transform_frame(B):
+    """Δσ of three gate voltages measured from a reference point (prepare.delta_sigma of sheet conductance)."""
     rng = np.random.default_rng(8)
-    B = np.linspace(-0.4, 0.4, 161)
     frames = []
     for i, lp in enumerate((110.0, 140.0, 170.0)):
         sigma = 1e-3 + F.hln_dp(B, F.char_field(lp * 1e-9), F.char_field(40e-9))  # sheet conductance, S
         frames.append(pd.DataFrame({"gate_V": float(i), "field_T": B, "sheet_conductance_S": sigma + rng.normal(0, 3e-8, B.size)}))
-    df = sigmafit.prepare.delta_sigma(pd.concat(frames, ignore_index=True), by="gate_V")
+    return sigmafit.prepare.delta_sigma(pd.concat(frames, ignore_index=True), by="gate_V")
+
+
+def test_fixing_a_term_of_the_offset_works_with_seeded_start_values():
+    """--fix bg_c2=0 on the transform path: the offset terms join after the seed, so the fix applies with them."""
+    df = _transform_frame(np.linspace(-0.4, 0.4, 161))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = sigmafit.fit_batch(df, "hln-dp", by="gate_V", workers=1, progress=False, seed_from_previous=True,
+                                 fix={"bg_c2": 0.0})
+    t = res.table
+    assert t["success"].all() and (t["bg_c2"] == 0.0).all() and t["bg_c2_stderr"].isna().all()
+
+
+def test_delta_sigma_from_a_reference_point_gets_the_free_offset_like_sigmafit_fit():
+    """Δσ measured from a reference point (the transform path of raw R(B)) differs from σ(B) − σ(0) by a constant:
+    sigmafit.fit adds a free offset and the classical c₂B², so does the vectorized batch.  The field reaches 4× B_so
+    (±0.1 T leaves L_so degenerate with c₂: a flat valley where two minimizers stop at different points)."""
+    df = _transform_frame(np.linspace(-0.4, 0.4, 161))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         vec = sigmafit.fit_batch(df, "hln-dp", by="gate_V", workers=1, progress=False).table

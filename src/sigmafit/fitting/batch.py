@@ -41,7 +41,6 @@ from ..exceptions import FitError
 from ..models import registry
 from . import parallel
 from .batch_result import BatchResult
-from .curve import apply_settings
 from .options import BATCH_KEYS, BatchOptions, FitSettings, Window, batch_from, fingerprint, split_options
 from .progress import Progress
 from .rows import error_text, failed_row, finish_row, make_table, row_from_summary
@@ -77,8 +76,7 @@ def _fit_one_lmfit(task: CurveTask, job: Job, seed: Mapping[str, float] | None =
         return failed_row(task.error), None
     window, settings = job.options["window"], job.options["settings"]
     params = _seed_params(job.model, job.model_options, task.start or seed)
-    if params is not None:  # given or seeded start values replace guess and init
-        apply_settings(params, settings.fix, None)
+    if params is not None:  # given or seeded start values replace guess and init (fix: start_parameters, in the try)
         settings = replace(settings, init={})
     try:
         with warnings.catch_warnings():
