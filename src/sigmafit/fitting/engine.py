@@ -50,11 +50,13 @@ class VectorSpec:
     parameter name to a ``(c, 1)`` array (in the model's table units) and returns the model
     ``(c, n)`` and its derivatives ``{name: (c, n)}`` with respect to those parameters
     (None when ``jac`` is False: trial steps need only the model).  ``jac="only"`` skips the
-    model values (returned as None) when only the derivatives are needed.
+    model values (returned as None) when only the derivatives are needed.  ``nuisance`` names the terms whose
+    value is naturally ≈ 0 ± its error (a free offset): not a sign that a fit stopped in a flat valley.
     """
 
     names: tuple[str, ...]
     function: ModelFn
+    nuisance: tuple[str, ...] = ()
 
 
 # --- the HLN family (fields in T, lengths in nm, Δσ in S) ---------------------------------------
@@ -133,7 +135,7 @@ def plus_background(spec: VectorSpec, c2: str, c0: str) -> VectorSpec:
             d = {**d, c2: x2, c0: np.ones_like(x)}
         return f, d
 
-    return VectorSpec(spec.names + (c2, c0), function)
+    return VectorSpec(spec.names + (c2, c0), function, spec.nuisance + (c2, c0))
 
 
 # --- lmfit's bounds transforms, vectorized -----------------------------------------------------
@@ -490,7 +492,7 @@ def _sound(res: BatchFit) -> np.ndarray:
 
 def fit_arrays_two_pass(spec: VectorSpec, x, y, p0, **kwargs) -> BatchFit:
     """:func:`fit_arrays`, then the curves that did not converge, ended without error bars or with a parameter
-    its error exceeds, again from their start values with the step capped at ``RETRY_MAX_STEP`` relative.
+    its error exceeds (not counting ``spec.nuisance``), again from their start values with the step capped at ``RETRY_MAX_STEP`` relative.
 
     A free Levenberg–Marquardt step from a poor start can jump into a flat valley of χ² (for
     the HLN family: a spin–orbit length run to 0, where the model no longer depends on it);
@@ -500,8 +502,9 @@ def fit_arrays_two_pass(spec: VectorSpec, x, y, p0, **kwargs) -> BatchFit:
     """
     res = fit_arrays(spec, x, y, p0, **kwargs)
     first = _sound(res)
+    physics = np.array([spec.names[j] not in spec.nuisance for j in res.varied], dtype=bool)
     with np.errstate(invalid="ignore"):
-        loose = np.any(~(res.stderr <= np.abs(res.values[:, res.varied])), axis=1)
+        loose = np.any(~(res.stderr[:, physics] <= np.abs(res.values[:, res.varied[physics]])), axis=1)
     bad = np.flatnonzero(~first | loose)
     if bad.size == 0:
         return res
