@@ -222,17 +222,16 @@ def fit_tasks(tasks: list[CurveTask], model: str, *, batch: BatchOptions, window
                              sigmafit=__version__)  # results of another version are not resumed as if they were these
     assign_ids(tasks, model, id_options)
     options = {"window": window, "settings": settings}
-    store = None
+    store = prog = None
     done: dict[str, dict[str, Any]] = {}
-    prog = Progress(len(tasks), 0, batch.progress, f"{model}")
     try:
         if batch.out is not None:
             store = BatchStore(batch.out)
             store.start_run({"model": model, "options": id_options}, replace=batch.replace)
             done = store.done(t.id for t in tasks)
-            if done:
-                prog.message(f"resuming: {len(done)} of {len(tasks)} curves already done in {batch.out}")
-        prog.skip(len(done))
+        prog = Progress(len(tasks), len(done), batch.progress, f"{model}")
+        if done:
+            prog.message(f"resuming: {len(done)} of {len(tasks)} curves already done in {batch.out}")
         pending = [t for t in tasks if t.id not in done]
         rows: dict[str, dict[str, Any]] = {}
         for _job, results in _runner(pending, done, tasks, chosen, model, model_options, options, batch, workers):
@@ -258,7 +257,8 @@ def fit_tasks(tasks: list[CurveTask], model: str, *, batch: BatchOptions, window
                                                       elapsed, len(done)))
         return result
     finally:
-        prog.close()
+        if prog is not None:
+            prog.close()
         if store is not None:
             store.close()
 

@@ -10,10 +10,11 @@ PROGRESS_EVERY = 10.0
 
 
 class Progress:
-    """Counts finished items of ``total``; ``enabled=False`` is silent, None/True shows progress on stderr."""
+    """Counts finished items of ``total`` (``initial`` of them done before this run: a resumed batch, not counted in
+    the rate); ``enabled=False`` is silent, None/True shows progress on stderr."""
 
     def __init__(self, total: int, initial: int, enabled: bool | None, desc: str, unit: str = "curve"):
-        self.total, self.n, self.desc, self.unit = total, initial, desc, unit
+        self.total, self.n, self.initial, self.desc, self.unit = total, initial, initial, desc, unit
         self.bar = None
         self.enabled = enabled is not False
         self.t0 = self.last = time.monotonic()
@@ -34,19 +35,13 @@ class Progress:
         else:
             print(text, file=sys.stderr, flush=True)
 
-    def skip(self, k: int) -> None:
-        """``k`` items were done before this run started (a resumed batch)."""
-        self.n += k
-        if self.bar is not None:
-            self.bar.update(k)
-
     def update(self, k: int) -> None:
         self.n += k
         if self.bar is not None:
             self.bar.update(k)
         elif self.enabled and time.monotonic() - self.last >= PROGRESS_EVERY:
             self.last = time.monotonic()
-            rate = self.n / max(self.last - self.t0, 1e-9)
+            rate = (self.n - self.initial) / max(self.last - self.t0, 1e-9)
             print(f"{self.desc}: {self.n}/{self.total} {self.unit}s ({rate:.1f}/s)", file=sys.stderr, flush=True)
 
     def close(self) -> None:
