@@ -177,6 +177,19 @@ def test_global_fit_shares_spin_orbit_length():
         sigmafit.fit_global(curves, "hln-so", share=["L_xx"])
 
 
+def test_global_fit_says_which_points_of_which_curve_were_left_out():
+    """Nothing is dropped silently: a NaN reading in one curve of a global fit is named with its curve, as sigmafit.fit
+    names it for a single curve."""
+    B = np.linspace(-0.5, 0.5, 201)
+    frames = [pd.DataFrame({"temperature_K": T, "field_T": B, "delta_sigma_S": hln_so(B, b_of(Lp), b_of(40.0))})
+              for T, Lp in ((2.0, 400.0), (4.0, 280.0))]
+    df = pd.concat(frames, ignore_index=True)
+    df.loc[3, "delta_sigma_S"] = np.nan  # a point of the 2 K curve
+    g = sigmafit.fit_global(df, "hln-so", by="temperature_K", share=["L_so"], warn=False)
+    left_out = [w for w in g.warnings if "left out" in w]
+    assert left_out == ["[temperature_K = 2.0] 1 points with NaN/inf (or without a usable uncertainty) were left out"]
+
+
 def test_robust_loss_discounts_glitches_and_says_which():
     rng = np.random.default_rng(11)
     T = np.geomspace(2, 20, 60)

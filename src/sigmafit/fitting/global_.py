@@ -202,7 +202,7 @@ class GlobalFitResult:
 def _prepare_curves(items, model: str, model_options, settings: FitSettings, window: Window, bg_name):
     """Per-curve models, points and guessed parameters (the one curve preparation of every fit path)."""
     params = lmfit.Parameters()
-    out = {"models": [], "evaluators": [], "points": [], "labels": [], "weighted": [], "source": {},
+    out = {"models": [], "evaluators": [], "points": [], "labels": [], "weighted": [], "notes": [], "source": {},
            "x_name": "x", "y_name": "y"}
     guesses = []
     for i, (lab, item) in enumerate(items):
@@ -225,7 +225,8 @@ def _prepare_curves(items, model: str, model_options, settings: FitSettings, win
             off = registry.get("offset-bg", prefix=f"c{i}_off_")
             params.update(off.make_params())
             ev = ev + off
-        for key, value in (("models", m), ("evaluators", ev), ("points", pts), ("labels", lab), ("weighted", curve.weighted)):
+        for key, value in (("models", m), ("evaluators", ev), ("points", pts), ("labels", lab), ("weighted", curve.weighted),
+                           ("notes", curve.notes)):
             out[key].append(value)
         # the fit's source is the curves' shared record: one curve's label is not the global fit's
         out["source"] = out["source"] or {k: v for k, v in curve.source.items() if k != "curve"}
@@ -294,7 +295,10 @@ def fit_global(data, model: str, *, share: Sequence[str] = (), by: str | None = 
                           by=by, x_name=c["x_name"], y_name=c["y_name"], source=c["source"], evaluators=c["evaluators"],
                           background=bg_name, ws=[p.w for p in c["points"]], weighted=weighted,
                           extra_vars=[p.extra for p in c["points"]])
-    res.warnings = _warnings(res, mres, by, weighted)
+    tag = by or "curve"
+    notes = [f"[{tag} = {lab}] {n}" for lab, curve_notes in zip(c["labels"], c["notes"]) for n in curve_notes]
+    res.warnings = notes + _warnings(res, mres, by, weighted)
+    res.warnings += [f"assumed: {a}" for a in c["source"].get("assumptions", [])]  # as sigmafit.fit says them
     if warn and res.warnings:
         warnings.warn(f"{model} global fit: {len(res.warnings)} warning(s); first: {res.warnings[0]}", FitQualityWarning, stacklevel=2)
     return res
