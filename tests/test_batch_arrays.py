@@ -134,3 +134,16 @@ def test_delta_sigma_from_a_reference_point_gets_the_free_offset_like_sigmafit_f
         ref = sigmafit.fit_batch(df, "hln-dp", by="gate_V", workers=1, progress=False, engine="lmfit").table
     assert (vec["engine"] == "vectorized").all() and {"off_c0", "bg_c2"} <= set(vec.columns)
     _same_rows(vec, ref)
+
+
+@pytest.mark.parametrize("option", [{"max_nfev": 50}, {"conf_interval": True}])
+def test_options_the_vectorized_engine_cannot_honour_send_the_batch_to_lmfit(option):
+    """max_nfev and profile intervals are sigmafit.fit options the vectorized engine has no counterpart for: the batch
+    fits with lmfit (auto) or refuses (engine='vectorized') instead of ignoring them."""
+    df = _frame(2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = sigmafit.fit_batch(df, "hln-dp", by="curve", workers=1, progress=False, **option)
+        assert (res.table["engine"] == "lmfit").all()
+        with pytest.raises(sigmafit.exceptions.FitError, match="vectorized engine cannot be used"):
+            sigmafit.fit_batch(df, "hln-dp", by="curve", workers=1, progress=False, engine="vectorized", **option)

@@ -162,9 +162,7 @@ def _chain_runner(tasks, done, model: str, model_options, options, size: int = L
 
 
 def _engine(model: str, batch: BatchOptions, window: Window, settings: FitSettings, model_options) -> str:
-    flat = {"background": settings.background, "loss": settings.loss, "method": settings.method, "bmax": window.bmax,
-            "weights": settings.weights}
-    why_not = vectorizable(model, flat, model_options)
+    why_not = vectorizable(model, window, settings, model_options)
     if batch.seed_from_previous:
         why_not = why_not or "seed_from_previous fits the curves one after another"
     if batch.engine == "vectorized" and why_not:

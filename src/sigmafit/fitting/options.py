@@ -175,8 +175,8 @@ class FitSettings:
 
     ``fix``/``init`` map parameter names to values in the model's table units; in a global fit a key
     ``NAME[LABEL]`` acts on the curve whose label is LABEL only.  ``weights``: None (the model's default),
-    ``"none"``, ``"relative"``, a column name (per-point 1σ uncertainties when the column is announced as the
-    error column of y, else weights) or an array.
+    ``"none"``, ``"relative"``, a column name (per-point 1σ uncertainties of y: the fit weights by 1/σ and checks
+    χ²_ν) or an array (weights).
     """
 
     fix: Mapping[str, float] = field(default_factory=dict)

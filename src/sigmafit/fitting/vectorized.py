@@ -28,27 +28,33 @@ from ..models import registry
 from ..models.base import inside_bounds
 from . import engine as E
 from .curve import CurveData, apply_settings, curve_data, in_window, primary, with_offset
+from .options import FitSettings, Window
 from .rows import REFIT, chunk_rows, error_text, failed_row, finish_row
 from .tasks import CurveTask, Job
 
 
-def vectorizable(model, options: Mapping[str, Any], model_options: Mapping[str, Any]) -> str | None:
-    """None when the vectorized engine can fit ``model`` with ``options``; else the reason it cannot."""
+def vectorizable(model, window: Window, settings: FitSettings, model_options: Mapping[str, Any]) -> str | None:
+    """None when the vectorized engine fits ``model`` with every one of these options as sigmafit.fit would; else the
+    reason it cannot (the batch then uses lmfit)."""
     if not isinstance(model, str):
         return "the model is not a registry name"
     if model not in E.SPECS:
         return f"model {model!r} has no vectorized form (vectorized: {', '.join(sorted(E.SPECS))})"
     if model_options:
         return "model options are given"
-    if options.get("background"):
+    if settings.background:
         return "a background is added"
-    if options.get("loss", "linear") != "linear":
+    if settings.loss != "linear":
         return "a robust loss is asked for"
-    if options.get("method") not in (None, "leastsq"):
-        return f"method {options.get('method')!r} is asked for"
-    if options.get("bmax") == "auto":
+    if settings.method not in (None, "leastsq"):
+        return f"method {settings.method!r} is asked for"
+    if settings.max_nfev is not None:
+        return "max_nfev caps lmfit's function evaluations"
+    if settings.conf_interval:
+        return "profile-likelihood intervals are asked for"
+    if window.auto:
         return "the automatic field window (bmax='auto') refits iteratively"
-    w = options.get("weights")
+    w = settings.weights
     if w is not None and not isinstance(w, str):
         return "one weights array cannot apply to every curve"
     names = [p.name for p in registry.model_class(model).params_table]
