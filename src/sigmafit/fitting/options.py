@@ -16,7 +16,6 @@ recipe checks read the same ones (:func:`choices`).  Defaults live in the datacl
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field, fields
 from typing import Any, Literal, Mapping, get_args
 
@@ -59,23 +58,21 @@ def quantity_value(text, quantity: str | None, option: str):
         raise FitError(f"{option} expects a number, not {text!r}") from None
 
 
-_WAVELENGTH = re.compile(r"(nm|um|µm|μm|mm|Å|A)\s*$")
-
-
 def with_quantities(options: Mapping[str, Any], family: str) -> dict[str, Any]:
     """``options`` with every quantity option (window, temperature range, field offset) converted to its unit.
 
-    A spectral window given in wavelengths (``--xmin 390nm --xmax 1200nm``) reverses on the way to wavenumbers
-    (cm⁻¹ ∝ 1/λ): the shorter wavelength is the upper end, so the two ends are swapped.
+    A spectral window in wavelengths reverses on the way to wavenumbers (cm⁻¹ ∝ 1/λ): ``--xmin 390nm`` is an upper
+    limit in cm⁻¹ (:func:`sigmafit.io.units.spectral_window`).
     """
     out = dict(options)
+    spectral = FAMILY_QUANTITY.get(family) == "spectral"
     for key, quantity in QUANTITY_OPTIONS.items():
-        if out.get(key) is not None:
+        if out.get(key) is not None and not (spectral and key in ("xmin", "xmax")):
             out[key] = quantity_value(out[key], quantity or FAMILY_QUANTITY.get(family), f"--{key.replace('_', '-')}")
-    lam = [isinstance(options.get(k), str) and bool(_WAVELENGTH.search(options[k])) for k in ("xmin", "xmax")]
-    if FAMILY_QUANTITY.get(family) == "spectral" and any(lam) and out.get("xmin") is not None and out.get("xmax") is not None \
-            and out["xmin"] > out["xmax"]:
-        out["xmin"], out["xmax"] = out["xmax"], out["xmin"]
+    if spectral and (out.get("xmin") is not None or out.get("xmax") is not None):
+        from ..io.units import spectral_window
+
+        out["xmin"], out["xmax"] = spectral_window(out.get("xmin"), out.get("xmax"))
     return out
 
 

@@ -379,18 +379,15 @@ def parse_spectral(text: str | None, option: str) -> tuple[float | None, bool]:
     return value, spectral_kind(unit) == "wavelength"
 
 
-def spectral_window(xmin: str | None, xmax: str | None) -> tuple[float | None, float | None]:
-    """--xmin/--xmax with units → a window in cm⁻¹ (wavelength limits swap ends)."""
-    lo, lo_wl = parse_spectral(xmin, "--xmin")
-    hi, hi_wl = parse_spectral(xmax, "--xmax")
-    if lo_wl:
-        lo, hi_from_lo = None, lo
-    else:
-        hi_from_lo = None
-    if hi_wl:
-        hi, lo_from_hi = None, hi
-    else:
-        lo_from_hi = None
-    lo = lo if lo is not None else lo_from_hi
-    hi = hi if hi is not None else hi_from_lo
-    return lo, hi
+def spectral_window(xmin, xmax) -> tuple[float | None, float | None]:
+    """--xmin/--xmax (numbers in cm⁻¹, or texts with a unit) → the window (lower, upper) in cm⁻¹.
+
+    A wavelength limit bounds the other end, since ν ∝ 1/λ: ``--xmin 390nm`` (λ ≥ 390 nm) is ν ≤ 25,641 cm⁻¹, and
+    ``--xmin 390nm --xmax 1200nm`` is 8,333–25,641 cm⁻¹.  Two limits that land on the same end keep the narrower.
+    """
+    lows, highs = [], []
+    for text, option, is_min in ((xmin, "--xmin", True), (xmax, "--xmax", False)):
+        value, wavelength = parse_spectral(None if text is None else str(text), option)
+        if value is not None:
+            (lows if is_min != wavelength else highs).append(value)
+    return (max(lows) if lows else None), (min(highs) if highs else None)
