@@ -147,3 +147,18 @@ def test_options_the_vectorized_engine_cannot_honour_send_the_batch_to_lmfit(opt
         assert (res.table["engine"] == "lmfit").all()
         with pytest.raises(sigmafit.exceptions.FitError, match="vectorized engine cannot be used"):
             sigmafit.fit_batch(df, "hln-dp", by="curve", workers=1, progress=False, engine="vectorized", **option)
+
+
+def test_global_fit_of_delta_sigma_from_a_reference_point_takes_the_offset_terms_like_sigmafit_fit():
+    """fit_global adds the same free offset and c₂B² as sigmafit.fit (with_offset, one prefix per curve), and its
+    fix/init accept those names; L_so shared, each L_φ within 5σ of the simulation's."""
+    df = _transform_frame(np.linspace(-0.4, 0.4, 161))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        g = sigmafit.fit_global(df, "hln-dp", by="gate_V", share=["L_so"], init={"off_c0": 0.0}, warn=False)
+    names = set(g.params)
+    assert {f"c{i}_{n}" for i in range(3) for n in ("bg_c2", "off_c0")} <= names
+    assert abs(g.params["L_so"].value - 40.0) < 5 * g.params["L_so"].stderr
+    for i, lp in enumerate((110.0, 140.0, 170.0)):
+        p = g.params[f"c{i}_L_phi"]
+        assert abs(p.value - lp) < 5 * p.stderr

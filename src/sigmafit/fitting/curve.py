@@ -51,17 +51,27 @@ def needs_offset(data) -> bool:
     return ref.get("fit_offset") == "free"
 
 
-def with_offset(model: lmfit.Model, name: str) -> tuple[lmfit.Model, str]:
+#: The record a Δσ measured from a reference point leaves in its curve's ``source`` (see :func:`carries_offset`).
+OFFSET_RECORD = "delta_sigma_offset"
+
+
+def carries_offset(source: Mapping[str, Any], family: str | None) -> bool:
+    """True when a curve (its ``source`` record) is Δσ measured from a reference point and is fitted by a
+    magnetoconductance model: the fit then carries the terms of :func:`with_offset`."""
+    return OFFSET_RECORD in source and family == "magnetoconductance"
+
+
+def with_offset(model: lmfit.Model, name: str, prefix: str = "") -> tuple[lmfit.Model, str]:
     """``model`` + the terms a Δσ computed from raw R(B) carries (the transform path): a free constant offset
     (``off_c0``, S; Δσ was measured from a reference point, not from σ(0)) and, unless a background is already
     there, the classical magnetoconductance c₂B² (``bg_c2``; −σ0(μB)² of the Drude tensor) — without it the
-    classical term goes into L_φ and L_so."""
+    classical term goes into L_φ and L_so.  ``prefix`` goes before ``bg_``/``off_`` (a curve of a global fit)."""
     names = {getattr(c, "name", "") for c in components(model)}
     if "quadratic-bg" not in names:
-        bg = registry.get("quadratic-bg")
+        bg = registry.get("quadratic-bg", prefix=f"{prefix}bg_")
         model, name = model + bg, f"{name}+{bg.name}"
     if "offset-bg" not in names:
-        off = registry.get("offset-bg")
+        off = registry.get("offset-bg", prefix=f"{prefix}off_")
         model, name = model + off, f"{name}+{off.name}"
     return model, name
 
@@ -146,7 +156,7 @@ def _frame_arrays(df: pd.DataFrame, main, settings: FitSettings, source: dict) -
         for note in meta.get(key) or []:
             source.setdefault(key, []).append(str(note))
     if needs_offset(df):
-        source["delta_sigma_offset"] = "free: Δσ was measured from a reference point, not from σ(0)"
+        source[OFFSET_RECORD] = "free: Δσ was measured from a reference point, not from σ(0)"
     weights = settings.weights
     if main is not None and hasattr(main, "fit_data"):
         d = main.fit_data(df, x=settings.x, y=settings.y, weights=weights)

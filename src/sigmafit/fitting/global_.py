@@ -23,10 +23,10 @@ import pandas as pd
 
 from ..exceptions import FitError, FitQualityWarning
 from ..models import registry
-from ..models.base import SigmafitModel, independent_kwargs, zero_ok_names
+from ..models.base import SigmafitModel, components, independent_kwargs, zero_ok_names
 from ..prepare.split import plain, split_curves
 from . import schema
-from .curve import apply_settings, curve_data, in_window
+from .curve import apply_settings, carries_offset, curve_data, in_window, with_offset
 from .diagnostics import RUNS_Z_LIMIT, chi2_warning, generic_warnings, runs_test_z
 from .options import FitSettings, Window, split_options
 from .result import presentation
@@ -56,13 +56,15 @@ def _same_label(text: str, label: Any) -> bool:
         return False
 
 
-def _expand(mapping, names: list[str], share: Sequence[str], models, labels, bg: bool, kind: str) -> dict[str, float]:
-    """Per-curve lmfit names of ``fix``/``init`` entries (``NAME`` → every curve, ``NAME[LABEL]`` → one)."""
+def _expand(mapping, names: list[str], share: Sequence[str], models, labels, terms: tuple[str, ...],
+            kind: str) -> dict[str, float]:
+    """Per-curve lmfit names of ``fix``/``init`` entries (``NAME`` → every curve, ``NAME[LABEL]`` → one); names
+    starting with one of ``terms`` (``bg_``, ``off_``) belong to the added background and offset terms."""
     out: dict[str, float] = {}
     for key, value in mapping.items():
         m = _CURVE_KEY.match(key)
         name, label = (m.group("name"), m.group("label")) if m else (key, None)
-        if name not in names and not (bg and name.startswith("bg_")):
+        if name not in names and not name.startswith(terms or ("\0",)):
             raise FitError(f"--{kind} names unknown parameter {name!r}; the model has {', '.join(names)}")
         if name in share:
             if label is not None:
@@ -203,7 +205,7 @@ def _prepare_curves(items, model: str, model_options, settings: FitSettings, win
     """Per-curve models, points and guessed parameters (the one curve preparation of every fit path)."""
     params = lmfit.Parameters()
     out = {"models": [], "evaluators": [], "points": [], "labels": [], "weighted": [], "notes": [], "source": {},
-           "x_name": "x", "y_name": "y"}
+           "x_name": "x", "y_name": "y", "offset": False}
     guesses = []
     for i, (lab, item) in enumerate(items):
         m = registry.get(model, prefix=f"c{i}_", **model_options)
@@ -215,16 +217,14 @@ def _prepare_curves(items, model: str, model_options, settings: FitSettings, win
         p = m.guess(pts.y, x=pts.x, **pts.extra)
         guesses.append(p)
         params.update(p)
-        ev = m
-        transform = "delta_sigma_offset" in curve.source and m.family == "magnetoconductance"
-        if bg_name or transform:  # Δσ from raw R(B) carries the classical c₂B² (see fitting.curve.with_offset)
-            bg = registry.get(bg_name or "quadratic-bg", prefix=f"c{i}_bg_")
-            params.update(bg.make_params())
-            ev = m + bg
-        if transform:
-            off = registry.get("offset-bg", prefix=f"c{i}_off_")
-            params.update(off.make_params())
-            ev = ev + off
+        ev = m + registry.get(bg_name, prefix=f"c{i}_bg_") if bg_name else m
+        if carries_offset(curve.source, m.family):  # Δσ from raw R(B): free offset and classical c₂B²
+            ev, _ = with_offset(ev, "", prefix=f"c{i}_")
+            out["offset"] = True
+        for comp in components(ev):  # the terms added here start at their defaults
+            for name, par in comp.make_params().items():
+                if name not in params:
+                    params.add(par)
         for key, value in (("models", m), ("evaluators", ev), ("points", pts), ("labels", lab), ("weighted", curve.weighted),
                            ("notes", curve.notes)):
             out[key].append(value)
@@ -268,16 +268,17 @@ def fit_global(data, model: str, *, share: Sequence[str] = (), by: str | None = 
         raise FitError(f"cannot share {bad}: {model} has parameters {names}")
     bg_name = f"{settings.background}-bg" if settings.background else None
     params, guesses, c = _prepare_curves(items, model, model_options, settings, window, bg_name)
-    if bg_name is None and any("c0_bg_c2" == n for n in params):
-        bg_name = "quadratic-bg"
+    if bg_name is None and c["offset"]:
+        bg_name = "quadratic-bg"  # with_offset's c₂B²
     for s in share:
         hint = c["models"][0].param_hints[s]
         start = float(np.median([g[m.prefix + s].value for g, m in zip(guesses, c["models"])]))
         params.add(s, value=start, min=hint.get("min", -np.inf), max=hint.get("max", np.inf), vary=hint.get("vary", True))
         for m in c["models"]:
             params[m.prefix + s].set(expr=s)
-    apply_settings(params, _expand(settings.fix, names, share, c["models"], c["labels"], bool(bg_name), "fix"),
-                   _expand(settings.init, names, share, c["models"], c["labels"], bool(bg_name), "init"))
+    terms = ("bg_",) * bool(bg_name) + ("off_",) * c["offset"]
+    apply_settings(params, _expand(settings.fix, names, share, c["models"], c["labels"], terms, "fix"),
+                   _expand(settings.init, names, share, c["models"], c["labels"], terms, "init"))
 
     def residual(pars):
         out = []

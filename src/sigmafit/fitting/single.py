@@ -9,7 +9,8 @@ import lmfit
 import numpy as np
 
 from ..exceptions import FitError, FitQualityWarning
-from .curve import CurveData, Points, curve_data, in_window, primary, resolve_model, start_parameters, with_offset
+from .curve import (CurveData, Points, carries_offset, curve_data, in_window, primary, resolve_model, start_parameters,
+                    with_offset)
 from .diagnostics import fit_warnings
 from .options import MIN_POINTS, FitSettings, Window, split_options
 from .result import FitResult
@@ -105,7 +106,7 @@ def fit(data, model, *, x=None, y=None, weights=None, params: lmfit.Parameters |
     m, name = resolve_model(model, background=settings.background, **model_options)
     main = primary(m)
     curve = curve_data(data, m, settings, source)
-    if "delta_sigma_offset" in curve.source and main is not None and main.family == "magnetoconductance":
+    if carries_offset(curve.source, getattr(main, "family", None)):
         m, name = with_offset(m, name)
     points = in_window(curve, window, np.inf if window.auto else None)
     p0 = start_parameters(m, points, settings, params)

@@ -27,7 +27,7 @@ from ..exceptions import FitError
 from ..models import registry
 from ..models.base import inside_bounds
 from . import engine as E
-from .curve import CurveData, apply_settings, curve_data, in_window, primary, with_offset
+from .curve import CurveData, apply_settings, carries_offset, curve_data, in_window, primary, with_offset
 from .options import FitSettings, Window
 from .rows import REFIT, chunk_rows, error_text, failed_row, finish_row
 from .tasks import CurveTask, Job
@@ -251,11 +251,6 @@ def _fit_group(job: Job, live: list, offset: bool) -> list[dict[str, Any]]:
     return chunk_rows(model, name, template, res, live, P0, job.options["window"])
 
 
-def _needs_offset(arrays: CurveArrays) -> bool:
-    """As :func:`sigmafit.fit`: Δσ measured from a reference point is fitted with a free constant offset."""
-    return "delta_sigma_offset" in arrays.source
-
-
 def run_vector_job(job: Job) -> list[tuple[CurveTask, dict[str, Any]]]:
     """Fit a chunk with the vectorized engine (executor entry point; picklable job with :class:`CurveArrays`).
 
@@ -263,6 +258,7 @@ def run_vector_job(job: Job) -> list[tuple[CurveTask, dict[str, Any]]]:
     instead of results: the caller refits them with lmfit.
     """
     window = job.options["window"]
+    family = registry.model_class(job.model).family
     rows: dict[int, dict[str, Any]] = {}
     groups: dict[bool, list[tuple[CurveTask, CurveArrays, Any]]] = {}
     for t, arr in zip(job.tasks, job.arrays or []):
@@ -270,7 +266,7 @@ def run_vector_job(job: Job) -> list[tuple[CurveTask, dict[str, Any]]]:
             rows[t.index] = finish_row(t, failed_row(t.error or arr), "vectorized")
             continue
         try:
-            groups.setdefault(_needs_offset(arr), []).append((t, arr, in_window(arr.curve(), window)))
+            groups.setdefault(carries_offset(arr.source, family), []).append((t, arr, in_window(arr.curve(), window)))
         except Exception as exc:  # noqa: BLE001 - recorded, the batch goes on
             rows[t.index] = finish_row(t, failed_row(error_text(exc)), "vectorized")
     for offset, live in groups.items():
