@@ -39,26 +39,37 @@ from .fitting.options import (
     split_options,
 )
 from .fitting.single import fit
-from .fitting.tasks import CurveTask, split_tasks
+from .fitting.store import check_out_folder
+from .fitting.tasks import CurveTask, source_of, split_tasks
 from .prepare.geometry import Geometry
 from .prepare.noise import with_scatter_errors
 from .prepare.split import distinct_set_points, split_curves
 
 #: More distinct field values (to 1 mT) than this make a file a field sweep, not R(T) at a few fields.
 FIELD_SWEEP_LEVELS = 10
-#: Model-constructor options a file fit understands (``oscillators`` is the CLI/recipe name of ``n_oscillators``;
-#: ``signs`` and ``rho_xx0`` are the two-band models'; ``carrier``, ``bands``, ``wl_hall`` the measurement model's).
-MODEL_OPTION_KEYS = {"n_oscillators", "oscillators", "observable", "signs", "rho_xx0", "carrier", "bands", "wl_hall",
-                     "eps_inf_min", "film_thickness_nm", "substrate_n", "substrate_nk", "substrate_thickness_mm", "film_reference", "film_method"}
 #: Film options of the optics models (a film's thickness is the geometry's ``thickness_nm``).
 FILM_OPTIONS = {"substrate_n": "substrate_n", "substrate_nk": "substrate_nk", "substrate_thickness_mm": "substrate_thickness_mm",
                 "film_reference": "reference", "film_method": "method"}
 #: Options of the measurement model (the rest of a magnetoconductance fit's model options go to the physics model).
 MEASUREMENT_OPTIONS = ("carrier", "bands", "wl_hall")
+#: Model-constructor options a file fit understands (``oscillators`` is the CLI/recipe name of ``n_oscillators``;
+#: ``signs`` and ``rho_xx0`` are the two-band models'), with the measurement model's and the films'.
+MODEL_OPTION_KEYS = {"n_oscillators", "oscillators", "observable", "signs", "rho_xx0", "eps_inf_min", "film_thickness_nm",
+                     *MEASUREMENT_OPTIONS, *FILM_OPTIONS}
+_NEEDS_GEOMETRY = "a magnetoconductance fit needs the sample geometry: give --width and --length (µm, Hall bar), --vdp, or --sheet"
 
 
-def _source(df: pd.DataFrame) -> str | None:
-    return df.attrs.get("sigmafit", {}).get("source")
+def _curve_key(df: pd.DataFrame, prep: Preparation) -> str | None:
+    """The column that labels the curves of a field-sweep file: ``--by``, else the temperature when it has set points."""
+    return prep.by if prep.by is not None else ("temperature_K" if distinct_set_points(df) > 1 else None)
+
+
+def _geometry(df: pd.DataFrame, prep: Preparation) -> Geometry:
+    """The sample geometry from the options or the file's header; refused when neither gives one."""
+    geometry = prep.geometry or geometry_from_header(df)
+    if geometry is None:
+        raise FitError(_NEEDS_GEOMETRY)
+    return geometry
 
 
 def geometry_from_header(df: pd.DataFrame) -> Geometry | None:
@@ -78,7 +89,7 @@ def _span(df: pd.DataFrame, column: str) -> float:
 
 def _check_kind(df: pd.DataFrame, family: str, model_name: str) -> None:
     """Refuse a model applied to the wrong kind of sweep (a σ(T) law on field sweeps, a Δσ(B) model on R(T))."""
-    path = _source(df)
+    path = source_of(df)
     if family == "temperature" and "field_T" in df.columns and "temperature_K" in df.columns:
         field = pd.to_numeric(df["field_T"], errors="coerce").to_numpy(dtype=float)
         levels = np.unique(np.round(field[np.isfinite(field)], 3))  # field set points to 1 mT
@@ -102,7 +113,7 @@ def as_resistance(df: pd.DataFrame, prep: Preparation) -> tuple[pd.DataFrame, Pr
     """
     if "resistance_ohm" in df.columns or not {"sheet_resistance_ohm", "resistivity_ohm_cm"} & set(df.columns):
         return df, prep
-    path = _source(df)
+    path = source_of(df)
     geometry = prep.geometry
     given = "sheet resistance (Ω/□)" if "sheet_resistance_ohm" in df.columns else "resistivity (Ω·cm)"
     if geometry is not None and geometry.kind != "sheet":
@@ -140,19 +151,17 @@ def measured_curves(df: pd.DataFrame, prep: Preparation, need_hall: bool = False
     data of the measurement model (:func:`sigmafit.prepare.measured.measured_points`, nothing interpolated)."""
     from .prepare.measured import measured_points
 
-    by = prep.by if prep.by is not None else ("temperature_K" if distinct_set_points(df) > 1 else None)
+    by = _curve_key(df, prep)
     points = measured_points(df, by=by, channel=prep.channel, hall_channel=prep.hall_channel, need_hall=need_hall)
     return split_curves(points, by if by is not None and points["curve"].nunique() > 1 else None)
 
 
 def magnetoconductance_curves(df: pd.DataFrame, prep: Preparation, y: str = "delta_sigma_S") -> list[tuple[Any, pd.DataFrame]]:
     """Δσ(B) curves from raw R(B) (or the file's own Δσ column when it already has one)."""
-    by = prep.by if prep.by is not None else ("temperature_K" if distinct_set_points(df) > 1 else None)
+    by = _curve_key(df, prep)
     if y in df.columns:
         return split_curves(df, by)
-    geometry = prep.geometry or geometry_from_header(df)
-    if geometry is None:
-        raise FitError("a magnetoconductance fit needs the sample geometry: give --width and --length (µm, Hall bar), --vdp, or --sheet")
+    geometry = _geometry(df, prep)
     offset = None if prep.field_offset == 0 else prep.field_offset  # 0: the fields as read
     mc = prepare.magnetoconductance(df, geometry, symmetrize=prep.symmetrize, field_offset=offset, by=by, channel=prep.channel)
     key = by if by in mc.columns else ("curve" if "curve" in mc.columns and mc["curve"].nunique() > 1 else None)
@@ -181,7 +190,7 @@ def temperature_curves(df: pd.DataFrame, prep: Preparation, y: str) -> list[tupl
 
 def carrier_curves(df: pd.DataFrame, prep: Preparation) -> list[tuple[Any, pd.DataFrame]]:
     """Hall curves (even R_xx, odd R_xy per temperature set point or ``by`` value) from raw R_xx, R_xy(B)."""
-    by = prep.by if prep.by is not None else ("temperature_K" if distinct_set_points(df) > 1 else None)
+    by = _curve_key(df, prep)
     geometry = prep.geometry or geometry_from_header(df)
     offset = None if prep.field_offset == 0 else prep.field_offset
     hall = prepare.carriers.hall_curves(df, geometry, by=by, field_offset=offset, channel=prep.channel,
@@ -252,9 +261,7 @@ def _fit_window(family: str, window: Window, prep: Preparation) -> Window:
 
 def _measurement(model_name: str, df: pd.DataFrame, prep: Preparation, options: dict, background) -> tuple[str, dict]:
     """The measurement model of raw R(B) for the physics model ``model_name``: ``("measurement", its options)``."""
-    geometry = prep.geometry or geometry_from_header(df)
-    if geometry is None:
-        raise FitError("a magnetoconductance fit needs the sample geometry: give --width and --length (µm, Hall bar), --vdp, or --sheet")
+    geometry = _geometry(df, prep)
     if background:
         raise FitError("--background applies to fits of Δσ (--transform); the measurement model of the raw R(B) has the "
                        "classical magnetoresistance built in (its Drude tensor)")
@@ -435,20 +442,19 @@ def fit_batch_files(paths: Iterable[str | Path], model: str, *, prep: Preparatio
     row with the reason; the batch goes on.  Options: the objects, or flat keywords as for :func:`fit_file` and
     :func:`sigmafit.fit_batch` (``out``, ``replace``, ``engine``, ``workers``, ``bmax``, ``fix`` …).
     """
-    p2, w2, s2, model_options = _split(options, models.model_class(model).family)
+    family = models.model_class(model).family  # an unknown model is refused before any file is read
+    p2, w2, s2, model_options = _split(options, family)
     prep, window, settings = prep or p2, window or w2, settings or s2
     batch = batch or batch_from(options)
-    models.model_class(model)  # an unknown model is refused before any file is read
     paths = [Path(p) for p in paths]
     missing = [str(p) for p in paths if not p.exists()]
     if paths and len(missing) == len(paths):  # one missing file among others is one failed row
         raise FitError(f"no such file or folder: {', '.join(missing)}")
-    if batch.out is not None and Path(batch.out).exists() and not Path(batch.out).is_dir():
-        raise FitError(f"--out {batch.out} is a file, not a folder; give a folder for the batch results")
+    if batch.out is not None:
+        check_out_folder(batch.out)  # before any file is read
     files = expand_paths(paths, exclude=[batch.out] if batch.out else [])
     if not files:
         raise FitError("no files to fit (the folders given are empty)")
-    family = models.model_class(model).family
     window = _fit_window(family, window, prep)
     tasks, fit_name, model_options = _file_tasks(files, model, prep, model_options, settings.y, settings.background)
     if prep.by is not None and all(t.error and f"cannot split curves by {prep.by!r}" in t.error for t in tasks):

@@ -32,6 +32,8 @@ from typing import Any, Iterable, Mapping
 
 import numpy as np
 
+from ..exceptions import FitError
+
 #: File names inside the output folder.
 DB_NAME = "results.sqlite"
 CSV_NAME = "results.csv"
@@ -123,6 +125,14 @@ def hash_bytes(head: bytes, block: np.ndarray) -> str:
     return h.hexdigest()[:16]
 
 
+def check_out_folder(folder) -> Path:
+    """``folder`` as a Path, refused when it names a file (a batch writes its results into a folder)."""
+    path = Path(folder)
+    if path.exists() and not path.is_dir():
+        raise FitError(f"--out {path} is a file, not a folder; give a folder for the batch results")
+    return path
+
+
 class BatchStore:
     """Results of one batch folder, in SQLite (one row per curve id; resumable).
 
@@ -133,11 +143,7 @@ class BatchStore:
     """
 
     def __init__(self, folder: str | os.PathLike):
-        from ..exceptions import FitError
-
-        self.folder = Path(folder)
-        if self.folder.exists() and not self.folder.is_dir():
-            raise FitError(f"--out {self.folder} is a file, not a folder; give a folder for the batch results")
+        self.folder = check_out_folder(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
         self._lock = _acquire_lock(self.folder)
         self.path = self.folder / DB_NAME
@@ -155,8 +161,6 @@ class BatchStore:
         A folder whose last run had other ``options`` and holds results is refused (FitError) unless
         ``replace``, which discards those results first.
         """
-        from ..exceptions import FitError
-
         text = canonical_json(options)
         last = self._con.execute("SELECT options FROM runs ORDER BY run DESC LIMIT 1").fetchone()
         if last is not None and last[0] != text and self.count():
@@ -240,8 +244,6 @@ def _acquire_lock(folder: Path):
 
     The lock is held by an open file: the operating system releases it when the process ends, also on kill -9.
     """
-    from ..exceptions import FitError
-
     try:
         import fcntl
     except ImportError:  # pragma: no cover - Windows: no lock
