@@ -33,13 +33,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Iterator, Mapping, Sequence
 
-import lmfit
 import numpy as np
 
 from .._version import __version__
 from ..exceptions import FitError
 from ..models import registry
-from . import parallel
+from . import parallel, schema
 from .batch_result import BatchResult
 from .options import BATCH_KEYS, BatchOptions, FitSettings, Window, batch_from, fingerprint, split_options
 from .progress import Progress
@@ -202,8 +201,7 @@ def _runner(pending, done, tasks, chosen, model, model_options, options, batch: 
 def _run_info(model: str, model_options, id_options, engine, n, counts, elapsed, n_resumed) -> dict[str, Any]:
     return {"model": model, "model_options": dict(model_options), "options": dict(id_options), "engine": engine,
             "curves": n, "counts": counts, "elapsed_s": round(elapsed, 3), "resumed": n_resumed,
-            "software": {"sigmafit": __version__, "lmfit": lmfit.__version__, "numpy": np.__version__,
-                         "python": sys.version.split()[0]},
+            "software": {**schema.software(), "numpy": np.__version__, "python": sys.version.split()[0]},
             "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
 
 

@@ -94,6 +94,11 @@ class Points(NamedTuple):
         """The independent-variable keywords of ``model`` for these points."""
         return independent_kwargs(model, self.x, self.extra)
 
+    def take(self, mask: np.ndarray) -> Points:
+        """The points where ``mask`` (one flag per x, single-part data) is True."""
+        return Points(self.x[mask], self.y[mask], None if self.w is None else self.w[mask],
+                      {k: v[mask] for k, v in self.extra.items()})
+
 
 @dataclass
 class CurveData:

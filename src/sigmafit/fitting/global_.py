@@ -29,7 +29,7 @@ from . import schema
 from .curve import apply_settings, carries_offset, curve_data, in_window, with_offset
 from .diagnostics import RUNS_Z_LIMIT, chi2_warning, generic_warnings, runs_test_z
 from .options import FitSettings, Window, split_options
-from .result import presentation
+from .result import fine_grid, presentation
 from .single import fit_method
 
 _CURVE_KEY = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\[(?P<label>[^\]]+)\]$")
@@ -163,7 +163,7 @@ class GlobalFitResult:
         if hasattr(m, "display_data"):
             return m.display_data(self.params, self.xs[i], self.ys[i], w, **(self.extra_vars[i] if self.extra_vars else {}))
         x = self.xs[i]
-        fine = np.geomspace(x.min(), x.max(), 400) if np.all(x > 0) and x.max() / x.min() > 20 else np.linspace(x.min(), x.max(), 400)
+        fine = fine_grid(x)
         data = {"x": x.tolist(), "y": self.ys[i].tolist(), "residual": resid.tolist(),
                 "fine_x": fine.tolist(), "fine_y": self.eval(i, fine).tolist(), "parts": 1}
         if self.weighted and w is not None:

@@ -32,6 +32,15 @@ def presentation():
     return import_module(PRESENTATION_BACKEND)
 
 
+def fine_grid(x: np.ndarray, n: int = 400) -> np.ndarray:
+    """``n`` points across the range of ``x`` for a model line: logarithmic when x > 0 spans more than a factor 20."""
+    if x.size < 2:
+        return x
+    if np.all(x > 0) and x.max() / x.min() > 20:
+        return np.geomspace(x.min(), x.max(), n)
+    return np.linspace(x.min(), x.max(), n)
+
+
 @dataclass
 class FitResult:
     """The outcome of :func:`sigmafit.fit` for one curve.
@@ -151,10 +160,7 @@ class FitResult:
         if main is not None:
             return main.display_data(self.params, self.x, self.y, self.weights, n_fine=n_fine, **self.extra_vars)
         x = self.x
-        if x.size > 1 and np.all(x > 0) and x.max() / x.min() > 20:
-            fine = np.geomspace(x.min(), x.max(), n_fine)
-        else:
-            fine = np.linspace(x.min(), x.max(), n_fine) if x.size > 1 else x
+        fine = fine_grid(x, n_fine)
         out: dict[str, Any] = {
             "x": x.tolist(), "y": self.y.tolist(), "residual": self.residual.tolist(),
             "fine_x": fine.tolist(), "fine_y": self.eval(fine).tolist(), "parts": int(self.y.size // max(x.size, 1)),

@@ -44,8 +44,7 @@ def robust_fit(run: Callable, params, points, loss: str, x_name: str = "x"):
     nfree = sum(1 for p in result.params.values() if p.vary and not p.expr)
     notes = []
     if (~inliers).any() and inliers.sum() > nfree and parts == 1:
-        kept = type(points)(x[inliers], y[inliers], None if w is None else w[inliers],
-                            {k: v[inliers] for k, v in points.extra.items()})
+        kept = points.take(inliers)
         result = run(result.params, kept, loss=("linear", 1.0))
     elif parts != 1:
         inliers = np.ones(y.shape, dtype=bool)

@@ -127,8 +127,7 @@ def fit(data, model, *, x=None, y=None, weights=None, params: lmfit.Parameters |
         notes += robust_notes
         if curve.parts == 1 and (~inliers).any():
             excluded = (points.x[~inliers], points.y[~inliers])
-            points = Points(points.x[inliers], points.y[inliers], None if points.w is None else points.w[inliers],
-                            {k: v[inliers] for k, v in points.extra.items()})
+            points = points.take(inliers)
     record["n_points"] = int(points.x.size)
     fr = FitResult(model_name=name, lmfit_result=result, x=points.x, y=points.y, weights=points.w, x_name=curve.x_name,
                    y_name=curve.y_name, source=curve.source, window=record, intervals=intervals, excluded=excluded,
