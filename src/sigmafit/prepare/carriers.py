@@ -24,6 +24,7 @@ from ..constants import LORENZ_0
 from ..exceptions import DataFormatError, DataWarning
 from ._common import finish, meta_of, require
 from .channels import select, to_wide
+from .conductance import _reference
 from .geometry import Geometry, to_resistivity, to_sheet
 from .heat import require_positive
 from .pipeline import TEMPERATURE_TOLERANCE_K, group_levels
@@ -173,10 +174,12 @@ def kohler(
 
     ``column`` is the longitudinal quantity (default: the first of ``resistivity_ohm_cm``,
     ``sheet_resistance_ohm``, ``resistance_ohm`` present); its even part is taken on a |B| ≥ 0 grid per
-    curve (same steps as :func:`hall_curves`) and ρ₀ is its value at B = 0.  A curve whose ρ₀ is not > 0
-    (superconducting, or no B = 0 point) is left out with a :class:`DataWarning` that counts it.
+    curve (same steps as :func:`hall_curves`) and ρ₀ is its measured value at the smallest |B| of the curve
+    (B = 0 when the field passed through zero; the field of each ρ₀ is recorded as ``rho0_field_T`` in the step
+    record — after a field offset it is a small residual).  A curve whose ρ₀ is not > 0 (superconducting) is left
+    out with a :class:`DataWarning` that counts it.
 
-    Returns ``curve``, ``by``, ``field_T``, the column, ``rho0`` (its B = 0 value), ``magnetoresistance``
+    Returns ``curve``, ``by``, ``field_T``, the column, ``rho0`` (its zero-field value), ``magnetoresistance``
     (Δρ/ρ₀, a fraction) and ``kohler_x_T_per_ohm_cm`` (or ``…_T_per_ohm``) = B/ρ₀.
     """
     if column is None:
@@ -185,15 +188,15 @@ def kohler(
         raise ValueError(f"column must be one of {list(_KOHLER_X)}, got {column!r}")
     curves = _field_curves(df, even=[column], odd=[], by=by, tolerance=tolerance, field_offset=field_offset,
                            channel=channel, hall_channel=None, what="kohler")
-    pieces, dropped = [], []
+    pieces, dropped, at = [], [], []
     for value, g in curves.groupby(_LABEL, sort=True):
         B = g["field_T"].to_numpy(float)
         rho = g[column].to_numpy(float)
-        at0 = np.flatnonzero(B == 0.0)
-        rho0 = float(rho[at0[0]]) if at0.size else np.nan
+        b0, rho0 = _reference(B, rho, "lowest", 0.0)  # the measured value at the smallest |B| (0 unless offset)
         if not (np.isfinite(rho0) and rho0 > 0):
             dropped.append(_label(by, value))
             continue
+        at.append(b0)
         pieces.append(g.assign(rho0=rho0, magnetoresistance=(rho - rho0) / rho0, **{_KOHLER_X[column]: B / rho0}))
     if dropped:
         warnings.warn(f"kohler: {len(dropped)} curve(s) without a positive zero-field {column} left out ({', '.join(dropped)})",
@@ -202,7 +205,8 @@ def kohler(
         raise DataFormatError(f"kohler: no curve has a positive zero-field {column!r}; Kohler's rule needs ρ₀ > 0",
                               path=_source(df), column=column)
     out = _layout(pd.concat(pieces, ignore_index=True), by, [column, "rho0", "magnetoresistance", _KOHLER_X[column]])
-    return finish(out, curves, "kohler", by=by, column=column, x=_KOHLER_X[column], n_curves=len(pieces), left_out=dropped)
+    return finish(out, curves, "kohler", by=by, column=column, x=_KOHLER_X[column], n_curves=len(pieces), left_out=dropped,
+                  rho0_field_T=at)
 
 
 class KohlerCollapse(NamedTuple):
