@@ -22,7 +22,7 @@ import pandas as pd
 
 from ..constants import LORENZ_0
 from ..exceptions import DataFormatError, DataWarning
-from ._common import finish, meta_of, require
+from ._common import error_values, finish, meta_of, require
 from .channels import select, to_wide
 from .conductance import _reference
 from .geometry import Geometry, to_resistivity, to_sheet
@@ -264,11 +264,6 @@ KAPPA = "thermal_conductivity_W_per_mK"
 _SIGMA_COLUMNS = ("conductivity_S_per_cm", "conductivity_S_per_m", "resistivity_ohm_cm")
 
 
-def _errors_of(df: pd.DataFrame, column: str) -> np.ndarray | None:
-    err = (meta_of(df).get("errors") or {}).get(column)
-    return df[err].to_numpy(float) if err in df.columns else None
-
-
 def _conductivity(sigma: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, str]:
     """(T, σ in S/cm, δσ or NaN, column used), sorted by T with repeated temperatures averaged."""
     col = next((c for c in _SIGMA_COLUMNS if c in sigma.columns), None)
@@ -277,7 +272,7 @@ def _conductivity(sigma: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarr
     require(sigma, ["temperature_K"], "lorenz_ratio (σ table)")
     require_positive(sigma, col, why="σ and ρ are positive in a metal (the Lorenz ratio needs them)")
     T, v = sigma["temperature_K"].to_numpy(float), sigma[col].to_numpy(float)
-    e = _errors_of(sigma, col)
+    e = error_values(sigma, col)
     e = np.full(v.shape, np.nan) if e is None else e
     if col == "resistivity_ohm_cm":
         v, e = 1.0 / v, e / v**2
@@ -311,7 +306,7 @@ def lorenz_ratio(kappa: pd.DataFrame, sigma: pd.DataFrame, *, kappa_column: str 
     require(kappa, ["temperature_K", kappa_column], "lorenz_ratio (κ table)")
     Ts, s, se, col = _conductivity(sigma)
     Tk, k = kappa["temperature_K"].to_numpy(float), kappa[kappa_column].to_numpy(float)
-    ke = _errors_of(kappa, kappa_column)
+    ke = error_values(kappa, kappa_column)
     ke = np.full(k.shape, np.nan) if ke is None else ke
     finite = np.isfinite(Tk) & np.isfinite(k)
     inside = finite & (Tk >= Ts.min()) & (Tk <= Ts.max()) & (Tk > 0) if Ts.size else np.zeros(k.shape, dtype=bool)
