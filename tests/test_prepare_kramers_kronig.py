@@ -8,6 +8,8 @@ as the free-electron extrapolation assumes), and of a Lorentz insulator.  Real t
 from __future__ import annotations
 
 import math
+import subprocess
+import sys
 
 import numpy as np
 import pandas as pd
@@ -170,6 +172,14 @@ def test_real_tables_reflectance_returns_their_sigma1(external_dir, name, anchor
     E = nu / CM1_PER_EV
     band = (E > band_ev[0]) & (E < band_ev[1])
     np.testing.assert_allclose(_sigma1(nu[band], Nk[band]), _sigma1(nu[band], N[band]), rtol=rtol)
+
+
+def test_loading_and_preparing_do_not_import_scipy_special_or_optimize():
+    """Start-up: KK (scipy.special), field offsets and vdP (scipy.optimize) import them when they run, not at import."""
+    code = ("import sys, sigmafit.io, sigmafit.prepare; "
+            "print([m for m in ('scipy.special', 'scipy.optimize') if m in sys.modules])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
 
 
 # --- the DataFrame steps --------------------------------------------------------------------------
