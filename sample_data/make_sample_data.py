@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from sigmafit.constants import E_CHARGE, G_Q, spectral_to_cm1
+from sigmafit.constants import CM1_PER_EV, E_CHARGE, G_Q
 from sigmafit.models.formulas.localization import char_field, hln_so
 from sigmafit.models.formulas.optics import drude_lorentz_eps, eps_to_sigma
 from sigmafit.models.formulas.temperature import bloch_gruneisen, ln_t, vrh
@@ -169,7 +169,7 @@ def insulator_file(rng) -> str:
 def optics_file(rng) -> str:
     p = PARAMS["optics"]
     energy = np.linspace(0.01, 4.0, 400)
-    nu = spectral_to_cm1(energy, "eV")
+    nu = energy * CM1_PER_EV
     osc = [(o["wp_cm-1"], o["nu0_cm-1"], o["gamma_cm-1"]) for o in p["oscillators"]]
     eps = drude_lorentz_eps(nu, p["eps_inf"], [(p["wp_cm-1"], p["gamma_cm-1"])], osc)
     sigma = eps_to_sigma(nu, eps)  # relative to vacuum: sigma2 includes the eps_inf polarization

@@ -123,6 +123,27 @@ def test_kohler_leaves_out_superconducting_curves_with_a_count():
     assert sorted(out["temperature_K"].unique()) == [50.0, 150.0]
 
 
+def test_kohler_takes_rho0_at_the_smallest_field_after_a_field_offset():
+    """±2 T sweeps measured with a 13 mT offset: after field_offset="auto" no field is exactly 0 (the estimate
+    matches 13 mT only to rounding), yet ρ₀ is the zero-field sheet resistance 1/(e Σ n_i μ_i) of each curve, not a refusal."""
+    B = np.linspace(-2.0, 2.0, 81)
+    bands = {5.0: [(2e16, 0.3, -1), (1e16, 0.1, +1)], 50.0: [(2e16, 0.15, -1), (1e16, 0.05, +1)]}
+    df = pd.concat([pd.DataFrame({"temperature_K": T, "field_T": B + 0.013,
+                                  "sheet_resistance_ohm": tensor.resistivity(B, b)[0]}) for T, b in bands.items()],
+                   ignore_index=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DataWarning)
+        out = kohler(df, field_offset="auto")
+    e = 1.602176634e-19  # C; Σ nμ = 2e16·0.3 + 1e16·0.1 = 7e15 and half that at 50 K (m⁻² · m²/Vs)
+    rho0 = out.groupby("temperature_K")["rho0"].first()
+    assert rho0[5.0] == pytest.approx(1.0 / (e * 7e15), rel=1e-9)
+    assert rho0[50.0] == pytest.approx(1.0 / (e * 3.5e15), rel=1e-9)
+    at = out.attrs["sigmafit"]["prepare"][-1]["rho0_field_T"]
+    assert len(at) == 2 and max(at) < 1e-9
+    lowest = out.loc[out.groupby("curve")["field_T"].idxmin()]
+    np.testing.assert_allclose(lowest["magnetoresistance"], 0.0, atol=1e-12)
+
+
 # --------------------------------------------------------------------------- Wiedemann–Franz
 def _tables(rng, rho_law, kappa_law, T_kappa, T_rho):
     rho = rho_law(T_rho)

@@ -8,6 +8,8 @@ as the free-electron extrapolation assumes), and of a Lorentz insulator.  Real t
 from __future__ import annotations
 
 import math
+import subprocess
+import sys
 
 import numpy as np
 import pandas as pd
@@ -172,6 +174,14 @@ def test_real_tables_reflectance_returns_their_sigma1(external_dir, name, anchor
     np.testing.assert_allclose(_sigma1(nu[band], Nk[band]), _sigma1(nu[band], N[band]), rtol=rtol)
 
 
+def test_loading_and_preparing_do_not_import_scipy_special_or_optimize():
+    """Start-up: KK (scipy.special), field offsets and vdP (scipy.optimize) import them when they run, not at import."""
+    code = ("import sys, sigmafit.io, sigmafit.prepare; "
+            "print([m for m in ('scipy.special', 'scipy.optimize') if m in sys.modules])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
 # --- the DataFrame steps --------------------------------------------------------------------------
 
 
@@ -191,6 +201,22 @@ def test_prepare_kramers_kronig_adds_the_optical_constants():
     assert step["step"] == "kramers_kronig" and step["low"] == "drude" and step["high_power"] == 4.0
     back = kk_sigma2(out[["wavenumber_cm-1", "sigma1_S_per_cm"]], low="drude", drude=DRUDE[0], high_power=2.0)
     assert back.attrs["sigmafit"]["prepare"][-1]["step"] == "kk_sigma2"
+
+
+def test_prepare_kramers_kronig_applies_the_anchor_it_records():
+    """N_a = 2 + i: r = (N − 1)/(N + 1) = (1 + i)/(3 + i) = 0.4 + 0.2i, so R = 0.2 and θ = atan(1/2) at ν_a."""
+    nu = np.linspace(100.0, 1000.0, 46)
+    df = pd.DataFrame({"wavenumber_cm-1": nu[::-1], "reflectance": np.full(nu.size, 0.2)})
+    i = 20  # a data row: ν_a = 1000 − 20·20 = 600 cm⁻¹
+    plain = kramers_kronig(df, low="constant")
+    anchored = kramers_kronig(df, low="constant", anchor=(df["wavenumber_cm-1"][i], 2 + 1j))
+    assert anchored.attrs["sigmafit"]["prepare"][-1]["anchor_nu_n_k"] == [600.0, 2.0, 1.0]
+    assert abs(plain["reflectance_phase_rad"][i] - math.atan(0.5)) > 0.05  # the anchor has something to correct
+    assert anchored["reflectance_phase_rad"][i] == pytest.approx(math.atan(0.5), abs=1e-12)
+    assert (anchored["n"][i], anchored["k"][i]) == (pytest.approx(2.0, abs=1e-12), pytest.approx(1.0, abs=1e-12))
+    # the correction is the linear phase a·ν (the phase of absorption far above the data), zero at ν = 0
+    slope = (anchored["reflectance_phase_rad"] - plain["reflectance_phase_rad"]) / df["wavenumber_cm-1"]
+    np.testing.assert_allclose(slope, slope[i], rtol=1e-9)
 
 
 @pytest.mark.parametrize(

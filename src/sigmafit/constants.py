@@ -58,44 +58,18 @@ SUM_RULE: float = 2.0 * Z_OPT / math.pi
 
 #: cm⁻¹ per eV (photon energy → wavenumber).
 CM1_PER_EV: float = E_CHARGE / (H_PLANCK * C_CM_PER_S)
-#: cm⁻¹ per THz.
-CM1_PER_THZ: float = 1e12 / C_CM_PER_S
-#: cm⁻¹ per meV.
-CM1_PER_MEV: float = CM1_PER_EV * 1e-3
 
 #: Vacuum permeability (T·m/A): a field H in A/m is μ0·H in tesla.
 MU_0: float = _c.mu_0
 
 # --- unit tables -----------------------------------------------------------
 # Every unit in a file or an option is read by sigmafit.io.units (one parser; io is the only
-# place data are converted, DESIGN.md §2).  These few fixed tables serve code outside io that
-# converts known units (prepare: conductance units, lengths; spectral positions); a test checks
-# that they agree with the parser.
+# place data are converted, DESIGN.md §2; spectral coordinates → cm⁻¹ is io.units.to_cm1).
+# These two fixed tables serve code outside io that converts known units (conductance units in
+# prepare, lengths in prepare and in the models' start values); a test checks that they agree
+# with the parser.
 
 #: Conductance → siemens.
 CONDUCTANCE_TO_S: dict[str, float] = {"S": 1.0, "mS": 1e-3, "uS": 1e-6, "e2/h": E2_OVER_H, "G_Q": G_Q}
 #: Length → nanometre.
 LENGTH_TO_NM: dict[str, float] = {"nm": 1.0, "um": 1e3, "mm": 1e6, "cm": 1e7, "m": 1e9, "A": 0.1}
-
-#: Linear spectral units → cm⁻¹ (multiply).  Wavelengths are reciprocal: see WAVELENGTH_UM.
-SPECTRAL_TO_CM1: dict[str, float] = {"cm-1": 1.0, "eV": CM1_PER_EV, "meV": CM1_PER_MEV, "THz": CM1_PER_THZ}
-#: Wavelength units → micrometres (then nu[cm⁻¹] = 1e4 / lambda[µm]).
-WAVELENGTH_TO_UM: dict[str, float] = {"um": 1.0, "nm": 1e-3, "A": 1e-4, "mm": 1e3}
-
-
-def spectral_to_cm1(value, unit: str):
-    """Convert a spectral coordinate (energy, frequency, wavenumber or wavelength) to cm⁻¹.
-
-    ``unit`` is one of ``SPECTRAL_TO_CM1`` (linear) or ``WAVELENGTH_TO_UM`` (reciprocal).
-    Works on scalars and numpy arrays; raises ``KeyError`` for an unknown unit.
-    """
-    if unit in SPECTRAL_TO_CM1:
-        return value * SPECTRAL_TO_CM1[unit]
-    return 1e4 / (value * WAVELENGTH_TO_UM[unit])
-
-
-def cm1_to_spectral(value, unit: str):
-    """Inverse of :func:`spectral_to_cm1` (cm⁻¹ → ``unit``)."""
-    if unit in SPECTRAL_TO_CM1:
-        return value / SPECTRAL_TO_CM1[unit]
-    return 1e4 / value / WAVELENGTH_TO_UM[unit]

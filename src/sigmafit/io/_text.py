@@ -94,22 +94,18 @@ def decode(data: bytes, path, *, partial: bool = False) -> tuple[str, str]:
         enc = enc16
         text = text.lstrip("\ufeff")
     else:
-        enc = next(e for e in ENCODINGS if _decodes(data, e))
-        text = data.decode(enc)
+        for enc in ENCODINGS:  # latin-1 never fails, so one of them is kept
+            try:
+                text = data.decode(enc)
+                break
+            except UnicodeDecodeError:
+                continue
     nul = text.find("\x00")
     if nul >= 0:
         line = text.count("\n", 0, nul) + 1
         raise DataFormatError(f"{path}, line {line}: a NUL byte inside a text file (the file is damaged, or in a "
                               "binary format sigmafit does not know)", path=path, line=line)
     return text.replace("\r\n", "\n").replace("\r", "\n"), enc
-
-
-def _decodes(data: bytes, encoding: str) -> bool:
-    try:
-        data.decode(encoding)
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 def one_line(message: object, limit: int = 200) -> str:

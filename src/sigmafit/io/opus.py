@@ -34,7 +34,7 @@ def read(path, *, block: str | None = None, **_ignored) -> pd.DataFrame:
             f'{path} is a Bruker OPUS binary file; reading it needs the optional package brukeropus: '
             f'pip install "sigmafit[opus]" (or export the spectrum from OPUS as a .dpt data point table)',
             path=path) from None
-    _text.read_bytes(path)
+    _text.read_bytes(path, limit=len(MAGIC))  # existence / emptiness checks with clear messages
     try:
         f = brukeropus.read_opus(str(path))
         keys = list(f.data_keys)

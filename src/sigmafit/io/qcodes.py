@@ -27,7 +27,7 @@ MAGIC = b"SQLite format 3\x00"
 
 def _connect(path) -> sqlite3.Connection:
     p = Path(path)
-    _text.read_bytes(p)  # existence / emptiness checks with clear messages
+    _text.read_bytes(p, limit=len(MAGIC))  # existence / emptiness checks with clear messages (not the whole database)
     try:
         # immutable=1: never create -wal/-shm files next to a shared, read-only database
         con = sqlite3.connect(f"file:{p.resolve().as_posix()}?mode=ro&immutable=1", uri=True)

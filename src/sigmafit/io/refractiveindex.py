@@ -1,6 +1,6 @@
 """refractiveindex.info database YAML files (``tabulated nk``, ``tabulated n``, ``tabulated k``).
 
-Read with PyYAML (``yaml.safe_load``; line numbers for messages from ``yaml.compose``): top-level
+Read with one PyYAML ``SafeLoader`` (its node tree gives the line numbers for messages): top-level
 ``REFERENCES``, ``COMMENTS`` and a ``DATA`` list whose items have ``type:`` and either a ``data:``
 block (rows: wavelength in µm, then n and/or k; parsed by pandas' C engine) or ``coefficients:``
 (``formula N`` dispersion, not supported).
@@ -37,8 +37,12 @@ def parse(text: str, path=None) -> dict:
     of that shape.
     """
     try:
-        doc = yaml.safe_load(text)
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        loader = yaml.SafeLoader(text)  # one pass: the node tree (line numbers) is the one constructed into values
+        try:
+            root = loader.get_single_node()
+            doc = None if root is None else loader.construct_document(root)
+        finally:
+            loader.dispose()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         if mark is not None:

@@ -48,6 +48,13 @@ def meta_of(df: pd.DataFrame) -> dict:
     return meta if isinstance(meta, dict) else {}
 
 
+def error_values(df: pd.DataFrame, column: str) -> np.ndarray | None:
+    """The uncertainties of ``column`` (float array) from the error column announced in ``attrs["sigmafit"]["errors"]``;
+    None when none is announced or it is missing from ``df``."""
+    err = (meta_of(df).get("errors") or {}).get(column)
+    return df[err].to_numpy(float) if err in df.columns else None
+
+
 def jsonable(value: Any) -> Any:
     """Convert numpy scalars/arrays (recursively) to plain Python for the attrs record."""
     if isinstance(value, dict):

@@ -22,18 +22,17 @@ import pandas as pd
 
 from ..constants import LORENZ_0
 from ..exceptions import DataFormatError, DataWarning
-from ._common import finish, meta_of, require
+from ._common import error_values, finish, meta_of, require
 from .channels import select, to_wide
+from .conductance import _reference
 from .geometry import Geometry, to_resistivity, to_sheet
 from .heat import require_positive
-from .pipeline import TEMPERATURE_TOLERANCE_K, group_levels
+from .pipeline import _LABEL, _curve_label, _curve_table, _subtract_offset, _sweep_levels, group_levels
 from .sweeps import dedupe_turning_points, segment
-from .symmetrize import field_offset as estimate_field_offset
 from .symmetrize import symmetrize_parts
 
 __all__ = ["KohlerCollapse", "hall_curves", "kohler", "kohler_collapse", "lorenz_ratio"]
 
-_LABEL = "_curve_value"
 #: each side of B = 0 must reach this fraction of the largest |B| of a curve (and hold 3 points there)
 REVERSAL_FRACTION = 0.05
 _S_PER_M_PER_S_PER_CM = 100.0
@@ -41,14 +40,6 @@ _S_PER_M_PER_S_PER_CM = 100.0
 
 def _source(df: pd.DataFrame):
     return meta_of(df).get("source")
-
-
-def _label(by: str | None, value: float) -> str:
-    if by is None:
-        return "all"
-    if by == "temperature_K":
-        return f"T = {value:g} K"
-    return f"{by} = {value:g}"
 
 
 def _field_curves(df, *, even, odd, by, tolerance, field_offset, channel, hall_channel, what):
@@ -62,30 +53,16 @@ def _field_curves(df, *, even, odd, by, tolerance, field_offset, channel, hall_c
     require(data, ["field_T", *even, *odd], what)
     if by is not None:
         require(data, [by], f"{what}(by={by!r})")
-    tol = tolerance if tolerance is not None else (TEMPERATURE_TOLERANCE_K if by == "temperature_K" else 0.0)
-    if by is not None and by != "temperature_K":
-        labels, _ = group_levels(data[by].to_numpy(float), tol)
+    if by is not None and by != "temperature_K":  # set points of the rows (exact values by default), sweeps within each
+        labels, _ = group_levels(data[by].to_numpy(float), tolerance if tolerance is not None else 0.0)
         data = segment(data.assign(**{_LABEL: labels}), by=_LABEL, x="field_T")
-    else:
+    else:  # a temperature set point per sweep (the sweep mean), so drift never splits a curve
         data = segment(data, x="field_T")
-        data = data.copy()
-        if by is None:
-            data[_LABEL] = 0.0
-        else:  # a temperature set point per sweep (the sweep mean), so drift never splits a curve
-            per_sweep = data.groupby("sweep", sort=False)[by].mean()
-            labels, _ = group_levels(per_sweep.to_numpy(float), tol)
-            data[_LABEL] = data["sweep"].map(dict(zip(per_sweep.index, labels, strict=True))).astype(float)
+        data = data.assign(**{_LABEL: _sweep_levels(data, by, tolerance)[0]})
     data = dedupe_turning_points(data, x="field_T")
-    offsets = {}
-    field = data["field_T"].to_numpy(float).copy()
     for value, g in data.groupby(_LABEL, sort=True):
         _check_reversal(df, g["field_T"].to_numpy(float), by, value, what)
-        if field_offset is not None:
-            b0 = estimate_field_offset(g, even[0]) if field_offset == "auto" else float(field_offset)
-            offsets[float(value)] = b0
-            field[(data[_LABEL] == value).to_numpy()] -= b0
-    data = data.assign(field_T=field)
-    data = finish(data, data, "field_offset", mode="none" if field_offset is None else field_offset, B0_T=offsets)
+    data = _subtract_offset(data, field_offset, even[0])
     return symmetrize_parts(data, even=list(even), odd=list(odd), by=_LABEL)
 
 
@@ -95,23 +72,13 @@ def _check_reversal(df: pd.DataFrame, B: np.ndarray, by, value, what: str) -> No
     need = REVERSAL_FRACTION * top
     if top > 0 and (B > need).sum() >= 3 and (B < -need).sum() >= 3:
         return
-    where = f" at {_label(by, value)}" if by is not None else ""
+    where = f" at {_curve_label(by, value)}" if by is not None else ""
     span = f"{B.min():g} to {B.max():g} T" if B.size else "no finite fields"
     raise DataFormatError(
         f"{what} needs the field reversed (B > 0 and B < 0){where}, to separate even and odd parts; the field spans {span}",
         path=_source(df),
         column="field_T",
     )
-
-
-def _layout(curves: pd.DataFrame, by: str | None, columns: list[str]) -> pd.DataFrame:
-    out = curves.copy()
-    if by is not None:
-        out[by] = out[_LABEL]
-    out["curve"] = [_label(by, v) for v in out[_LABEL]]
-    front = ["curve"] + ([by] if by else []) + ["field_T"]
-    rest = [c for c in (*columns, "n_averaged", "temperature_K") if c in out.columns and c not in front]
-    return out[front + rest].reset_index(drop=True)
 
 
 def hall_curves(
@@ -148,7 +115,7 @@ def hall_curves(
         if geometry.thickness_nm is not None:
             curves = to_resistivity(curves, geometry)
             columns += ["resistivity_ohm_cm", "hall_resistivity_ohm_cm"]
-    out = _layout(curves, by, columns)
+    out = _curve_table(curves, by, ["field_T", *columns, "n_averaged", "temperature_K"])
     return finish(out, curves, "hall_curves", by=by, geometry=None if geometry is None else geometry.as_dict(),
                   n_curves=int(out["curve"].nunique()))
 
@@ -173,10 +140,12 @@ def kohler(
 
     ``column`` is the longitudinal quantity (default: the first of ``resistivity_ohm_cm``,
     ``sheet_resistance_ohm``, ``resistance_ohm`` present); its even part is taken on a |B| ≥ 0 grid per
-    curve (same steps as :func:`hall_curves`) and ρ₀ is its value at B = 0.  A curve whose ρ₀ is not > 0
-    (superconducting, or no B = 0 point) is left out with a :class:`DataWarning` that counts it.
+    curve (same steps as :func:`hall_curves`) and ρ₀ is its measured value at the smallest |B| of the curve
+    (B = 0 when the field passed through zero; the field of each ρ₀ is recorded as ``rho0_field_T`` in the step
+    record — after a field offset it is a small residual).  A curve whose ρ₀ is not > 0 (superconducting) is left
+    out with a :class:`DataWarning` that counts it.
 
-    Returns ``curve``, ``by``, ``field_T``, the column, ``rho0`` (its B = 0 value), ``magnetoresistance``
+    Returns ``curve``, ``by``, ``field_T``, the column, ``rho0`` (its zero-field value), ``magnetoresistance``
     (Δρ/ρ₀, a fraction) and ``kohler_x_T_per_ohm_cm`` (or ``…_T_per_ohm``) = B/ρ₀.
     """
     if column is None:
@@ -185,15 +154,15 @@ def kohler(
         raise ValueError(f"column must be one of {list(_KOHLER_X)}, got {column!r}")
     curves = _field_curves(df, even=[column], odd=[], by=by, tolerance=tolerance, field_offset=field_offset,
                            channel=channel, hall_channel=None, what="kohler")
-    pieces, dropped = [], []
+    pieces, dropped, at = [], [], []
     for value, g in curves.groupby(_LABEL, sort=True):
         B = g["field_T"].to_numpy(float)
         rho = g[column].to_numpy(float)
-        at0 = np.flatnonzero(B == 0.0)
-        rho0 = float(rho[at0[0]]) if at0.size else np.nan
+        b0, rho0 = _reference(B, rho, "lowest", 0.0)  # the measured value at the smallest |B| (0 unless offset)
         if not (np.isfinite(rho0) and rho0 > 0):
-            dropped.append(_label(by, value))
+            dropped.append(_curve_label(by, value))
             continue
+        at.append(b0)
         pieces.append(g.assign(rho0=rho0, magnetoresistance=(rho - rho0) / rho0, **{_KOHLER_X[column]: B / rho0}))
     if dropped:
         warnings.warn(f"kohler: {len(dropped)} curve(s) without a positive zero-field {column} left out ({', '.join(dropped)})",
@@ -201,8 +170,10 @@ def kohler(
     if not pieces:
         raise DataFormatError(f"kohler: no curve has a positive zero-field {column!r}; Kohler's rule needs ρ₀ > 0",
                               path=_source(df), column=column)
-    out = _layout(pd.concat(pieces, ignore_index=True), by, [column, "rho0", "magnetoresistance", _KOHLER_X[column]])
-    return finish(out, curves, "kohler", by=by, column=column, x=_KOHLER_X[column], n_curves=len(pieces), left_out=dropped)
+    out = _curve_table(pd.concat(pieces, ignore_index=True), by,
+                       ["field_T", column, "rho0", "magnetoresistance", _KOHLER_X[column], "n_averaged", "temperature_K"])
+    return finish(out, curves, "kohler", by=by, column=column, x=_KOHLER_X[column], n_curves=len(pieces), left_out=dropped,
+                  rho0_field_T=at)
 
 
 class KohlerCollapse(NamedTuple):
@@ -260,11 +231,6 @@ KAPPA = "thermal_conductivity_W_per_mK"
 _SIGMA_COLUMNS = ("conductivity_S_per_cm", "conductivity_S_per_m", "resistivity_ohm_cm")
 
 
-def _errors_of(df: pd.DataFrame, column: str) -> np.ndarray | None:
-    err = (meta_of(df).get("errors") or {}).get(column)
-    return df[err].to_numpy(float) if err in df.columns else None
-
-
 def _conductivity(sigma: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, str]:
     """(T, σ in S/cm, δσ or NaN, column used), sorted by T with repeated temperatures averaged."""
     col = next((c for c in _SIGMA_COLUMNS if c in sigma.columns), None)
@@ -273,7 +239,7 @@ def _conductivity(sigma: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarr
     require(sigma, ["temperature_K"], "lorenz_ratio (σ table)")
     require_positive(sigma, col, why="σ and ρ are positive in a metal (the Lorenz ratio needs them)")
     T, v = sigma["temperature_K"].to_numpy(float), sigma[col].to_numpy(float)
-    e = _errors_of(sigma, col)
+    e = error_values(sigma, col)
     e = np.full(v.shape, np.nan) if e is None else e
     if col == "resistivity_ohm_cm":
         v, e = 1.0 / v, e / v**2
@@ -307,7 +273,7 @@ def lorenz_ratio(kappa: pd.DataFrame, sigma: pd.DataFrame, *, kappa_column: str 
     require(kappa, ["temperature_K", kappa_column], "lorenz_ratio (κ table)")
     Ts, s, se, col = _conductivity(sigma)
     Tk, k = kappa["temperature_K"].to_numpy(float), kappa[kappa_column].to_numpy(float)
-    ke = _errors_of(kappa, kappa_column)
+    ke = error_values(kappa, kappa_column)
     ke = np.full(k.shape, np.nan) if ke is None else ke
     finite = np.isfinite(Tk) & np.isfinite(k)
     inside = finite & (Tk >= Ts.min()) & (Tk <= Ts.max()) & (Tk > 0) if Ts.size else np.zeros(k.shape, dtype=bool)

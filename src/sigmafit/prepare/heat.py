@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import DataFormatError
-from ._common import finish, meta_of, require
+from ._common import error_values, finish, meta_of, require
 
 __all__ = ["c_over_t", "molar_heat_capacity", "require_positive"]
 
@@ -39,11 +39,6 @@ def require_positive(df: pd.DataFrame, column: str, *, x: str = "temperature_K",
         path=meta_of(df).get("source"),
         column=column,
     )
-
-
-def _error_column(df: pd.DataFrame, column: str) -> np.ndarray | None:
-    err = (meta_of(df).get("errors") or {}).get(column)
-    return np.asarray(df[err], dtype=float) if err in df.columns else None
 
 
 def molar_heat_capacity(
@@ -71,7 +66,7 @@ def molar_heat_capacity(
     out = df.copy()
     C = out[SAMPLE].to_numpy(float)
     out[MOLAR] = C / moles
-    err = _error_column(df, SAMPLE)
+    err = error_values(df, SAMPLE)
     has_err = err is not None or sample_mass_err_mg > 0
     if has_err:
         rel_c = np.zeros_like(C) if err is None else err / C
@@ -99,7 +94,7 @@ def c_over_t(df: pd.DataFrame) -> pd.DataFrame:
     name = "c_over_t_J_per_molK2" if col == MOLAR else "c_over_t_J_per_K2"
     out["temperature_squared_K2"] = T * T
     out[name] = df[col].to_numpy(float) / T
-    err = _error_column(df, col)
+    err = error_values(df, col)
     if err is not None:
         out[name.replace("c_over_t_", "c_over_t_err_")] = err / T
     return finish(out, df, "c_over_t", column=col)

@@ -56,7 +56,6 @@ from collections.abc import Sequence
 from typing import Literal
 
 import numpy as np
-from scipy.special import spence
 
 from ..constants import Z_OPT
 
@@ -92,6 +91,8 @@ def chi2(u):
 
     χ₂(1) = π²/8.  (``scipy.special.spence(z)`` is Li₂(1 − z).)
     """
+    from scipy.special import spence  # here: `import sigmafit.prepare` (and the loaders) do not pay for scipy.special
+
     u = np.asarray(u, dtype=float)
     return 0.5 * (spence(1.0 - u) - spence(1.0 + u))
 

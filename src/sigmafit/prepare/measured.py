@@ -28,7 +28,7 @@ from ..exceptions import DataFormatError, DataWarning
 from ._common import finish, meta_of, require
 from .channels import channel_roles
 from .noise import estimate
-from .pipeline import TEMPERATURE_TOLERANCE_K, _curve_label, group_levels
+from .pipeline import _curve_label, _sweep_levels
 from .sweeps import segment
 
 #: channel codes of the measurement model's data layout
@@ -76,18 +76,6 @@ def _require_hall(df: pd.DataFrame) -> None:
     present = [c for c in sorted(roles) if _with_readings(df, c)]
     raise DataFormatError(f"{_source(df)}: the model needs R_xy, but no channel with role 'xy' holds readings "
                           f"(channels with readings {present}, roles {roles}); pass hall_channel=<number>", column="channel")
-
-
-def _levels(data: pd.DataFrame, by: str | None, tolerance: float | None) -> tuple[np.ndarray, float | None]:
-    """Curve value of every row: the ``by`` set point of its sweep (clustered), or 0.0 without ``by``."""
-    if by is None:
-        return np.zeros(len(data)), None
-    tol = tolerance if tolerance is not None else (TEMPERATURE_TOLERANCE_K if by == "temperature_K" else 0.0)
-    per_sweep = data.groupby(["channel", "sweep"], sort=False)[by].mean()
-    labels, _ = group_levels(per_sweep.to_numpy(float), tol)
-    mapping = dict(zip(per_sweep.index, labels, strict=True))
-    keys = list(zip(data["channel"], data["sweep"], strict=True))
-    return np.array([mapping[k] for k in keys], dtype=float), tol
 
 
 def _drop_nonfinite(data: pd.DataFrame, dropped: list) -> pd.DataFrame:
@@ -166,7 +154,7 @@ def measured_points(
     dropped: list = []
     data = _drop_nonfinite(data, dropped)
     data = segment(data, x="field_T")
-    data["_value"], tol = _levels(data, by, tolerance)
+    data["_value"], tol, _ = _sweep_levels(data, by, tolerance, ("channel", "sweep"))  # sweeps are numbered per channel
     data = _crossing(data, "_value", dropped)
     if need_hall and xy is None:
         _require_hall(df)

@@ -157,7 +157,7 @@ def kramers_kronig(df: pd.DataFrame, *, low: str = "hagen-rubens", sigma_dc: flo
     options = {"low": low, "sigma_dc": sigma_dc, "drude": None if drude is None else tuple(float(v) for v in drude),
                    "high_power": float(high_power), "nu_free": nu_free}
     try:
-        theta = KK.reflectance_phase(nu, R, **options)
+        theta = KK.reflectance_phase(nu, R, **options, anchor=anchor)
     except ValueError as exc:
         raise DataFormatError(f"kramers_kronig: {exc}", column="reflectance") from None
     r = np.sqrt(R) * np.exp(1j * theta)

@@ -151,30 +151,37 @@ def _channels(df: pd.DataFrame, channel: int | None, hall_channel: int | None) -
     return data, hall
 
 
+def _sweep_levels(data: pd.DataFrame, by: str | None, tolerance: float | None,
+                  sweeps: tuple[str, ...] = ("sweep",)) -> tuple[np.ndarray, float | None, list[float]]:
+    """Curve value of every row — the ``by`` set point of its sweep — with the tolerance used and the set points.
+
+    The mean of ``by`` over each sweep (rows sharing the ``sweeps`` columns) is clustered by :func:`group_levels`
+    within ``tolerance`` (default 0.02 K for temperatures, exact values otherwise), so drift within a sweep never
+    splits a curve.  Without ``by`` every row is 0.0 (one curve).
+    """
+    if by is None:
+        return np.zeros(len(data)), None, [0.0]
+    tol = tolerance if tolerance is not None else (TEMPERATURE_TOLERANCE_K if by == "temperature_K" else 0.0)
+    grouped = data.groupby(list(sweeps), sort=False)
+    labels, levels = group_levels(grouped[by].mean().to_numpy(float), tol)
+    return labels[grouped.ngroup().to_numpy()], tol, [float(v) for v in levels]
+
+
 def _group(data: pd.DataFrame, by: str | None, tolerance: float | None) -> pd.DataFrame:
     """Each sweep's curve value: its ``by`` set point (temperatures clustered within ``tolerance``)."""
-    data = data.copy()
-    if by is None:
-        data[_LABEL] = 0.0
-        levels: list = [0.0]
-        tol_used = None
-    else:
-        tol_used = tolerance if tolerance is not None else (TEMPERATURE_TOLERANCE_K if by == "temperature_K" else 0.0)
-        per_sweep = data.groupby("sweep", sort=False)[by].mean()
-        labels, lv = group_levels(per_sweep.to_numpy(float), tol_used)
-        mapping = dict(zip(per_sweep.index, labels, strict=True))
-        data[_LABEL] = data["sweep"].map(mapping).astype(float)
-        levels = [float(v) for v in lv]
+    labels, tol_used, levels = _sweep_levels(data, by, tolerance)
+    data = data.assign(**{_LABEL: labels})
     return finish(data, data, "group", by=by, tolerance=tol_used, levels=levels)
 
 
-def _subtract_offset(data: pd.DataFrame, field_offset) -> pd.DataFrame:
-    """Fields corrected per curve by the offset (``"auto"``: estimated from the symmetry of R_xx; 0/None: none)."""
+def _subtract_offset(data: pd.DataFrame, field_offset, column: str = "resistance_ohm") -> pd.DataFrame:
+    """Fields corrected per curve by the offset (``"auto"``: estimated from the symmetry of ``column``, R_xx;
+    a number in T; 0/None: none)."""
     offsets: dict = {}
     if field_offset is not None and field_offset != 0:
         field = data["field_T"].to_numpy(float).copy()
         for value, g in data.groupby(_LABEL, sort=False):
-            b0 = _estimate_offset(g, "resistance_ohm") if field_offset == "auto" else float(field_offset)
+            b0 = _estimate_offset(g, column) if field_offset == "auto" else float(field_offset)
             offsets[float(value)] = b0
             field[(data[_LABEL] == value).to_numpy()] -= b0
         data = data.copy()
@@ -184,12 +191,17 @@ def _subtract_offset(data: pd.DataFrame, field_offset) -> pd.DataFrame:
 
 def _layout(curves: pd.DataFrame, by: str | None, symmetrize: bool, method: str) -> pd.DataFrame:
     """The output columns in their order, with the curve labels."""
+    out = _curve_table(curves, by, ["field_T", "delta_sigma_S", "sheet_conductance_S", "sheet_resistance_ohm", "resistance_ohm",
+                                    "hall_resistance_ohm", "n_averaged", "field_plus_T", "field_minus_T", "pair_mismatch_T",
+                                    "temperature_K"])
+    return finish(out, curves, "magnetoconductance", by=by, symmetrize=symmetrize, method=method, n_curves=int(out["curve"].nunique()))
+
+
+def _curve_table(curves: pd.DataFrame, by: str | None, columns: list[str]) -> pd.DataFrame:
+    """``curve`` (label) and ``by`` (set point) from the curve value column, then those of ``columns`` present, in order."""
     out = curves.copy()
     if by is not None:
         out[by] = out[_LABEL]
     out["curve"] = [_curve_label(by, v) for v in out[_LABEL]]
-    front = ["curve"] + ([by] if by else []) + ["field_T", "delta_sigma_S", "sheet_conductance_S", "sheet_resistance_ohm", "resistance_ohm"]
-    rest = [c for c in ("hall_resistance_ohm", "n_averaged", "field_plus_T", "field_minus_T", "pair_mismatch_T", "temperature_K")
-            if c in out.columns and c not in front]
-    out = out[front + rest].reset_index(drop=True)
-    return finish(out, curves, "magnetoconductance", by=by, symmetrize=symmetrize, method=method, n_curves=int(out["curve"].nunique()))
+    front = ["curve"] + ([by] if by else [])
+    return out[front + [c for c in columns if c in out.columns and c not in front]].reset_index(drop=True)
