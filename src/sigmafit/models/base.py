@@ -99,6 +99,23 @@ def inside_bounds(p: Param, value: float) -> float:
     return v
 
 
+class TableMethod:
+    """Like ``classmethod``, but bound to the instance when called on one.
+
+    Models that build their parameter tables per instance (N-oscillator optics models, the measurement
+    model) wrap ``units``/``symbols``/``describe`` in it: on the class they read the class tables (what
+    the report and the ``sigmafit models`` listing look up by name), on an instance the instance's.
+    """
+
+    def __init__(self, func):
+        self.func = func
+        self.__doc__ = func.__doc__
+
+    def __get__(self, obj, cls):
+        target = cls if obj is None else obj
+        return lambda *a, **k: self.func(target, *a, **k)
+
+
 class SigmafitModel(lmfit.Model):
     """Base class: an lmfit Model whose parameters come from a declared table."""
 

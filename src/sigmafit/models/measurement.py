@@ -50,7 +50,7 @@ import pandas as pd
 
 from ..constants import E_CHARGE, G_Q
 from ..prepare.geometry import Geometry
-from .base import Derived, Param, Reference, SigmafitModel
+from .base import Derived, Param, Reference, SigmafitModel, TableMethod
 from .formulas import tensor
 from .measurement_tensor import drude_bands, resistivity
 from .registry import model_class, register
@@ -79,6 +79,13 @@ def physics_class(physics: str | type[SigmafitModel]) -> type[SigmafitModel]:
         name = getattr(cls, "name", cls)
         raise ValueError(f"physics must be a 2D sheet magnetoconductance model (Δσ in S, e.g. 'hln-dp'); got {name!r}")
     return cls
+
+
+def _describe(target) -> str:
+    """The parameter table (the layout of :meth:`SigmafitModel.describe`); an instance adds its physics model and
+    options (the class itself has no tables: they are built per instance from the options)."""
+    text = SigmafitModel.describe.__func__(target)
+    return text if isinstance(target, type) else text + f"\n  physics model: {target.physics_cls.name}, options {target.options}"
 
 
 @dataclass(frozen=True)
@@ -295,21 +302,9 @@ class MeasurementModel(SigmafitModel):
         return self.physics_model.eval(params, B=np.asarray(B_true, float))
 
     # -- lmfit / sigmafit protocol ------------------------------------------------------------------
-    def units(self) -> dict[str, str]:  # type: ignore[override]
-        """Unit of every parameter and derived quantity (this instance's table)."""
-        out = {p.name: p.unit for p in self.params_table}
-        out.update({d.name: d.unit for d in self.derived_table})
-        return out
-
-    def symbols(self) -> dict[str, str]:  # type: ignore[override]
-        """Display name of every parameter and derived quantity (this instance's table)."""
-        from .symbols import symbol
-
-        return {r.name: r.symbol or symbol(r.name) for r in (*self.params_table, *self.derived_table)}
-
-    def describe(self) -> str:  # type: ignore[override]
-        """The parameter table of this instance (the layout of :meth:`SigmafitModel.describe`)."""
-        return SigmafitModel.describe.__func__(self) + f"\n  physics model: {self.physics_cls.name}, options {self.options}"
+    units = TableMethod(SigmafitModel.units.__func__)
+    symbols = TableMethod(SigmafitModel.symbols.__func__)
+    describe = TableMethod(_describe)
 
     def characteristic_x(self, params: lmfit.Parameters) -> float | None:
         """B_φ (T) of the physics model, for automatic windows |B| ≤ k·B_φ."""

@@ -36,7 +36,7 @@ from ..constants import Z_OPT
 from ..exceptions import DataFormatError, ModelOptionError
 from . import optics_diagnostics as D
 from . import optics_terms as T
-from .base import Derived, Param, Reference, SigmafitModel
+from .base import Derived, Param, Reference, SigmafitModel, TableMethod
 from .formulas import optics as F
 from .guess import optics as G
 from .optical_observables import (
@@ -79,22 +79,6 @@ GAMMA_MIN = G.GAMMA_MIN
 #: Which observables fit ε∞ (stated by ``describe()`` for every optics model).
 EPS_INF_RULE = ("fixed when fitting sigma1 (invisible there) or sigma with sigma_reference='eps_inf'; "
                 "fitted, ≥ eps_inf_min (default 1), for sigma, eps, nk, reflectance, transmission, film_reflectance")
-
-
-class _TableMethod:
-    """Like ``classmethod``, but bound to the instance when called on one.
-
-    N-oscillator models build their parameter tables per instance, so ``units()`` and
-    ``describe()`` must read the instance's tables when there is one.
-    """
-
-    def __init__(self, func):
-        self.func = func
-        self.__doc__ = func.__doc__
-
-    def __get__(self, obj, cls):
-        target = cls if obj is None else obj
-        return lambda *a, **k: self.func(target, *a, **k)
 
 
 def _describe(target) -> str:
@@ -176,8 +160,8 @@ class OpticsModel(SigmafitModel):
     def _tables(cls, n: int) -> tuple[tuple[Param, ...], tuple[Derived, ...]]:
         return cls.params_table, cls.derived_table
 
-    units = _TableMethod(SigmafitModel.units.__func__)
-    describe = _TableMethod(_describe)
+    units = TableMethod(SigmafitModel.units.__func__)
+    describe = TableMethod(_describe)
 
     # -- data and weights -------------------------------------------------------------------
     def select_data(self, df, x=None, y=None, weights=None):
