@@ -244,6 +244,20 @@ class SigmafitModel(lmfit.Model):
         return "\n".join(lines)
 
 
+class RelativeWeights:
+    """Mixin (before :class:`SigmafitModel` and :class:`~sigmafit.models.joint.ColumnData` in the bases): data that
+    span decades are weighted 1/|y| by default.  These weights are no estimate of the noise, so a fit with them
+    does not read χ²_ν as a goodness of fit."""
+
+    default_weights_estimate_noise: ClassVar[bool] = False
+
+    def default_weights(self, x, y):
+        """relative weights 1/|y|: the data span decades, so each point counts by its relative error"""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            w = 1.0 / np.abs(np.asarray(y, dtype=float))
+        return np.where(np.isfinite(w), w, np.nan)
+
+
 def components(model: lmfit.Model) -> list[lmfit.Model]:
     """The leaf models of ``model`` (itself, or the parts of an lmfit CompositeModel)."""
     return list(getattr(model, "components", [model]))
