@@ -40,7 +40,6 @@ from __future__ import annotations
 
 import inspect
 import math
-import re
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar, Literal
 
@@ -51,8 +50,7 @@ import pandas as pd
 from ..constants import E_CHARGE, G_Q
 from ..prepare.geometry import Geometry
 from .base import Derived, Param, Reference, SigmafitModel, TableMethod
-from .formulas import tensor
-from .measurement_tensor import drude_bands, resistivity
+from .measurement_tensor import resistivity
 from .registry import model_class, register
 
 Carrier = Literal["auto", "holes", "electrons"]
@@ -193,7 +191,7 @@ class MeasurementModel(SigmafitModel):
     def _make_function(self):
         names = [p.name for p in self.params_table]
         phys_names = [p.name for p in self.physics_cls.params_table]
-        suffixes = ("", "_2") if self.options["bands"] == 2 else ("",)
+        suffixes = self.band_suffixes
         factor = self.geometry.factor
         fukuyama = self.options["wl_hall"] == "fukuyama"
         phys = self.physics_cls.function
@@ -281,8 +279,10 @@ class MeasurementModel(SigmafitModel):
         """Unprefixed ``{name: value}`` of the table's parameters."""
         return {p.name: float(params[self.prefix + p.name].value) for p in self.params_table}
 
-    def _suffixes(self) -> tuple[str, ...]:
-        return ("", "_2") if self.options["bands"] == 2 else ("",)
+    @property
+    def band_suffixes(self) -> tuple[str, ...]:
+        """Suffixes of the Drude bands' parameter names: ``("",)`` or ``("", "_2")``."""
+        return ("", "_2")[: self.options["bands"]]
 
     def sample_resistivity(self, params: lmfit.Parameters, B_true, delta_sigma=None) -> tuple[np.ndarray, np.ndarray]:
         """(ρ_xx, ρ_xy) in Ω of the sample alone (no geometry, no instrument) at the true field ``B_true`` (T).
@@ -291,11 +291,7 @@ class MeasurementModel(SigmafitModel):
         """
         Bt = np.asarray(B_true, float)
         ds = self.delta_sigma(params, Bt) if delta_sigma is None else np.asarray(delta_sigma, float)
-        return resistivity(Bt, self.values(params), self._suffixes(), ds, self.options["wl_hall"] == "fukuyama")
-
-    def classical_sigma_xx(self, params: lmfit.Parameters, B_true) -> np.ndarray:
-        """σ⁰_xx (S) of the Drude band(s) alone at the true field ``B_true`` (T)."""
-        return tensor.conductivity(np.asarray(B_true, float), drude_bands(self.values(params), self._suffixes()))[0]
+        return resistivity(Bt, self.values(params), self.band_suffixes, ds, self.options["wl_hall"] == "fukuyama")
 
     def delta_sigma(self, params: lmfit.Parameters, B_true) -> np.ndarray:
         """Δσ (S) of the physics model at the true field ``B_true`` (T)."""
@@ -339,7 +335,7 @@ class MeasurementModel(SigmafitModel):
         ch = np.zeros(B.shape, dtype=int) if channel is None else np.asarray(channel)
         p = self.values(params)
         out = self.physics_model.diagnose(params, B[ch == XX] - p["B_off"])
-        for suffix in ("", "_2")[: self.options["bands"]]:
+        for suffix in self.band_suffixes:
             if abs(p[f"sign{suffix}"]) != 1.0:
                 out.append(f"sign{suffix} = {p[f'sign{suffix}']:g} is not ±1 (holes +1, electrons −1): keep it fixed")
         if self.options["bands"] == 2 and not (ch == XY).any():
@@ -415,44 +411,6 @@ class MeasurementModel(SigmafitModel):
                               "R_xx_ohm": self.eval(params, B=Bf, channel=np.full(fine.shape, XX)),
                               "R_xy_ohm": self.eval(params, B=Bf, channel=np.full(fine.shape, XY))})
         return {"points": points, "model": model}
-
-
-def fit_shared(model: MeasurementModel, curves, shared=("L_so",), *, method: str = "least_squares", **fit_kws):
-    """Fit several curves (e.g. temperatures) with ``shared`` parameters common to all, the rest per curve.
-
-    A helper until the measurement model is wired into :func:`sigmafit.fit_global`.  ``curves`` is a sequence of
-    ``(B, channel, y, sigma)`` arrays (T, code, Ω, Ω).  Curve *i*'s parameters are named ``c{i}_<name>``; the
-    shared ones of curves 1, 2 … are expressions equal to curve 0's (so errors propagate), whose start value is
-    the median of the curves' own start values.  Derived quantities are added per curve.  Returns the
-    :class:`lmfit.minimizer.MinimizerResult` (weighted residuals: χ² with the per-point σ).
-    """
-    curves = [tuple(np.asarray(a) for a in c) for c in curves]
-    names = [p.name for p in model.params_table]
-    unknown = sorted(set(shared) - set(names))
-    if unknown:
-        raise ValueError(f"shared names unknown parameters {unknown}; the model has {names}")
-    starts = [model.guess(y, B=B, channel=ch) for B, ch, y, _ in curves]
-    params = lmfit.Parameters()
-    for i, start in enumerate(starts):
-        for name in names:
-            par = start[model.prefix + name]
-            value = float(np.median([s[model.prefix + name].value for s in starts])) if name in shared else par.value
-            params.add(f"c{i}_{name}", value=value, min=par.min, max=par.max, vary=par.vary)
-            if i and name in shared:
-                params[f"c{i}_{name}"].set(expr=f"c0_{name}")
-        for d in model.derived_table:
-            params.add(f"c{i}_{d.name}", expr=re.sub(r"[A-Za-z_][A-Za-z0-9_]*",
-                                                     lambda m: f"c{i}_{m.group(0)}" if m.group(0) in names else m.group(0),
-                                                     d.expr))
-
-    def residual(p):
-        out = []
-        for i, (B, ch, y, sigma) in enumerate(curves):
-            values = {name: p[f"c{i}_{name}"].value for name in names}
-            out.append((model.func(B, ch, **values) - y) / sigma)
-        return np.concatenate(out)
-
-    return lmfit.minimize(residual, params, method=method, **fit_kws)
 
 
 def _rebuild(options: dict, prefix: str, nan_policy: str, hints: dict) -> MeasurementModel:
