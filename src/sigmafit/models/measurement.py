@@ -430,10 +430,8 @@ _GQ_DP = -0.345690612559227  # hln-dp, B = 0.1 T, B_φ = 0.01 T, B_so = 0.1 T (P
 
 
 def _reference_values() -> tuple[MeasurementReference, ...]:
-    from ..constants import HBAR_OVER_4E
-
-    def length_nm(B_T: float) -> float:  # L of the characteristic field B = ħ/(4eL²)
-        return math.sqrt(HBAR_OVER_4E / B_T) * 1e9
+    from .carriers import _PHYSICS_B, _PHYSICS_RHO  # the two-band table: ρ_xx at _PHYSICS_B, then ρ_xy
+    from .formulas.localization import char_length  # L (m) of a characteristic field B = ħ/(4eL²)
 
     hall = Geometry("hallbar", width_um=10.0, length_um=40.0)
     inst0 = {"B_off": 0.0, "pickup": 0.0, "pickup_xy": 0.0, "offset_xy": 0.0}
@@ -443,14 +441,12 @@ def _reference_values() -> tuple[MeasurementReference, ...]:
     n = 1e16  # holes per m², μ = 0.1 m²/Vs: ρ_xx = 1/(neμ), R_H = 1/(ne)
     rho, r_h = 1.0 / (n * E_CHARGE * 0.1), 1.0 / (n * E_CHARGE)
     one = {"sigma0": n * E_CHARGE * 0.1, "mu": 0.1, "sign": 1.0, "L_phi": off, "L_so": 50.0}
-    wl = {"sigma0": 1e-3, "mu": 1e-9, "sign": 1.0, "L_phi": length_nm(0.01), "L_so": length_nm(0.1)}
+    wl = {"sigma0": 1e-3, "mu": 1e-9, "sign": 1.0, "L_phi": char_length(0.01) * 1e9, "L_so": char_length(0.1) * 1e9}
     return (
-        MeasurementReference({**two, **inst0}, (0.0, 1.0, 5.0, 1.0, 5.0),
-                             (4.99320725956861e-6, 5.01117561835954e-6, 5.43814652032225e-6,
-                              -3.49883875345621e-7, -1.79211646692438e-6),
+        MeasurementReference({**two, **inst0}, _PHYSICS_B * 2, _PHYSICS_RHO,
                              "PHYSICS.md §6 two-band table (electrons + holes), per square",
                              rtol=1e-12, atol=1e-20, options={"bands": 2, "geometry": Geometry("sheet"), "wl_hall": "none"},
-                             channel=(0, 0, 0, 1, 1)),
+                             channel=(XX,) * len(_PHYSICS_B) + (XY,) * len(_PHYSICS_B)),
         MeasurementReference({**one, **inst0, "B_off": 0.02, "pickup": 0.03, "pickup_xy": 0.01, "offset_xy": -2.0},
                              (1.02, 1.02, -0.48),
                              (4.0 * rho + 0.03 * r_h * 1.0, r_h * 1.0 - 2.0, r_h * -0.5 - 2.0),
