@@ -199,11 +199,8 @@ class SigmafitModel(lmfit.Model):
         (x, y), each kept strictly inside its bounds (:func:`inside_bounds`)."""
         y = np.asarray(y, dtype=float)
         x = np.asarray(x, dtype=float)
-        ok = np.isfinite(y) & np.isfinite(x) if y.size == x.size else np.ones(x.shape, dtype=bool)
-        if y.size != x.size:  # several parts of y (complex observables): the model's guess handles them
-            values = self._guess(y, x) if x.size >= 3 else {}
-        else:
-            values = self._guess(y[ok], x[ok]) if ok.sum() >= 3 else {}
+        ok = np.isfinite(y) & np.isfinite(x)
+        values = self._guess(y[ok], x[ok]) if ok.sum() >= 3 else {}
         out = {}
         for p in self.params_table:
             if p.name in values and np.isfinite(values[p.name]) and p.vary:
