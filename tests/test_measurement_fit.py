@@ -1,8 +1,9 @@
 """simulate → load → prepare.measured → MeasurementModel fit: recovery, an honest χ²_ν, several temperatures,
 the bundled sample file and real instrument files.
 
-Fits go through lmfit directly (``model.fit(y, params, B=…, channel=…, weights=1/σ)``) until the measurement model
-is wired into ``sigmafit.fit``; ``least_squares`` (trust-region) is the method, as recommended for it.
+Single curves are fitted through lmfit directly (``model.fit(y, params, B=…, channel=…, weights=1/σ)``),
+several temperatures with a shared L_so through :func:`sigmafit.fit_global`; ``least_squares`` (trust-region) is
+the method, as recommended for the model.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from scipy import integrate
 import sigmafit
 import simulate_raw as sim
 from sigmafit.constants import G_Q
-from sigmafit.models.measurement import MeasurementModel, fit_shared
+from sigmafit.exceptions import FitError
+from sigmafit.models.measurement import MeasurementModel
 from sigmafit.prepare import Geometry
 from sigmafit.prepare.measured import arrays, measured_points
 
@@ -125,18 +127,18 @@ def test_four_temperatures_each_l_phi_recovered(four):
 
 def test_four_temperatures_shared_l_so(four):
     s, pts = four
-    model = MeasurementModel("hln-so", geometry=HALL)
-    curves = [arrays(g)[:3] + (arrays(g)[3],) for _, g in pts.groupby("curve", sort=False)]
-    res = fit_shared(model, curves, shared=("L_so",))
-    assert res.success and 0.8 < res.redchi < 1.25
+    curves = [g for _, g in pts.groupby("curve", sort=False)]
+    opts = {"physics": "hln-so", "geometry": HALL}
+    res = sigmafit.fit_global(curves, "measurement", share=["L_so"], warn=False, **opts)
+    assert res.success and 0.8 < res.minimizer_result.redchi < 1.25
     p = res.params
-    assert abs(p["c0_L_so"].value - s.film.L_so_nm) < 5 * p["c0_L_so"].stderr
-    assert p["c3_L_so"].expr == "c0_L_so" and p["c3_L_so"].value == p["c0_L_so"].value
+    assert abs(p["L_so"].value - s.film.L_so_nm) < 5 * p["L_so"].stderr
+    assert p["c3_L_so"].expr == "L_so" and p["c3_L_so"].value == p["L_so"].value
     for i, c in enumerate(s.curves):
         assert abs(p[f"c{i}_L_phi"].value - c.L_phi_nm) < 5 * p[f"c{i}_L_phi"].stderr
         assert p[f"c{i}_B_phi"].value == pytest.approx(1.64552989238e-16 / (c.L_phi_nm * 1e-9) ** 2, rel=0.05)
-    with pytest.raises(ValueError, match="unknown parameters"):
-        fit_shared(model, curves, shared=("L_xx",))
+    with pytest.raises(FitError, match="cannot share"):
+        sigmafit.fit_global(curves, "measurement", share=["L_xx"], **opts)
 
 
 # --- the bundled sample file ---------------------------------------------------------------------------------

@@ -105,6 +105,21 @@ def test_tables_units_symbols_and_physics_names():
     assert "physics model: hln-so" in m.describe()
 
 
+def test_table_methods_work_on_the_class_and_on_an_instance():
+    """The report looks units and symbols up by registry name, on the class (labels.param_unit walks every
+    registered model): the class answers with its own (empty) tables, an instance with its options' table."""
+    from sigmafit.report.labels import param_unit, symbols
+
+    cls = registry.model_class("measurement")
+    assert cls.units() == {} and cls.symbols() == {}
+    assert cls.describe().startswith("measurement  [measurement]") and "physics model" not in cls.describe()
+    assert param_unit("no_such_parameter") == "" and param_unit("L_phi") == "nm"
+    assert symbols("measurement") == symbols(None)  # the class has no rows of its own: only the background terms
+    one, two = model(), model(bands=2)
+    assert "mu_2" not in one.units() and two.units()["mu_2"] == "m2/Vs" and two.units()["n_s_2"] == "cm-2"
+    assert two.symbols()["mu"] == "μ" and "physics model: hln-dp" in two.describe()
+
+
 def test_derived_density_and_sheet_resistance():
     m = model()
     p = m.make_params()

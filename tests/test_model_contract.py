@@ -111,7 +111,7 @@ def test_inputs_never_modified_and_fit_repeats(name):
     start = model.make_params()
     before = copy.deepcopy(start)
     data: object = (x, y)
-    if hasattr(model, "fit_data"):  # raw readings: a DataFrame names the channel and each reading's σ
+    if "channel" in model.independent_vars:  # raw readings: a DataFrame names the channel and each reading's σ
         data = pd.DataFrame({"field_T": x, "channel": _kwargs(model, x)["channel"], "resistance_ohm": y,
                              "resistance_err_ohm": np.full(y.size, 1e-3 * max(float(np.std(y)), 1e-12))})
     with warnings.catch_warnings():

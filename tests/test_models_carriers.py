@@ -93,6 +93,35 @@ def test_hall_fit_with_estimated_noise_says_when_the_model_misses_within_the_noi
     assert any("χ²_ν" in w and "noise estimated from the data's point-to-point scatter" in w for w in res.warnings)
 
 
+def _with_errors(df, err_xx, err_xy):
+    out = df.assign(rxx_err=err_xx, rxy_err=err_xy)
+    out.attrs["sigmafit"] = {"errors": {"sheet_resistance_ohm": "rxx_err", "hall_resistance_ohm": "rxy_err"}}
+    return out
+
+
+def test_hall_error_columns_are_one_sigma_and_chi2_checks_them():
+    """±1 Ω noise on both parts.  Error columns saying 1 Ω are honest: χ²_ν ≈ 1 (1 ± 0.11 for 162 − 2 points), no
+    warning.  Error columns saying 0.1 Ω are 10× too small: χ²_ν ≈ 10² and the fit says so."""
+    B = np.linspace(0.0, 2.0, 81)
+    df = _sheet_curves([(3e15, 0.5, -1)], B, 1.0, 1.0, seed=11)
+    honest = _fit(_with_errors(df, 1.0, 1.0), "hall")
+    assert 0.6 < honest.summary()["statistics"]["redchi"] < 1.5
+    assert honest.source["weights"] == "1/rxx_err+rxy_err (the data's own uncertainties)"
+    assert not any("χ²_ν" in w for w in honest.warnings)
+    small = _fit(_with_errors(df, 0.1, 0.1), "hall")
+    assert 60 < small.summary()["statistics"]["redchi"] < 150
+    assert any("χ²_ν" in w and "with the data's uncertainties" in w for w in small.warnings)
+
+
+def test_hall_weights_column_is_one_sigma_of_every_part():
+    """``weights=COLUMN`` (the CLI's ``--weights COL``) names 1σ uncertainties: weight 1/σ for both parts, checked by χ²_ν."""
+    B = np.linspace(0.0, 2.0, 81)
+    df = _sheet_curves([(3e15, 0.5, -1)], B, 1.0, 1.0, seed=11).assign(sigma=0.1)
+    res = _fit(df, "hall", weights="sigma")
+    np.testing.assert_allclose(res.weights, 10.0)
+    assert res.source["weights"] == "1/sigma (per-point 1σ uncertainties of sheet_resistance_ohm+hall_resistance_ohm)"
+    assert any("χ²_ν" in w and "with the data's uncertainties" in w for w in res.warnings)
+
 def test_hall_3d_and_cubic_term_give_the_zero_field_slope():
     """Two bands in Ω·cm: with a₂ and h₃ free, R_H is the zero-field slope of ρ_xy (the two-band R_H(0)) and
     ρ_xx(0) the PHYSICS.md value; with a₂ held at 0 the model says the data disagree."""

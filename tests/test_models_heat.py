@@ -81,6 +81,21 @@ def test_debye_temperature_within_one_percent():
     assert res.warnings == []
 
 
+def test_relative_default_weights_are_not_an_estimated_noise():
+    """C and κ span decades: the default weights are 1/|y| (a relative error), not the noise estimated from the
+    data's scatter, so no χ²_ν is read against an estimated noise."""
+    from sigmafit.fitting.curve import curve_data
+    from sigmafit.fitting.options import FitSettings
+
+    df = _simulated_c(np.random.default_rng(1))
+    y = df["molar_heat_capacity_J_per_molK"].to_numpy()
+    kappa = pd.DataFrame({"temperature_K": df["temperature_K"], "thermal_conductivity_W_per_mK": 1e3 * y})
+    for name, data in (("heat-capacity", df), ("kappa", kappa)):
+        curve = curve_data(data, sigmafit.models.get(name), FitSettings())
+        assert curve.noise_estimated is False and curve.weighted is False, name
+        np.testing.assert_allclose(curve.weights * data.iloc[:, 1].to_numpy(), 1.0, rtol=1e-12)
+
+
 def test_schottky_anomaly_recovered():
     rng = np.random.default_rng(2)
     df = _simulated_c(rng, T=np.geomspace(0.4, 8.0, 80), n_sch=0.01, delta=2.0, noise=0.003)

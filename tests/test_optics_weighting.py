@@ -9,6 +9,8 @@ import pytest
 import sigmafit
 from sigmafit import models
 from sigmafit.exceptions import DataFormatError
+from sigmafit.fitting.curve import curve_data
+from sigmafit.fitting.options import FitSettings
 from sigmafit.models import optics_diagnostics as D
 from sigmafit.models.formulas import optics as F
 from sigmafit.models.optical_observables import envelope, relative_weights, stack_observable
@@ -95,12 +97,32 @@ def test_error_columns_announced_by_the_loader_are_used():
     df["dn"], df["dk"] = 0.01, 0.02
     df.attrs["sigmafit"] = {"errors": {"n": "dn", "k": "dk"}}
     m = models.get("drude", observable="nk")
-    _, _, w, _, _ = m.select_data(df)
-    np.testing.assert_allclose(w, np.r_[np.full(40, 100.0), np.full(40, 50.0)])
-    assert m.weights_note(df) == "1/dn+dk"
+    d = m.fit_data(df)
+    np.testing.assert_allclose(d["weights"], np.r_[np.full(40, 100.0), np.full(40, 50.0)])
+    assert d["weights_how"] == "1/dn+dk"
+    assert d["weighted"]  # per-point 1σ: the fit checks χ²_ν
     df.attrs["sigmafit"] = {"errors": {"n": "dn"}}
     with pytest.raises(DataFormatError, match=r"uncertainties for \['n'\] but not for \['k'\]"):
-        m.select_data(df)
+        m.fit_data(df)
+
+
+def test_announced_errors_are_one_sigma_and_chi2_checks_them():
+    """1 % Gaussian noise on σ1 of a Drude metal: error columns saying 1 % are honest (χ²_ν ≈ 1 ± 0.18 for 60 − 2
+    points, no warning); saying 0.1 % they are 10× too small, χ²_ν ≈ 10² and the fit says so."""
+    nu = np.geomspace(10, 1e4, 60)
+    s1 = F.drude_sigma(nu, 1e4, 100.0).real
+    rng = np.random.default_rng(3)
+    df = pd.DataFrame({"wavenumber_cm-1": nu, "sigma1_S_per_cm": s1 * (1 + 0.01 * rng.standard_normal(nu.size))})
+    fits = {}
+    for rel in (0.01, 0.001):
+        d = df.assign(ds1=rel * s1)
+        d.attrs["sigmafit"] = {"errors": {"sigma1_S_per_cm": "ds1"}}
+        fits[rel] = sigmafit.fit(d, "drude", warn=False)
+        assert fits[rel].source["weights"] == "1/ds1"
+    assert 0.5 < fits[0.01].summary()["statistics"]["redchi"] < 1.6
+    assert not any("χ²_ν" in w for w in fits[0.01].warnings)
+    assert 50 < fits[0.001].summary()["statistics"]["redchi"] < 160
+    assert any("χ²_ν" in w and "with the data's uncertainties" in w for w in fits[0.001].warnings)
 
 
 def test_weight_schemes_by_name():
@@ -108,13 +130,15 @@ def test_weight_schemes_by_name():
     df = frame(nu, F.drude_lorentz_eps(nu, 1.0, [(1e4, 100.0)]))
     df["dn"] = 0.01
     m = models.get("drude", observable="nk")
-    assert m.select_data(df)[2] is None  # nothing announced: the fit applies default_weights (and records it)
-    np.testing.assert_allclose(m.select_data(df, weights="none")[2], 1.0)
-    np.testing.assert_allclose(m.select_data(df, weights="dn")[2], 100.0)
-    y = m.select_data(df)[1]
-    np.testing.assert_allclose(m.select_data(df, weights="relative")[2], m.default_weights(nu, y))
+    assert m.fit_data(df)["weights"] is None  # nothing announced: the fit applies default_weights (and records it)
+    assert curve_data(df, m, FitSettings(weights="none")).weights is None  # every point alike
+    by_column = m.fit_data(df, weights="dn")
+    np.testing.assert_allclose(by_column["weights"], 100.0)
+    assert by_column["weighted"]  # a column of 1σ uncertainties
+    y = m.fit_data(df)["y"]
+    np.testing.assert_allclose(curve_data(df, m, FitSettings(weights="relative")).weights, m.default_weights(nu, y))
     with pytest.raises(DataFormatError, match="must name 2 uncertainty column"):
-        m.select_data(df, weights="nope")
+        m.fit_data(df, weights="nope")
 
 
 # --- bad data ---------------------------------------------------------------------------------------

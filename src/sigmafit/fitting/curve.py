@@ -168,12 +168,6 @@ def _frame_arrays(df: pd.DataFrame, main, settings: FitSettings, source: dict) -
         if d.get("weights_how"):
             source["weights"] = d["weights_how"]
         return d["x"], d["y"], d["weights"], d["x_name"], d["y_name"], d["weighted"], d.get("independent") or {}
-    if main is not None and hasattr(main, "select_data"):
-        scheme = None if weights in (None, "none") else weights
-        xv, yv, wv, xn, yn = main.select_data(df, x=settings.x, y=settings.y, weights=scheme)
-        if hasattr(main, "weights_note") and weights != "none":
-            source["weights"] = main.weights_note(df, scheme)
-        return xv, yv, (None if weights == "none" else wv), xn, yn, False, {}
     xn = settings.x or (main.x if main is not None else None)
     yn = settings.y or (main.y if main is not None else None)
     if not xn or not yn:

@@ -99,6 +99,23 @@ def inside_bounds(p: Param, value: float) -> float:
     return v
 
 
+class TableMethod:
+    """Like ``classmethod``, but bound to the instance when called on one.
+
+    Models that build their parameter tables per instance (N-oscillator optics models, the measurement
+    model) wrap ``units``/``symbols``/``describe`` in it: on the class they read the class tables (what
+    the report and the ``sigmafit models`` listing look up by name), on an instance the instance's.
+    """
+
+    def __init__(self, func):
+        self.func = func
+        self.__doc__ = func.__doc__
+
+    def __get__(self, obj, cls):
+        target = cls if obj is None else obj
+        return lambda *a, **k: self.func(target, *a, **k)
+
+
 class SigmafitModel(lmfit.Model):
     """Base class: an lmfit Model whose parameters come from a declared table."""
 
@@ -182,11 +199,8 @@ class SigmafitModel(lmfit.Model):
         (x, y), each kept strictly inside its bounds (:func:`inside_bounds`)."""
         y = np.asarray(y, dtype=float)
         x = np.asarray(x, dtype=float)
-        ok = np.isfinite(y) & np.isfinite(x) if y.size == x.size else np.ones(x.shape, dtype=bool)
-        if y.size != x.size:  # several parts of y (complex observables): the model's guess handles them
-            values = self._guess(y, x) if x.size >= 3 else {}
-        else:
-            values = self._guess(y[ok], x[ok]) if ok.sum() >= 3 else {}
+        ok = np.isfinite(y) & np.isfinite(x)
+        values = self._guess(y[ok], x[ok]) if ok.sum() >= 3 else {}
         out = {}
         for p in self.params_table:
             if p.name in values and np.isfinite(values[p.name]) and p.vary:
@@ -225,6 +239,20 @@ class SigmafitModel(lmfit.Model):
         for d in cls.derived_table:
             lines.append(f"  {d.name:<10} {d.unit or '-':<8} derived = {d.expr}  {d.description}")
         return "\n".join(lines)
+
+
+class RelativeWeights:
+    """Mixin (before :class:`SigmafitModel` and :class:`~sigmafit.models.joint.ColumnData` in the bases): data that
+    span decades are weighted 1/|y| by default.  These weights are no estimate of the noise, so a fit with them
+    does not read χ²_ν as a goodness of fit."""
+
+    default_weights_estimate_noise: ClassVar[bool] = False
+
+    def default_weights(self, x, y):
+        """relative weights 1/|y|: the data span decades, so each point counts by its relative error"""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            w = 1.0 / np.abs(np.asarray(y, dtype=float))
+        return np.where(np.isfinite(w), w, np.nan)
 
 
 def components(model: lmfit.Model) -> list[lmfit.Model]:

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ..prepare._common import finish, require
-from .base import Derived, Param, Reference, SigmafitModel
+from .base import Derived, Param, Reference, RelativeWeights, SigmafitModel
 from .formulas import heat as F
 from .guess import heat as G
 from .joint import ColumnData
@@ -35,16 +35,8 @@ KAPPA_E = "electronic_thermal_conductivity_W_per_mK"
 KAPPA_E_ERR = "electronic_thermal_conductivity_err_W_per_mK"
 
 
-class _Relative:
-    def default_weights(self, x, y):
-        """relative weights 1/|y|: the data span decades"""
-        with np.errstate(divide="ignore", invalid="ignore"):
-            w = 1.0 / np.abs(np.asarray(y, dtype=float))
-        return np.where(np.isfinite(w), w, np.nan)
-
-
 @register
-class HeatCapacityModel(_Relative, ColumnData, SigmafitModel):
+class HeatCapacityModel(RelativeWeights, ColumnData, SigmafitModel):
     """C(T) = γT + βT³ + β₅T⁵ + C_Sch(T) in J mol⁻¹ K⁻¹ (T in K); Θ_D and N(E_F) derived.
 
     β₅ and the Schottky term (n_sch, Delta) are fixed at 0 by default: free them with ``init=``.
@@ -108,7 +100,7 @@ class HeatCapacityModel(_Relative, ColumnData, SigmafitModel):
 
 
 @register
-class KappaModel(_Relative, ColumnData, SigmafitModel):
+class KappaModel(RelativeWeights, ColumnData, SigmafitModel):
     """κ(T) = aT + bT^p in W m⁻¹ K⁻¹ (T in K): electronic aT plus a phonon power law, p fixed at 3 by default."""
 
     name = "kappa"

@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 
-from .base import Derived, Param, Reference
+from .base import Derived, Param, Reference, RelativeWeights
 from .formulas import temperature as F
 from .registry import register
 from .temperature import _INF, _span_warning, _TemperatureModel, _values
@@ -27,15 +27,8 @@ def _lnR_line(x, y, s):
     return float(coef[0]), float(coef[1]), float(r @ r)
 
 
-class _HoppingBase(_TemperatureModel):
+class _HoppingBase(RelativeWeights, _TemperatureModel):
     y = "resistance_ohm"
-
-    def default_weights(self, x, y):
-        """relative weights 1/R: R spans decades, so each point counts by its relative error"""
-        y = np.asarray(y, dtype=float)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            w = 1.0 / np.abs(y)
-        return np.where(np.isfinite(w), w, np.nan)
 
     def _zabrodskii_check(self, x, y, s_model: float) -> list[str]:
         x, y = np.asarray(x, float), np.asarray(y, float)

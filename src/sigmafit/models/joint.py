@@ -3,15 +3,15 @@
 A *joint* model fits k columns against one x (ρ_xx and ρ_xy against B): its output, the data and
 the weights are the columns one after the other, ``y = concat(part_1, …, part_k)`` of length k·N —
 the layout :func:`sigmafit.fit` accepts for ``len(y) = k·len(x)`` (as for the complex optics
-observables).  :class:`ColumnData` gives a model ``select_data`` (DataFrame → arrays, with the error
-columns announced in ``df.attrs["sigmafit"]["errors"]`` turned into weights 1/error) and
-``default_weights`` (each part weighted by its own point-to-point noise), so that χ²_ν means
-something even when the parts differ by orders of magnitude.
+observables).  :class:`ColumnData` gives a model ``fit_data`` (DataFrame → arrays, with the error
+columns announced in ``df.attrs["sigmafit"]["errors"]`` turned into weights 1/error: per-point 1σ,
+so the fit checks χ²_ν against 1) and ``default_weights`` (each part weighted by its own
+point-to-point noise), so that χ²_ν means something even when the parts differ by orders of magnitude.
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import lmfit
 import numpy as np
@@ -22,6 +22,12 @@ from ..prepare._common import meta_of, require
 from ..prepare.heat import require_positive
 
 __all__ = ["ColumnData", "point_noise"]
+
+
+def _inverse(err: np.ndarray) -> np.ndarray:
+    """1/err where err > 0, NaN elsewhere (the fit leaves those points out and says so)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(err > 0, 1.0 / err, np.nan)
 
 
 def point_noise(x, y) -> float:
@@ -61,13 +67,15 @@ class ColumnData:
     #: :meth:`default_weights` are 1/(each part's estimated noise): a fit with them checks χ²_ν against 1
     default_weights_estimate_noise: ClassVar[bool] = True
 
-    def select_data(self, df: pd.DataFrame, x=None, y=None, weights=None):
-        """(x, y, weights, x_name, y_name) for :func:`sigmafit.fit`: x and the stacked columns.
+    def fit_data(self, df: pd.DataFrame, *, x=None, y=None, weights=None) -> dict[str, Any]:
+        """The arrays of a fit of ``df`` (:func:`sigmafit.fit`'s protocol): x and the stacked columns.
 
-        ``y`` may name other columns, joined with ``+`` (``"resistance_ohm+hall_resistance_ohm"``);
-        ``weights`` may be an array of the stacked length; by default the error columns of
-        ``df.attrs["sigmafit"]["errors"]`` give 1/error when every part has one, else the model's
-        :meth:`default_weights` apply.
+        ``y`` may name other columns, joined with ``+`` (``"resistance_ohm+hall_resistance_ohm"``).
+        ``weights``: None — 1/error from the error columns of ``df.attrs["sigmafit"]["errors"]`` when every
+        part has one (per-point 1σ: the fit checks χ²_ν), else none here and the fit applies
+        :meth:`default_weights`; ``"none"``/``"relative"`` — none here (the fit applies the scheme); a
+        column name — per-point 1σ uncertainties of every part (weights 1/error); an array of the stacked
+        length — weights as given.
         """
         xname = x or self.x
         cols = tuple(str(y).split("+")) if y else self.columns
@@ -79,20 +87,21 @@ class ColumnData:
         if self.positive:
             for c in cols:
                 require_positive(df, c, x=xname, why=self.positive)
-        yv = np.concatenate(parts)
-        if weights is not None and not isinstance(weights, str):
-            return xv, yv, np.asarray(weights, dtype=float), xname, "+".join(cols)
-        if isinstance(weights, str):
-            require(df, [weights], f"fitting {self.name!r} (weights column)")
-            return xv, yv, np.asarray(df[weights], dtype=float), xname, "+".join(cols)
+        yname = "+".join(cols)
+        out = {"x": xv, "y": np.concatenate(parts), "weights": None, "x_name": xname, "y_name": yname,
+               "weighted": False, "weights_how": None, "independent": {}}
         errors = meta_of(df).get("errors") or {}
         err_cols = [errors.get(c) for c in cols]
-        wv = None
-        if all(e is not None and e in df.columns for e in err_cols):
-            err = np.concatenate([np.asarray(df[e], dtype=float) for e in err_cols])
-            with np.errstate(divide="ignore", invalid="ignore"):
-                wv = np.where(err > 0, 1.0 / err, np.nan)
-        return xv, yv, wv, xname, "+".join(cols)
+        if weights is not None and not isinstance(weights, str):
+            out["weights"] = np.asarray(weights, dtype=float)
+        elif isinstance(weights, str) and weights not in ("none", "relative"):
+            require(df, [weights], f"fitting {self.name!r} (the weights column of 1σ uncertainties)")
+            out.update(weights=_inverse(np.tile(np.asarray(df[weights], dtype=float), len(cols))), weighted=True,
+                       weights_how=f"1/{weights} (per-point 1σ uncertainties of {yname})")
+        elif weights is None and all(e is not None and e in df.columns for e in err_cols):
+            out.update(weights=_inverse(np.concatenate([np.asarray(df[e], dtype=float) for e in err_cols])), weighted=True,
+                       weights_how=f"1/{'+'.join(err_cols)} (the data's own uncertainties)")
+        return out
 
     def guess(self, data, x=None, **kwargs):
         """Start parameters from stacked data (lmfit protocol).

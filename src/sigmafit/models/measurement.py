@@ -40,7 +40,6 @@ from __future__ import annotations
 
 import inspect
 import math
-import re
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar, Literal
 
@@ -50,9 +49,8 @@ import pandas as pd
 
 from ..constants import E_CHARGE, G_Q
 from ..prepare.geometry import Geometry
-from .base import Derived, Param, Reference, SigmafitModel
-from .formulas import tensor
-from .measurement_tensor import drude_bands, resistivity
+from .base import Derived, Param, Reference, SigmafitModel, TableMethod
+from .measurement_tensor import resistivity
 from .registry import model_class, register
 
 Carrier = Literal["auto", "holes", "electrons"]
@@ -79,6 +77,13 @@ def physics_class(physics: str | type[SigmafitModel]) -> type[SigmafitModel]:
         name = getattr(cls, "name", cls)
         raise ValueError(f"physics must be a 2D sheet magnetoconductance model (Δσ in S, e.g. 'hln-dp'); got {name!r}")
     return cls
+
+
+def _describe(target) -> str:
+    """The parameter table (the layout of :meth:`SigmafitModel.describe`); an instance adds its physics model and
+    options (the class itself has no tables: they are built per instance from the options)."""
+    text = SigmafitModel.describe.__func__(target)
+    return text if isinstance(target, type) else text + f"\n  physics model: {target.physics_cls.name}, options {target.options}"
 
 
 @dataclass(frozen=True)
@@ -186,7 +191,7 @@ class MeasurementModel(SigmafitModel):
     def _make_function(self):
         names = [p.name for p in self.params_table]
         phys_names = [p.name for p in self.physics_cls.params_table]
-        suffixes = ("", "_2") if self.options["bands"] == 2 else ("",)
+        suffixes = self.band_suffixes
         factor = self.geometry.factor
         fukuyama = self.options["wl_hall"] == "fukuyama"
         phys = self.physics_cls.function
@@ -274,8 +279,10 @@ class MeasurementModel(SigmafitModel):
         """Unprefixed ``{name: value}`` of the table's parameters."""
         return {p.name: float(params[self.prefix + p.name].value) for p in self.params_table}
 
-    def _suffixes(self) -> tuple[str, ...]:
-        return ("", "_2") if self.options["bands"] == 2 else ("",)
+    @property
+    def band_suffixes(self) -> tuple[str, ...]:
+        """Suffixes of the Drude bands' parameter names: ``("",)`` or ``("", "_2")``."""
+        return ("", "_2")[: self.options["bands"]]
 
     def sample_resistivity(self, params: lmfit.Parameters, B_true, delta_sigma=None) -> tuple[np.ndarray, np.ndarray]:
         """(ρ_xx, ρ_xy) in Ω of the sample alone (no geometry, no instrument) at the true field ``B_true`` (T).
@@ -284,32 +291,16 @@ class MeasurementModel(SigmafitModel):
         """
         Bt = np.asarray(B_true, float)
         ds = self.delta_sigma(params, Bt) if delta_sigma is None else np.asarray(delta_sigma, float)
-        return resistivity(Bt, self.values(params), self._suffixes(), ds, self.options["wl_hall"] == "fukuyama")
-
-    def classical_sigma_xx(self, params: lmfit.Parameters, B_true) -> np.ndarray:
-        """σ⁰_xx (S) of the Drude band(s) alone at the true field ``B_true`` (T)."""
-        return tensor.conductivity(np.asarray(B_true, float), drude_bands(self.values(params), self._suffixes()))[0]
+        return resistivity(Bt, self.values(params), self.band_suffixes, ds, self.options["wl_hall"] == "fukuyama")
 
     def delta_sigma(self, params: lmfit.Parameters, B_true) -> np.ndarray:
         """Δσ (S) of the physics model at the true field ``B_true`` (T)."""
         return self.physics_model.eval(params, B=np.asarray(B_true, float))
 
     # -- lmfit / sigmafit protocol ------------------------------------------------------------------
-    def units(self) -> dict[str, str]:  # type: ignore[override]
-        """Unit of every parameter and derived quantity (this instance's table)."""
-        out = {p.name: p.unit for p in self.params_table}
-        out.update({d.name: d.unit for d in self.derived_table})
-        return out
-
-    def symbols(self) -> dict[str, str]:  # type: ignore[override]
-        """Display name of every parameter and derived quantity (this instance's table)."""
-        from .symbols import symbol
-
-        return {r.name: r.symbol or symbol(r.name) for r in (*self.params_table, *self.derived_table)}
-
-    def describe(self) -> str:  # type: ignore[override]
-        """The parameter table of this instance (the layout of :meth:`SigmafitModel.describe`)."""
-        return SigmafitModel.describe.__func__(self) + f"\n  physics model: {self.physics_cls.name}, options {self.options}"
+    units = TableMethod(SigmafitModel.units.__func__)
+    symbols = TableMethod(SigmafitModel.symbols.__func__)
+    describe = TableMethod(_describe)
 
     def characteristic_x(self, params: lmfit.Parameters) -> float | None:
         """B_φ (T) of the physics model, for automatic windows |B| ≤ k·B_φ."""
@@ -344,7 +335,7 @@ class MeasurementModel(SigmafitModel):
         ch = np.zeros(B.shape, dtype=int) if channel is None else np.asarray(channel)
         p = self.values(params)
         out = self.physics_model.diagnose(params, B[ch == XX] - p["B_off"])
-        for suffix in ("", "_2")[: self.options["bands"]]:
+        for suffix in self.band_suffixes:
             if abs(p[f"sign{suffix}"]) != 1.0:
                 out.append(f"sign{suffix} = {p[f'sign{suffix}']:g} is not ±1 (holes +1, electrons −1): keep it fixed")
         if self.options["bands"] == 2 and not (ch == XY).any():
@@ -422,44 +413,6 @@ class MeasurementModel(SigmafitModel):
         return {"points": points, "model": model}
 
 
-def fit_shared(model: MeasurementModel, curves, shared=("L_so",), *, method: str = "least_squares", **fit_kws):
-    """Fit several curves (e.g. temperatures) with ``shared`` parameters common to all, the rest per curve.
-
-    A helper until the measurement model is wired into :func:`sigmafit.fit_global`.  ``curves`` is a sequence of
-    ``(B, channel, y, sigma)`` arrays (T, code, Ω, Ω).  Curve *i*'s parameters are named ``c{i}_<name>``; the
-    shared ones of curves 1, 2 … are expressions equal to curve 0's (so errors propagate), whose start value is
-    the median of the curves' own start values.  Derived quantities are added per curve.  Returns the
-    :class:`lmfit.minimizer.MinimizerResult` (weighted residuals: χ² with the per-point σ).
-    """
-    curves = [tuple(np.asarray(a) for a in c) for c in curves]
-    names = [p.name for p in model.params_table]
-    unknown = sorted(set(shared) - set(names))
-    if unknown:
-        raise ValueError(f"shared names unknown parameters {unknown}; the model has {names}")
-    starts = [model.guess(y, B=B, channel=ch) for B, ch, y, _ in curves]
-    params = lmfit.Parameters()
-    for i, start in enumerate(starts):
-        for name in names:
-            par = start[model.prefix + name]
-            value = float(np.median([s[model.prefix + name].value for s in starts])) if name in shared else par.value
-            params.add(f"c{i}_{name}", value=value, min=par.min, max=par.max, vary=par.vary)
-            if i and name in shared:
-                params[f"c{i}_{name}"].set(expr=f"c0_{name}")
-        for d in model.derived_table:
-            params.add(f"c{i}_{d.name}", expr=re.sub(r"[A-Za-z_][A-Za-z0-9_]*",
-                                                     lambda m: f"c{i}_{m.group(0)}" if m.group(0) in names else m.group(0),
-                                                     d.expr))
-
-    def residual(p):
-        out = []
-        for i, (B, ch, y, sigma) in enumerate(curves):
-            values = {name: p[f"c{i}_{name}"].value for name in names}
-            out.append((model.func(B, ch, **values) - y) / sigma)
-        return np.concatenate(out)
-
-    return lmfit.minimize(residual, params, method=method, **fit_kws)
-
-
 def _rebuild(options: dict, prefix: str, nan_policy: str, hints: dict) -> MeasurementModel:
     opts = dict(options)
     model = MeasurementModel(opts.pop("physics"), prefix=prefix, nan_policy=nan_policy, **opts)
@@ -477,10 +430,8 @@ _GQ_DP = -0.345690612559227  # hln-dp, B = 0.1 T, B_φ = 0.01 T, B_so = 0.1 T (P
 
 
 def _reference_values() -> tuple[MeasurementReference, ...]:
-    from ..constants import HBAR_OVER_4E
-
-    def length_nm(B_T: float) -> float:  # L of the characteristic field B = ħ/(4eL²)
-        return math.sqrt(HBAR_OVER_4E / B_T) * 1e9
+    from .carriers import _PHYSICS_B, _PHYSICS_RHO  # the two-band table: ρ_xx at _PHYSICS_B, then ρ_xy
+    from .formulas.localization import char_length  # L (m) of a characteristic field B = ħ/(4eL²)
 
     hall = Geometry("hallbar", width_um=10.0, length_um=40.0)
     inst0 = {"B_off": 0.0, "pickup": 0.0, "pickup_xy": 0.0, "offset_xy": 0.0}
@@ -490,14 +441,12 @@ def _reference_values() -> tuple[MeasurementReference, ...]:
     n = 1e16  # holes per m², μ = 0.1 m²/Vs: ρ_xx = 1/(neμ), R_H = 1/(ne)
     rho, r_h = 1.0 / (n * E_CHARGE * 0.1), 1.0 / (n * E_CHARGE)
     one = {"sigma0": n * E_CHARGE * 0.1, "mu": 0.1, "sign": 1.0, "L_phi": off, "L_so": 50.0}
-    wl = {"sigma0": 1e-3, "mu": 1e-9, "sign": 1.0, "L_phi": length_nm(0.01), "L_so": length_nm(0.1)}
+    wl = {"sigma0": 1e-3, "mu": 1e-9, "sign": 1.0, "L_phi": char_length(0.01) * 1e9, "L_so": char_length(0.1) * 1e9}
     return (
-        MeasurementReference({**two, **inst0}, (0.0, 1.0, 5.0, 1.0, 5.0),
-                             (4.99320725956861e-6, 5.01117561835954e-6, 5.43814652032225e-6,
-                              -3.49883875345621e-7, -1.79211646692438e-6),
+        MeasurementReference({**two, **inst0}, _PHYSICS_B * 2, _PHYSICS_RHO,
                              "PHYSICS.md §6 two-band table (electrons + holes), per square",
                              rtol=1e-12, atol=1e-20, options={"bands": 2, "geometry": Geometry("sheet"), "wl_hall": "none"},
-                             channel=(0, 0, 0, 1, 1)),
+                             channel=(XX,) * len(_PHYSICS_B) + (XY,) * len(_PHYSICS_B)),
         MeasurementReference({**one, **inst0, "B_off": 0.02, "pickup": 0.03, "pickup_xy": 0.01, "offset_xy": -2.0},
                              (1.02, 1.02, -0.48),
                              (4.0 * rho + 0.03 * r_h * 1.0, r_h * 1.0 - 2.0, r_h * -0.5 - 2.0),

@@ -36,7 +36,7 @@ from ..constants import Z_OPT
 from ..exceptions import DataFormatError, ModelOptionError
 from . import optics_diagnostics as D
 from . import optics_terms as T
-from .base import Derived, Param, Reference, SigmafitModel
+from .base import Derived, Param, Reference, SigmafitModel, TableMethod
 from .formulas import optics as F
 from .guess import optics as G
 from .optical_observables import (
@@ -79,22 +79,6 @@ GAMMA_MIN = G.GAMMA_MIN
 #: Which observables fit ε∞ (stated by ``describe()`` for every optics model).
 EPS_INF_RULE = ("fixed when fitting sigma1 (invisible there) or sigma with sigma_reference='eps_inf'; "
                 "fitted, ≥ eps_inf_min (default 1), for sigma, eps, nk, reflectance, transmission, film_reflectance")
-
-
-class _TableMethod:
-    """Like ``classmethod``, but bound to the instance when called on one.
-
-    N-oscillator models build their parameter tables per instance, so ``units()`` and
-    ``describe()`` must read the instance's tables when there is one.
-    """
-
-    def __init__(self, func):
-        self.func = func
-        self.__doc__ = func.__doc__
-
-    def __get__(self, obj, cls):
-        target = cls if obj is None else obj
-        return lambda *a, **k: self.func(target, *a, **k)
 
 
 def _describe(target) -> str:
@@ -176,32 +160,39 @@ class OpticsModel(SigmafitModel):
     def _tables(cls, n: int) -> tuple[tuple[Param, ...], tuple[Derived, ...]]:
         return cls.params_table, cls.derived_table
 
-    units = _TableMethod(SigmafitModel.units.__func__)
-    describe = _TableMethod(_describe)
+    units = TableMethod(SigmafitModel.units.__func__)
+    describe = TableMethod(_describe)
 
     # -- data and weights -------------------------------------------------------------------
-    def select_data(self, df, x=None, y=None, weights=None):
-        """(x, y, weights, x_name, y_name) for :func:`sigmafit.fit`: ν and the stacked observable.
+    def fit_data(self, df, *, x=None, y=None, weights=None) -> dict[str, Any]:
+        """The arrays of a fit of ``df`` (:func:`sigmafit.fit`'s protocol): ν and the stacked observable.
 
-        ``weights``: None (the data's own uncertainties when ``df.attrs["sigmafit"]["errors"]``
-        names them, else None so that the fit applies :meth:`default_weights`), ``"relative"``,
-        ``"none"``, ``"part"`` (each part divided by its RMS), one or two (``"a,b"``) uncertainty
-        column names (weights 1/error), or an array of the stacked length.
+        ``weights``: None — 1/error when ``df.attrs["sigmafit"]["errors"]`` names the parts' uncertainty
+        columns (per-point 1σ: the fit checks χ²_ν), else none here and the fit applies
+        :meth:`default_weights`; ``"none"``/``"relative"`` — none here (the fit applies the scheme); ``"part"``
+        (each part divided by its RMS); one or two (``"a,b"``) uncertainty column names (per-point 1σ, weights
+        1/error); or an array of the stacked length (weights as given).
         """
         xname = x or self.x
         if xname in df.columns:
             df = df.sort_values(xname, kind="stable")  # the order stack_observable returns, for every weight
-        scheme = weights if weights in ("relative", "part", "none") else "none"
-        xv, yv, wv = stack_observable(df, self.observable, weighting=scheme, x=xname)
+        xv, yv, wv = stack_observable(df, self.observable, weighting="part" if weights == "part" else "none", x=xname)
         self._check_film_range(xv)
-        if weights is None:
+        yname = "+".join(self.y_columns)
+        out = {"x": xv, "y": yv, "weights": None, "x_name": xname, "y_name": yname, "weighted": False,
+               "weights_how": None, "independent": {}}
+        if weights == "part":
+            out.update(weights=wv, weights_how="part")
+        elif weights is None:
             found = error_weights(df, self.observable)
-            wv = None if found is None else found[0]
-        elif isinstance(weights, str) and weights not in ("relative", "part", "none"):
-            wv = self._column_weights(df, weights)
+            if found is not None:
+                out.update(weights=found[0], weighted=True, weights_how=found[1])
+        elif isinstance(weights, str) and weights not in ("relative", "none"):
+            out.update(weights=self._column_weights(df, weights), weighted=True,
+                       weights_how=f"1/{weights} (per-point 1σ uncertainties of {yname})")
         elif not isinstance(weights, str):
-            wv = np.asarray(weights, dtype=float)
-        return xv, yv, wv, xname, "+".join(self.y_columns)
+            out.update(weights=np.asarray(weights, dtype=float), weights_how="given array")
+        return out
 
     def _column_weights(self, df, spec: str) -> np.ndarray:
         cols = [c.strip() for c in spec.split(",")]
@@ -229,13 +220,6 @@ class OpticsModel(SigmafitModel):
         if y.size == x.size * len(self.y_columns):
             check_data(x, split_observable(y, self.observable), self.observable)
         return self.relative_weights(x, y)
-
-    def weights_note(self, df, weights=None) -> str:
-        """What :meth:`select_data` weighs with, for the result's ``source["weights"]``."""
-        if weights is None:
-            found = error_weights(df, self.observable)
-            return found[1] if found else f"{self.name} default: {self.default_weights.__doc__}"
-        return weights if isinstance(weights, str) else "given array"
 
     # -- evaluation helpers (for reports and tests) ----------------------------------
     def _values(self, params) -> dict[str, float]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...constants import E_CHARGE
 from ..formulas import carriers as F
 from ..formulas import tensor
 from ..joint import point_noise
@@ -70,10 +69,11 @@ def hall_start(B, rxx, rxy) -> dict[str, float]:
 
 
 def _band_columns(B, mu, sign):
-    """σ_xx and σ_xy of one band per unit density (cm units: S per cm⁻², or S/cm per cm⁻³); mu in cm²/Vs."""
-    m = mu * 1e-4
-    d = 1.0 + (m * B) ** 2
-    return E_CHARGE * mu / d, -sign * E_CHARGE * mu * m * B / d
+    """σ_xx and σ_xy of one band per unit density (cm units: S per cm⁻², or S/cm per cm⁻³); mu in cm²/Vs.
+
+    The Drude tensor with :func:`~sigmafit.models.formulas.carriers.two_band`'s unit conversions, so that these
+    columns times the densities are the σ the misfit of a grid point is computed from."""
+    return tensor.band_conductivity(B, F._N_TO_TENSOR, mu * F._MU_TO_SI, sign)
 
 
 def two_band_start(B, rxx, rxy, signs) -> dict[str, float]:

@@ -108,7 +108,7 @@ def start_values(model: MeasurementModel, y: np.ndarray, B: np.ndarray, channel:
     xx, xy = ok & (channel == 0), ok & (channel == 1)
     Bxx, Rxx, Bxy, Rxy = B[xx], y[xx], B[xy], y[xy]
     two = model.options["bands"] == 2
-    suffixes = ("", "_2") if two else ("",)
+    suffixes = model.band_suffixes
     defaults = {p.name: p.default for p in model.params_table}
     v = out.values
     v.update(defaults)
