@@ -128,7 +128,7 @@ def _whole_frame(tasks: list[CurveTask], model, settings) -> tuple[CurveData, np
     first = tasks[0]
     split = first.group[0]
     main = primary(model)
-    if main is None or hasattr(main, "fit_data") or hasattr(main, "select_data") or settings.weights == "relative":
+    if main is None or hasattr(main, "fit_data") or settings.weights == "relative":
         return None
     attrs = first.data.attrs
     if any(t.source != first.source or not _same_record(t.data.attrs, attrs) for t in tasks[1:]):
