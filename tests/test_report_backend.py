@@ -94,3 +94,20 @@ def test_lnt_batch_plots_sigma0_in_siemens():
     assert backend.plot_batch(res.table, "sigma0", model="lnT").get_ylabel().endswith("(mS)")
     assert backend.plot_batch(res.table, "A").get_ylabel()  # no model: the scan runs through every registered model
     assert param_unit("T0") == "K" and param_unit("L1") == "nm" and param_unit("wp", "drude") == "cm⁻¹"
+
+
+def test_every_format_states_the_same_statistics():
+    """One list of statistics pieces, joined by each format: the Jupyter head, the HTML report, the text and the PDF
+    line say the same (hopping.json: 120 points, 3 varied, χ²_ν = 1.10892115e-5 → 1.109×10⁻⁵, R² = 0.999982661 →
+    0.99998); the Jupyter head used to stop at χ²_ν and print 'None points' for a summary without ndata."""
+    from sigmafit.report.document import stats_line
+    from sigmafit.report.pdf import _stats as pdf_stats
+
+    s = saved("hopping")
+    line = "120 points, 3 varied, χ²_ν = 1.109×10⁻⁵, R² = 0.99998"
+    assert f"converged, {line}, window: all data</p>" in backend.fit_html(s)
+    assert stats_line(s) == f"<p class='small'>converged, {line}, window: all data</p>"
+    assert pdf_stats(s) == f"converged, {line}, window: all data"
+    assert f"statistics: {line}\n" in backend.fit_text(s)
+    del s["statistics"]["ndata"]
+    assert "None" not in backend.fit_html(s) and "None" not in backend.fit_text(s)

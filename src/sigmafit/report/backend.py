@@ -16,7 +16,7 @@ import io
 
 from .labels import entry_label
 from .plots import paper_style, plot_saved_curves, plot_saved_fit, plot_trend
-from .tables import batch_table, curves_table, fmt_redchi, params_table, shared_table
+from .tables import batch_table, curves_table, params_table, shared_table, stats_pieces
 from .text import fit_report, global_report
 
 __all__ = ["fit_text", "global_text", "plot_fit", "plot_global", "plot_batch", "fit_html", "global_html", "batch_html"]
@@ -123,9 +123,8 @@ def _img(ax) -> str:
 
 
 def _head(summary: dict, what: str) -> str:
-    st = summary.get("statistics") or {}
     ok = "converged" if summary.get("success", True) else "<b style='color:#a00000'>did not converge</b>"
-    return f"<p><b>{html.escape(what)}</b> — {ok}, {st.get('ndata')} points, χ²_ν = {fmt_redchi(st.get('redchi'))}</p>"
+    return f"<p><b>{html.escape(what)}</b> — {', '.join([ok, *(html.escape(p) for p in stats_pieces(summary))])}</p>"
 
 
 def fit_html(summary: dict) -> str:
@@ -139,7 +138,7 @@ def global_html(summary: dict) -> str:
     curves = summary.get("curves") or []
     fig = _img(plot_global(summary)) if curves and all(c.get("data") for c in curves) else ""
     what = f"global {summary.get('model')} over {len(curves)} curves"
-    return f"<div class='sigmafit-global'>{_head(summary, what)}{shared_table(summary)}{curves_table(summary, 'global')}{fig}</div>"
+    return f"<div class='sigmafit-global'>{_head(summary, what)}{shared_table(summary)}{curves_table(summary)}{fig}</div>"
 
 
 def batch_html(table, summary_line: str, model: str | None = None) -> str:

@@ -31,7 +31,7 @@ from .attach import curve_warnings, split_warnings, untagged_warnings  # noqa: F
 from .figures import Figure, FigureStore, curve_figures, draw_all, single_figures, trend_figures
 from .labels import CONVENTIONS
 from .load import ResultSet, classify, load_results, result_set, sha256_of  # noqa: F401 - re-exported for callers
-from .tables import batch_table, curves_table, esc, fmt_redchi, overview_html, overview_rows, params_table, shared_table
+from .tables import batch_table, curves_table, esc, overview_html, overview_rows, params_table, shared_table, stats_pieces
 
 #: Names of the documents written into the report folder.
 REPORT_NAME = "report.html"
@@ -89,21 +89,9 @@ def _source_line(s: Mapping[str, Any], set_: ResultSet) -> str:
 
 
 def stats_line(summary: Mapping[str, Any]) -> str:
-    """'converged, 174 points, 2 varied, χ²_ν 4.854×10⁻¹⁷, window …' as HTML."""
-    st = summary.get("statistics") or {}
-    parts = [("converged" if summary.get("success", True) else "<b class='warn'>did not converge</b>")]
-    if st.get("ndata") is not None:
-        parts.append(f"{st['ndata']} points")
-    if st.get("nvarys") is not None:
-        parts.append(f"{st['nvarys']} varied")
-    if st.get("redchi") is not None:
-        parts.append(f"χ²_ν = {fmt_redchi(st['redchi'])}")
-    if st.get("r_squared") is not None:
-        parts.append(f"R² = {st['r_squared']:.5f}")
-    win = summary.get("window") or {}
-    if win.get("how"):
-        parts.append(f"window: {esc(win['how'])}")
-    return "<p class='small'>" + ", ".join(parts) + "</p>"
+    """'converged, 174 points, 2 varied, χ²_ν = 4.854×10⁻¹⁷, R² = …, window: …' as HTML."""
+    ok = "converged" if summary.get("success", True) else "<b class='warn'>did not converge</b>"
+    return "<p class='small'>" + ", ".join([ok, *(esc(p) for p in stats_pieces(summary))]) + "</p>"
 
 
 def count_warnings(set_: ResultSet) -> int:
@@ -142,7 +130,7 @@ def _section_body(set_: ResultSet, store: FigureStore, trends: Sequence[Mapping[
     tfigs = draw_all(store, trend_figures(set_, trends))
     more = "" if n <= 12 else f"<p class='small'>{n - 12} more curves are in the overlay only.</p>"
     trend = f"<h3>Trends</h3>{_figs(tfigs)}" if tfigs else ""
-    return head + curves_table(s, set_.kind) + _figs(figs) + more + trend, figs + tfigs
+    return head + curves_table(s) + _figs(figs) + more + trend, figs + tfigs
 
 
 def _inputs(sets: Sequence[ResultSet], inputs: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:

@@ -19,8 +19,8 @@ from typing import Any, Iterator, Mapping, Sequence
 import numpy as np
 
 from .format import format_compact, natural_unit
-from .labels import LABEL_COLUMNS, curve_label, entry_label, name_of, short
-from .plots import is_number, paper_style, plot_saved_curves, plot_saved_fit, plot_trend, plot_zabrodskii
+from .labels import LABEL_COLUMNS, curve_label, entry_label, name_of, number, short
+from .plots import paper_style, plot_saved_curves, plot_saved_fit, plot_trend, plot_zabrodskii
 
 #: At most this many per-curve figures per result set (the overlay shows them all).
 MAX_CURVE_FIGURES = 12
@@ -194,7 +194,7 @@ def _law_for(name: str, trends: Sequence[Mapping[str, Any]]) -> Mapping[str, Any
 def trend_figures(set_, trends: Sequence[Mapping[str, Any]] = ()) -> Iterator[tuple[Any, str, str]]:
     """Each fitted parameter against the curve label (±1σ); L_φ(T) with the dephasing law from ``trends``."""
     by, rows = trend_rows(set_)
-    if by is None or len(rows) < 2 or not all(is_number(r["label"]) for r in rows):
+    if by is None or len(rows) < 2 or any(number(r["label"]) is None for r in rows):
         return
     x = np.array([float(r["label"]) for r in rows])
     logx = by == "temperature_K" and bool(np.all(x > 0)) and x.max() / x.min() > 3

@@ -67,7 +67,8 @@ LABEL_COLUMNS = {"temperature_K": ("T", "K"), "gate_V": ("V_g", "V"), "field_T":
                  "frequency_Hz": ("f", "Hz"), "current_A": ("I", "A")}
 
 
-def _number(v: Any) -> float | None:
+def number(v: Any) -> float | None:
+    """``v`` as a finite float (a number, or text that reads as one), else None."""
     try:
         f = float(v)
     except (TypeError, ValueError):
@@ -77,7 +78,7 @@ def _number(v: Any) -> float | None:
 
 def curve_label(by: str | None, value: Any) -> str:
     """``curve_label("temperature_K", 2.0) == "T = 2 K"``; unknown columns keep their name: ``"run = 3"``."""
-    num = _number(value)
+    num = number(value)
     shown = f"{num:g}" if num is not None else str(value)
     if by in LABEL_COLUMNS:
         sym, unit = LABEL_COLUMNS[by]
