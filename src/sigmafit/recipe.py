@@ -407,13 +407,7 @@ def run_recipe(recipe: Recipe | str | Path, *, out: str | Path | None = None, re
     for f in recipe.fits:
         if progress:
             progress(f"fit {f['name']}: {f['model']} on {f['file']}")
-        try:
-            summary = run_fit(f, run.notes)
-        except RecipeError:
-            raise
-        except SigmafitError as exc:
-            raise RecipeError(f"[[fit]] '{f['name']}': {exc}") from None
-        run.summaries[f["name"]] = summary
+        run.summaries[f["name"]] = run_fit(f, run.notes)
     for t in recipe.trends:
         if progress:
             progress(f"trend {t['name']}: {t['model']} from {t['from']}")
