@@ -64,3 +64,13 @@ def test_sigmafit_report_shows_the_dephasing_law_in_the_overview_and_the_pdf(tmp
     assert "wal-dephasing — dephasing" in first and "p = 1.0006(9)" in first  # the overview
     part = next(t for t in pages if "wal-dephasing — dephasing fit" in t)
     assert "p = 1.0006(9)" in part
+
+
+def test_notes_given_once_reach_both_documents(tmp_path):
+    """write_report read ``notes`` for the HTML and again for the PDF: notes given as an iterator (read once) were
+    missing from report.pdf."""
+    sets = load_results([DATA / "lnT.json"])
+    write_report(sets, tmp_path, notes=iter(["rt: 3 rows without a temperature were skipped"]))
+    assert "rt: 3 rows without a temperature were skipped" in (tmp_path / "report.html").read_text(encoding="utf-8")
+    doc = pdfium.PdfDocument(str(tmp_path / "report.pdf"))
+    assert "rt: 3 rows without a temperature were skipped" in doc[0].get_textpage().get_text_range()

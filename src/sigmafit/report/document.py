@@ -207,6 +207,7 @@ def write_report(results: Iterable[ResultSet], out: str | Path, *, title: str = 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     sets = list(results)
+    notes = list(notes)  # read twice: the HTML and the PDF
     store = FigureStore(out / "figures")
     anchors = {s.name: re.sub(r"[^A-Za-z0-9_-]+", "-", s.name) for s in sets}
     sections = []
@@ -238,6 +239,6 @@ def write_report(results: Iterable[ResultSet], out: str | Path, *, title: str = 
     if pdf:
         from .pdf import write_pdf
 
-        write_pdf(out / PDF_NAME, title=title, overview=overview, sections=sections, n_warnings=n_warn, notes=list(notes),
+        write_pdf(out / PDF_NAME, title=title, overview=overview, sections=sections, n_warnings=n_warn, notes=notes,
                   inputs=all_inputs, command=command)
     return path
