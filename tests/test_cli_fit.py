@@ -45,6 +45,51 @@ def test_raw_ppms_file_to_lengths_per_temperature(tmp_path, capsys):
     assert png.stat().st_size > 10_000
 
 
+@pytest.fixture
+def saved_axes(monkeypatch):
+    """The axis labels of every figure `sigmafit fit --plot` saves: [(x label, y label, legend texts)]."""
+    from matplotlib.figure import Figure
+
+    seen = []
+    original = Figure.savefig
+
+    def savefig(fig, *args, **kwargs):
+        ax = fig.axes[0]
+        low = getattr(ax, "residual_axes", ax)
+        seen.append((low.get_xlabel(), ax.get_ylabel(), [t.get_text() for t in ax.get_legend().get_texts()]))
+        return original(fig, *args, **kwargs)
+
+    monkeypatch.setattr(Figure, "savefig", savefig)
+    return seen
+
+
+def test_several_raw_curves_plot_delta_sigma_not_resistance(tmp_path, capsys, saved_axes):
+    """Raw R(B) curves fitted one by one are drawn as the measurement model's Δσ(B) (what the data block holds);
+    the y axis used to read R (Ω), the fitted column, under Δσ data."""
+    code, _, err = run(["fit", SAMPLE / "wal_film_sweeps.dat", "--model", "hln", "--width", 10, "--length", 40, "--bmax", 0.5,
+                        "--by", "temperature_K", "--plot", tmp_path / "wal.png"], capsys)
+    assert code in (0, 1), err
+    assert saved_axes == [("$B$ (T)", r"$\Delta\sigma$ ($e^2/\pi h$)", ["T = 2 K", "T = 4 K", "T = 8 K", "T = 15 K"])]
+
+
+def test_several_delta_sigma_curves_keep_their_axes(tmp_path, capsys, saved_axes):
+    """Curves of Δσ fitted one by one (no measurement model, so no axis names in the data block) still read B and Δσ."""
+    import numpy as np
+    import pandas as pd
+
+    from sigmafit.models.formulas import localization as F
+
+    B = np.linspace(-0.1, 0.1, 101)
+    rng = np.random.default_rng(5)
+    frame = pd.concat([pd.DataFrame({"field_T": B, "delta_sigma_S": F.hln(B, -0.5, F.char_field(L * 1e-9)) + rng.normal(0, 2e-8, B.size),
+                                     "temperature_K": T}) for T, L in ((2.0, 300.0), (4.0, 200.0))])
+    path = tmp_path / "ds.csv"
+    frame.to_csv(path, index=False)
+    code, _, err = run(["fit", path, "--model", "hln", "--by", "temperature_K", "--plot", tmp_path / "ds.png"], capsys)
+    assert code in (0, 1), err
+    assert saved_axes == [("$B$ (T)", r"$\Delta\sigma$ ($e^2/\pi h$)", ["T = 2 K", "T = 4 K"])]
+
+
 def test_transform_path_still_fits_delta_sigma(tmp_path, capsys):
     out = tmp_path / "wal.json"
     with pytest.warns(DataWarning, match="no partner at −B"):  # the file's step changes at 20 mT and 0.2 T

@@ -92,3 +92,31 @@ def test_cli_run_exit_codes(folder):
     good = _write(folder, GOOD)
     p = subprocess.run([sys.executable, "-m", "sigmafit.cli.main", "run", str(good), "--check"], capture_output=True, text=True, env=env, timeout=60)
     assert p.returncode == 0 and "valid" in p.stdout
+
+
+def test_quantities_with_units_read_as_on_the_command_line(folder):
+    """bmax = "500mT", field_offset = "3mT", tmax = "10K" are what `sigmafit fit --bmax 500mT …` accepts; the recipe
+    refused them ('must be a number (T)') although run_fit converts them.  They fit exactly as 0.5 T, 0.003 T, 10 K."""
+    shutil.copy(SAMPLE / "wal_film_sweeps.dat", folder)
+    wal = """
+[[fit]]
+name = "wal"
+file = "wal_film_sweeps.dat"
+model = "hln"
+width_um = 10
+length_um = 40
+transform = true
+{}
+"""
+    runs = {}
+    for tag, wal_keys, rt_key in (("units", 'bmax = "500mT"\nfield_offset = "3mT"', 'tmax = "10K"'),
+                                  ("numbers", "bmax = 0.5\nfield_offset = 0.003", "tmax = 10.0")):
+        text = wal.format(wal_keys) + GOOD.replace("tmax = 10.0", rt_key).split("[report]")[0].replace('title = "small"', "")
+        runs[tag] = run_recipe(_write(folder, text), out=folder / tag, report=False).summaries
+    for name in ("wal", "rt"):
+        a, b = runs["units"][name], runs["numbers"][name]
+        for s, t in zip(a.get("curves", [a]), b.get("curves", [b])):
+            assert s["params"] == t["params"] and s["window"] == t["window"]
+    assert runs["units"]["wal"]["curves"][0]["window"]["abs_max"] == 0.5 and runs["units"]["rt"]["window"]["max"] == 10
+    offset = next(p for p in runs["units"]["wal"]["curves"][0]["source"]["prepare"] if p["step"] == "field_offset")
+    assert set(offset["B0_T"].values()) == {0.003}

@@ -25,7 +25,7 @@ DATA = __import__("pathlib").Path(__file__).resolve().parent / "data" / "report"
 from sigmafit.exceptions import SigmafitError  # noqa: E402
 from sigmafit.fitting.tables import dephasing_table, fit_dephasing  # noqa: E402
 from sigmafit.models.formulas.temperature import ln_t  # noqa: E402
-from sigmafit.cli.report import dephasing_trends  # noqa: E402
+from sigmafit.cli.report import dephasing_laws  # noqa: E402
 from sigmafit.report.document import curve_warnings, load_results, split_warnings, write_report  # noqa: E402
 from sigmafit.report.format import natural_unit, round_pdg  # noqa: E402
 
@@ -122,11 +122,11 @@ def test_global_json_and_per_curve_warnings(tmp_path):
 def test_trend_law_from_the_caller_is_drawn_with_its_parameter(tmp_path):
     """`sigmafit report` fits the dephasing law to the L_φ values (CLI level) and the report draws it beside L_φ(T)."""
     sets = load_results([DATA / "wal.json"])
-    trends, notes = dephasing_trends(sets)
-    assert notes == [] and len(trends) == 1 and trends[0]["source"]["from"] == "wal"
-    html = write_report(sets, tmp_path, trends=trends, pdf=False).read_text(encoding="utf-8")
+    laws, notes = dephasing_laws(sets)
+    assert notes == [] and len(laws) == 1 and laws[0].summary["source"]["from"] == "wal" and laws[0].fitted_from == "wal"
+    html = write_report(sets + laws, tmp_path, pdf=False).read_text(encoding="utf-8")
     assert "dephasing law fitted to these values" in html
-    p = trends[0]["params"]["p"]
+    p = laws[0].summary["params"]["p"]
     assert "L_φ(1 K)" in html and f"data-value='{round_pdg(p['value'], p['stderr'])[0]}'" in html
     assert (tmp_path / "figures" / "wal_L_phi_vs_temperature_K.png").is_file()
 

@@ -41,3 +41,36 @@ def test_pdf_report_renders_with_numbers_warnings_and_figures(tmp_path):
     hop = next(i for i, t in enumerate(texts) if "hopping — vrh fit" in t)
     objs = [o for o in doc[hop].get_objects() if o.type == pdfium.raw.FPDF_PAGEOBJ_IMAGE]
     assert len(objs) == 2  # the fit and the Zabrodskii plot
+
+
+def test_sigmafit_report_shows_the_dephasing_law_in_the_overview_and_the_pdf(tmp_path, capsys):
+    """`sigmafit report` on a global WAL result fits the dephasing law to its L_φ(T) and shows it as `sigmafit run`
+    shows a recipe's trend: a row of the overview (HTML and PDF) and a part of the PDF with its numbers.  The law
+    used to reach the HTML trends only, so the PDF, which says every warning is printed, lacked it.
+    p as saved in tests/data/report/dephasing.json (the law fitted to the same wal.json): 1.00061059 ± 0.00089 →
+    PDG: error digits 890 → one digit, 0.0009 → "1.0006(9)"."""
+    import re
+
+    from sigmafit.cli.main import main
+
+    assert main(["report", str(DATA / "wal.json"), "--out", str(tmp_path)]) == 0
+    capsys.readouterr()
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    overview = re.search(r"<table class='overview'>.*?</table>", html, flags=re.S).group(0)
+    assert "wal-dephasing" in overview and "p = 1.0006(9)" in overview
+    doc = pdfium.PdfDocument(str(tmp_path / "report.pdf"))
+    pages = [doc[i].get_textpage().get_text_range() for i in range(len(doc))]
+    first = pages[0]
+    assert "wal-dephasing — dephasing" in first and "p = 1.0006(9)" in first  # the overview
+    part = next(t for t in pages if "wal-dephasing — dephasing fit" in t)
+    assert "p = 1.0006(9)" in part
+
+
+def test_notes_given_once_reach_both_documents(tmp_path):
+    """write_report read ``notes`` for the HTML and again for the PDF: notes given as an iterator (read once) were
+    missing from report.pdf."""
+    sets = load_results([DATA / "lnT.json"])
+    write_report(sets, tmp_path, notes=iter(["rt: 3 rows without a temperature were skipped"]))
+    assert "rt: 3 rows without a temperature were skipped" in (tmp_path / "report.html").read_text(encoding="utf-8")
+    doc = pdfium.PdfDocument(str(tmp_path / "report.pdf"))
+    assert "rt: 3 rows without a temperature were skipped" in doc[0].get_textpage().get_text_range()

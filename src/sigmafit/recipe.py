@@ -20,11 +20,11 @@ Schema (paths are relative to the TOML file; every key except those marked *requ
     length_um = 40.0
     thickness_nm = 20.0                   # for resistivity
     symmetrize = true                     # magnetoconductance: symmetrize R(B) (default true)
-    field_offset = 0.003                  # T, or "auto"
-    bmax = 0.5                            # |B| ≤ bmax (T), or "auto" (single-curve fits only)
-    xmin = 0.0                            # window in the x unit; optics also "100cm-1", "0.1eV", "2um"
+    field_offset = 0.003                  # T (or with a unit, "3mT"), or "auto"
+    bmax = 0.5                            # |B| ≤ bmax (T, or "500mT"), or "auto" (single-curve fits only)
+    xmin = 0.0                            # window in the x unit, or with a unit: "100cm-1", "0.1eV", "2um", "50mT"
     xmax = "4eV"
-    tmin = 2.0                            # temperature laws: window in K
+    tmin = 2.0                            # temperature laws: window in K (or "300mK")
     tmax = 10.0
     share = ["L_so"]                      # global fit over the curves with these parameters shared
     fix  = { L_e = 0.0 }                  # fixed values
@@ -32,7 +32,7 @@ Schema (paths are relative to the TOML file; every key except those marked *requ
     oscillators = 1                       # drude-lorentz: number of Lorentz oscillators
     observable = "sigma"                  # optics: sigma1, sigma, eps, nk, reflectance
     background = "quadratic"              # classical c2·B² term (Δσ fits)
-    loss = "linear"                       # or soft_l1, huber, cauchy (robust against glitches)
+    loss = "linear"                       # or soft_l1, huber, cauchy, arctan (robust against glitches)
     weights = "relative"                  # none, relative, or a column of 1σ uncertainties
     transform = false                     # raw R(B): true fits Δσ of the transform path instead of the readings
     carrier = "auto"                      # measurement model: holes, electrons; bands = 1 or 2; wl_hall
@@ -50,8 +50,9 @@ Schema (paths are relative to the TOML file; every key except those marked *requ
     out = "report"                        # folder (results/, figures/, report.html); `--out` overrides
     title = "Film WAL-01"
 
-Every mistake is reported as one sentence naming the key (``[[fit]] 'wal': …``); ``sigmafit run``
-exits with status 2 on it.
+Every mistake is reported as one sentence naming the fit and the key (``[[fit]] 'wal': …``); ``sigmafit run``
+exits with status 2 on it.  The options of a [[fit]] are checked by the code that ``sigmafit fit`` runs on its
+flags (:mod:`sigmafit.fitting.options`), so a recipe accepts what the command line accepts.
 """
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from .exceptions import SigmafitError
-from .fitting.options import Background, Loss, choices, with_quantities
+from .fitting.options import FAMILY_QUANTITY, QUANTITY_OPTIONS, Loss, choices, quantity_value, with_quantities
 
 
 class RecipeError(SigmafitError):
@@ -93,19 +94,19 @@ FIT_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
     "thickness_nm": (_NUMBER, "a thickness in nm"),
     "geometry": ((str,), "'hallbar', 'vdp' or 'sheet'"),
     "symmetrize": ((bool,), "true or false"),
-    "field_offset": (_NUMBER + (str,), "a field in T or 'auto'"),
-    "bmax": (_NUMBER + (str,), "a field in T or 'auto'"),
-    "xmin": (_NUMBER + (str,), "a number in the x unit (optics: with a unit, e.g. '0.1eV')"),
-    "xmax": (_NUMBER + (str,), "a number in the x unit (optics: with a unit, e.g. '4eV')"),
-    "tmin": (_NUMBER, "a temperature in K"),
-    "tmax": (_NUMBER, "a temperature in K"),
+    "field_offset": (_NUMBER + (str,), "a field in T (or with a unit, e.g. '3mT') or 'auto'"),
+    "bmax": (_NUMBER + (str,), "a field in T (or with a unit, e.g. '500mT') or 'auto'"),
+    "xmin": (_NUMBER + (str,), "a number in the x unit (or with a unit, e.g. '0.1eV', '50mT')"),
+    "xmax": (_NUMBER + (str,), "a number in the x unit (or with a unit, e.g. '4eV', '500mT')"),
+    "tmin": (_NUMBER + (str,), "a temperature in K (or with a unit, e.g. '300mK')"),
+    "tmax": (_NUMBER + (str,), "a temperature in K (or with a unit, e.g. '300mK')"),
     "share": ((list,), "a list of parameter names"),
     "fix": ((dict,), "a table of NAME = number"),
     "init": ((dict,), "a table of NAME = number"),
     "oscillators": ((int,), "an integer number of oscillators"),
     "observable": ((str,), "sigma1, sigma, eps, nk or reflectance"),
     "background": ((str,), "'quadratic'"),
-    "loss": ((str,), "linear, soft_l1, huber or cauchy"),
+    "loss": ((str,), ", ".join(choices(Loss))),
     "weights": ((str,), "none, relative or a column of 1σ uncertainties"),
     "transform": ((bool,), "true to fit Δσ from the transform path instead of the raw readings"),
     "carrier": ((str,), "'auto', 'holes' or 'electrons' (measurement model)"),
@@ -278,28 +279,45 @@ def _parse_fit(f: Mapping[str, Any], i: int, base: Path, seen: set[str]) -> dict
     file = (base / f["file"]).resolve()
     if not file.is_file():
         raise RecipeError(f"{where}: key 'file' = '{f['file']}' does not exist (looked for {file})")
-    geo = f.get("geometry")
-    if geo is not None and geo not in ("hallbar", "vdp", "sheet"):
-        raise RecipeError(f"{where}: key 'geometry' must be 'hallbar', 'vdp' or 'sheet', not {geo!r}")
     if ("width_um" in f) != ("length_um" in f):
         raise RecipeError(f"{where}: a Hall bar needs both keys 'width_um' and 'length_um'")
-    if geo in ("vdp", "sheet") and "width_um" in f:
-        raise RecipeError(f"{where}: key 'geometry' = '{geo}' contradicts 'width_um'/'length_um'; give one geometry")
-    for k in ("bmax", "field_offset"):
-        if isinstance(f.get(k), str) and f[k] != "auto":
-            raise RecipeError(f"{where}: key '{k}' must be a number (T) or 'auto', not {f[k]!r}")
     if f.get("share") is not None and f.get("bmax") == "auto":
         raise RecipeError(f"{where}: key 'bmax' = 'auto' is not available with 'share' (global fits); give a field in T")
-    for key, literal in (("loss", Loss), ("background", Background)):
-        if f.get(key) is not None and f[key] not in choices(literal):
-            raise RecipeError(f"{where}: key '{key}' must be one of {', '.join(choices(literal))}, not {f[key]!r}")
     names = [p.name for p in models.model_class(f["model"]).params_table] if not f.get("oscillators") else []
     for s in f.get("share") or []:
         if not isinstance(s, str) or (names and s not in names):
             raise RecipeError(f"{where}: key 'share' names unknown parameter {s!r}; {f['model']} has {', '.join(names)}")
     _check_assignments(f, "fix", where, names)
     _check_assignments(f, "init", where, names)
+    _check_options(f, where)
     return {**f, "path": file}
+
+
+def _fit_options(f: Mapping[str, Any]) -> dict[str, Any]:
+    """The options of a [[fit]] table as :func:`sigmafit.workflow.fit_file` takes them: quantities given with a
+    unit (``bmax = "500mT"``, ``tmax = "8K"``) converted as ``sigmafit fit`` converts its flags."""
+    from . import models
+
+    options = {k: v for k, v in f.items() if k not in ("name", "file", "model", "path")}
+    return with_quantities(options, models.model_class(f["model"]).family)
+
+
+def _check_options(f: Mapping[str, Any], where: str) -> None:
+    """Build the fit's option objects as :func:`sigmafit.workflow.fit_file` builds them (``workflow._split`` after
+    ``with_quantities``: the code behind `sigmafit fit`'s flags), so parsing and running cannot disagree; a quantity
+    it cannot read is named by its key, any other refusal is its sentence after the fit's name."""
+    from . import models, workflow
+
+    family = models.model_class(f["model"]).family
+    for key, quantity in QUANTITY_OPTIONS.items():
+        try:
+            quantity_value(f.get(key), quantity or FAMILY_QUANTITY.get(family), key)
+        except SigmafitError:
+            raise RecipeError(f"{where}: key '{key}' must be {FIT_KEYS[key][1]}, not {f[key]!r}") from None
+    try:
+        workflow._split(_fit_options(f), family)
+    except SigmafitError as exc:
+        raise RecipeError(f"{where}: {exc}") from None
 
 
 def _check_name(name: str, where: str, seen: set[str]) -> None:
@@ -343,17 +361,15 @@ def _parse_trend(t: Mapping[str, Any], i: int, by_name: Mapping[str, Mapping[str
 # ---------------------------------------------------------------------------------------------
 def run_fit(f: Mapping[str, Any], notes: list[str] | None = None) -> dict[str, Any]:
     """Load, prepare and fit one [[fit]] entry; returns its summary in the ``--json`` shape (with data)."""
-    from . import models, workflow
+    from . import workflow
     from .exceptions import DataWarning
 
     notes = notes if notes is not None else []
     where = f"[[fit]] '{f['name']}'"
-    family = models.model_class(f["model"]).family
-    options = {k: v for k, v in f.items() if k not in ("name", "file", "model", "path")}
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", DataWarning)
         try:
-            result = workflow.fit_file(str(f["path"]), f["model"], **with_quantities(options, family))
+            result = workflow.fit_file(str(f["path"]), f["model"], **_fit_options(f))
         except SigmafitError as exc:
             raise RecipeError(f"{where}: {exc}") from None
     notes += [f"{f['name']}: {w.message}" for w in caught if issubclass(w.category, DataWarning)]
@@ -391,13 +407,7 @@ def run_recipe(recipe: Recipe | str | Path, *, out: str | Path | None = None, re
     for f in recipe.fits:
         if progress:
             progress(f"fit {f['name']}: {f['model']} on {f['file']}")
-        try:
-            summary = run_fit(f, run.notes)
-        except RecipeError:
-            raise
-        except SigmafitError as exc:
-            raise RecipeError(f"[[fit]] '{f['name']}': {exc}") from None
-        run.summaries[f["name"]] = summary
+        run.summaries[f["name"]] = run_fit(f, run.notes)
     for t in recipe.trends:
         if progress:
             progress(f"trend {t['name']}: {t['model']} from {t['from']}")

@@ -56,7 +56,7 @@ def run(args) -> int:
     result = workflow.fit_file(args.file, args.model, **options)
     if not isinstance(result, list):  # global fit
         print(result.report())
-        _outputs(args, workflow.results_summary(result, args.model), lambda: result.plot().figure)
+        _outputs(args, workflow.results_summary(result, args.model))
         return 0 if result.success and not result.warnings else 1
     for r in result:
         if len(result) > 1:
@@ -65,16 +65,7 @@ def run(args) -> int:
         if args.cutoff and family == "optics":
             _spectral_weight(r, args.cutoff)
         print()
-
-    def figure():
-        if len(result) == 1:
-            return result[0].plot().figure
-        from ..report.plots import plot_saved_curves
-
-        curves = [(workflow.curve_label(r) or str(i), r.curve_data()) for i, r in enumerate(result)]
-        return plot_saved_curves(curves, x_name=result[0].x_name, y_name=result[0].y_name).figure
-
-    _outputs(args, workflow.results_summary(result, args.model), figure)
+    _outputs(args, workflow.results_summary(result, args.model))
     return 0 if all(r.success and not r.warnings for r in result) else 1
 
 
@@ -98,7 +89,9 @@ def _spectral_weight(result, cutoffs) -> None:
               f"ω_p,eff data {row[4]:.0f}  model {row[5]:.0f} cm⁻¹")
 
 
-def _outputs(args, summary, make_figure) -> None:
+def _outputs(args, summary) -> None:
+    """Write the summary as JSON and its figure, drawn from the summary as a report draws a saved result (several
+    curves: one overlay labelled ``T = 2 K`` on the axes of what is drawn, Δσ for a model of raw readings)."""
     if args.json:
         with open(args.json, "w", encoding="utf-8") as fh:
             json.dump(summary, fh, indent=2)
@@ -108,6 +101,8 @@ def _outputs(args, summary, make_figure) -> None:
         import matplotlib
 
         matplotlib.use("Agg")
-        fig = make_figure()
-        fig.savefig(args.plot, dpi=200)
+        from ..report import backend
+
+        draw = backend.plot_global if "curves" in summary else backend.plot_fit
+        draw(summary).figure.savefig(args.plot, dpi=200)
         print(f"wrote {args.plot}", file=sys.stderr)

@@ -4,7 +4,8 @@ Never refits a curve: figures are redrawn from the ``"data"`` saved with each re
 (``sigmafit fit --json``); batch folders give tables and trend plots.  The one fit made here is of
 *results*: the dephasing law L_φ(T) ∝ T^(−p/2) fitted to the L_φ values of each set that has them at three
 or more temperatures (unless a saved dephasing result is among the inputs) — the CLI sits above both
-fitting and report, so it fits and hands the law's summary to :func:`sigmafit.report.document.write_report`.
+fitting and report, so it fits and hands the law to :func:`sigmafit.report.document.write_report` as a result
+set of its own, as ``sigmafit run`` hands over a recipe's [[trend]].
 """
 
 from __future__ import annotations
@@ -46,26 +47,28 @@ def run(args) -> int:
     from ..report.document import PDF_NAME, load_results, write_report
 
     sets = load_results(args.results)
-    trends, notes = dephasing_trends(sets)
-    path = write_report(sets, args.out, trends=trends, notes=notes, title=args.title,
+    laws, notes = dephasing_laws(sets)
+    path = write_report(sets + laws, args.out, notes=notes, title=args.title,
                         command=shlex.join(["sigmafit", *sys.argv[1:]]) if sys.argv else None,
                         options={"results": args.results, "out": args.out, "title": args.title})
     print(f"wrote {path} and {path.with_name(PDF_NAME)}")
     return 0
 
 
-def dephasing_trends(sets) -> tuple[list[dict], list[str]]:
-    """(summaries of the dephasing law fitted to each set with L_φ at ≥ 3 temperatures, notes on the ones that failed).
+def dephasing_laws(sets) -> tuple[list, list[str]]:
+    """(the dephasing law fitted to each set with L_φ at ≥ 3 temperatures, notes on the ones that failed).
 
-    Nothing is fitted when a saved dephasing result is among ``sets`` (it is shown instead).  Each summary
-    carries ``source.from`` = the set's name, so the report draws the law with that set's L_φ(T).
+    Nothing is fitted when a saved dephasing result is among ``sets`` (it is shown instead).  Each law is a
+    :class:`~sigmafit.report.load.ResultSet` named ``<set>-dephasing`` whose summary carries ``source.from`` = the
+    set's name: the report gives it a section and an overview row and draws it with that set's L_φ(T).
     """
     from ..exceptions import FitError
     from ..fitting.tables import dephasing_table, fit_dephasing
+    from ..report.load import result_set
 
     if any(s.model.startswith("dephasing") for s in sets):
         return [], []
-    trends, notes = [], []
+    laws, notes = [], []
     for s in sets:
         if s.kind == "single":
             continue
@@ -81,5 +84,5 @@ def dephasing_trends(sets) -> tuple[list[dict], list[str]]:
             notes.append(f"{s.name}: the dephasing law could not be fitted to its L_φ values: {exc}")
             continue
         law["source"] = {**law.get("source", {}), "from": s.name}
-        trends.append(law)
-    return trends, notes
+        laws.append(result_set(law, f"{s.name}-dephasing"))
+    return laws, notes

@@ -74,7 +74,7 @@ class BatchResult:
 
         Failed curves are left out; error bars are ±1σ.  Returns the Axes (never calls show()).
         """
-        return presentation().plot_batch(self.table, param, ax=ax, x=x)
+        return presentation().plot_batch(self.table, param, ax=ax, x=x, model=self.model_name)
 
     def _repr_html_(self) -> str:
-        return presentation().batch_html(self.table, self.summary_line())
+        return presentation().batch_html(self.table, self.summary_line(), self.model_name)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 from ..models.symbols import symbol
 
@@ -60,6 +60,18 @@ def curve_warnings(warnings: Iterable[str], label: Any) -> list[str]:
         if m and same_label(m.group("val"), label):
             out.append(w[m.end():])
     return out
+
+
+def warnings_of_curve(summary: Mapping[str, Any], i: int) -> list[str]:
+    """Warnings of curve ``i`` of a multi or global summary: its own, and for a global fit the fit's warnings
+    tagged ``[by = its label]`` (tag removed)."""
+    from .labels import entry_label
+
+    c = (summary.get("curves") or [])[i]
+    own = list(c.get("warnings") or [])
+    if summary.get("global"):
+        own += curve_warnings(summary.get("warnings") or [], entry_label(c, summary.get("by"), i)[1])
+    return own
 
 
 def untagged_warnings(warnings: Iterable[str]) -> list[str]:

@@ -16,7 +16,7 @@ import io
 
 from .labels import entry_label
 from .plots import paper_style, plot_saved_curves, plot_saved_fit, plot_trend
-from .tables import batch_table, curves_table, fmt_redchi, params_table, shared_table
+from .tables import batch_table, curves_table, params_table, shared_table, stats_pieces
 from .text import fit_report, global_report
 
 __all__ = ["fit_text", "global_text", "plot_fit", "plot_global", "plot_batch", "fit_html", "global_html", "batch_html"]
@@ -78,11 +78,12 @@ def plot_global(summary: dict, ax=None, **kwargs):
         return plot_saved_curves(items, ax=ax, x_name=x, y_name=y, model_name=str(summary.get("model")), **kwargs)
 
 
-def plot_batch(table, param: str | None = None, ax=None, *, x: str | None = None):
+def plot_batch(table, param: str | None = None, ax=None, *, x: str | None = None, model: str | None = None):
     """A fitted parameter (default: the first) of a batch table against the curve label, ±1σ error bars.
 
     Failed rows are left out; ``x`` defaults to ``temperature_K``, ``gate_V`` or ``field_T`` when present,
-    else ``index``.  Returns the Axes (never calls show()).
+    else ``index``.  ``model`` (the batch's model name) gives the parameter's symbol and unit.  Returns the
+    Axes (never calls show()).
     """
     from ..exceptions import SigmafitError
     from .figures import mathtext
@@ -98,8 +99,8 @@ def plot_batch(table, param: str | None = None, ax=None, *, x: str | None = None
         raise SigmafitError(f"no parameter {name!r} in the batch table; choose one of: {', '.join(params)}")
     xcol = x or next((c for c in ("temperature_K", "gate_V", "field_T") if c in tab.columns), "index")
     err = tab.get(f"{name}_stderr")
-    sym = mathtext(short(name_of(name)))
-    scale, unit = natural_unit(float(tab[name].abs().median()), None, param_unit(name))
+    sym = mathtext(short(name_of(name, model)))
+    scale, unit = natural_unit(float(tab[name].abs().median()), None, param_unit(name, model))
     with paper_style():
         return plot_trend(tab[xcol], tab[name] * scale, None if err is None else err * scale, ax=ax, xlabel=xcol,
                           ylabel=f"{sym} ({unit})" if unit else sym, label=sym,
@@ -122,9 +123,8 @@ def _img(ax) -> str:
 
 
 def _head(summary: dict, what: str) -> str:
-    st = summary.get("statistics") or {}
     ok = "converged" if summary.get("success", True) else "<b style='color:#a00000'>did not converge</b>"
-    return f"<p><b>{html.escape(what)}</b> — {ok}, {st.get('ndata')} points, χ²_ν = {fmt_redchi(st.get('redchi'))}</p>"
+    return f"<p><b>{html.escape(what)}</b> — {', '.join([ok, *(html.escape(p) for p in stats_pieces(summary))])}</p>"
 
 
 def fit_html(summary: dict) -> str:
@@ -138,11 +138,12 @@ def global_html(summary: dict) -> str:
     curves = summary.get("curves") or []
     fig = _img(plot_global(summary)) if curves and all(c.get("data") for c in curves) else ""
     what = f"global {summary.get('model')} over {len(curves)} curves"
-    return f"<div class='sigmafit-global'>{_head(summary, what)}{shared_table(summary)}{curves_table(summary, 'global')}{fig}</div>"
+    return f"<div class='sigmafit-global'>{_head(summary, what)}{shared_table(summary)}{curves_table(summary)}{fig}</div>"
 
 
-def batch_html(table, summary_line: str) -> str:
-    """Jupyter view of a batch: its summary line, the failures, a trend figure and the first 50 rows."""
+def batch_html(table, summary_line: str, model: str | None = None) -> str:
+    """Jupyter view of a batch: its summary line, the failures, a trend figure and the first 50 rows
+    (``model``: the batch's model name, for symbols and units)."""
     n_failed = int((table["status"] == "failed").sum()) if "status" in table.columns else 0
     fails = ""
     if n_failed:
@@ -154,10 +155,10 @@ def batch_html(table, summary_line: str) -> str:
     figure = ""
     if n_failed < len(table):
         try:
-            figure = _img(plot_batch(table))
+            figure = _img(plot_batch(table, model=model))
         except Exception:  # noqa: BLE001 - the table still shows
             figure = ""
     return (f"<div class='sigmafit-batch'><p><b>{html.escape(summary_line)}</b></p>{fails}{figure}"
-            f"{batch_table(table.head(50))}</div>")
+            f"{batch_table(table.head(50), model=model)}</div>")
 
 

@@ -1,9 +1,10 @@
 """The report documents — ``report.html`` and ``report.pdf`` — built from *saved* results, never by fitting.
 
 Inputs: :class:`~.load.ResultSet` objects (:func:`~.load.load_results` reads ``--json`` files and batch
-folders) and, optionally, ``trends``: summaries of laws that the caller fitted to those results (for
-example ``sigmafit.fitting.fit_dephasing(glob).summary(include_data=True)``, whose ``source.from`` names
-the set they were fitted to).  This package never fits; ``sigmafit report`` (the CLI) does that fit.
+folders).  A law that the caller fitted to the results of a set (for example
+``sigmafit.fitting.fit_dephasing(glob).summary(include_data=True)``) is a set of its own whose ``source.from``
+(or ``meta["from"]``) names that set: it gets its section and overview row, and is drawn with the parameter it
+describes.  This package never fits; ``sigmafit run`` and ``sigmafit report`` (the CLI) do that fit.
 
 What :func:`write_report` writes into ``out``: ``report.html`` (figures embedded as base64 PNG, inline CSS,
 no script, no external resource — it opens offline), ``report.pdf`` (the same overview, tables, warnings
@@ -30,7 +31,7 @@ from .attach import curve_warnings, split_warnings, untagged_warnings  # noqa: F
 from .figures import Figure, FigureStore, curve_figures, draw_all, single_figures, trend_figures
 from .labels import CONVENTIONS
 from .load import ResultSet, classify, load_results, result_set, sha256_of  # noqa: F401 - re-exported for callers
-from .tables import batch_table, curves_table, esc, fmt_redchi, overview_html, overview_rows, params_table, shared_table
+from .tables import batch_table, curves_table, esc, overview_html, overview_rows, params_table, shared_table, stats_pieces
 
 #: Names of the documents written into the report folder.
 REPORT_NAME = "report.html"
@@ -88,21 +89,9 @@ def _source_line(s: Mapping[str, Any], set_: ResultSet) -> str:
 
 
 def stats_line(summary: Mapping[str, Any]) -> str:
-    """'converged, 174 points, 2 varied, χ²_ν 4.854×10⁻¹⁷, window …' as HTML."""
-    st = summary.get("statistics") or {}
-    parts = [("converged" if summary.get("success", True) else "<b class='warn'>did not converge</b>")]
-    if st.get("ndata") is not None:
-        parts.append(f"{st['ndata']} points")
-    if st.get("nvarys") is not None:
-        parts.append(f"{st['nvarys']} varied")
-    if st.get("redchi") is not None:
-        parts.append(f"χ²_ν = {fmt_redchi(st['redchi'])}")
-    if st.get("r_squared") is not None:
-        parts.append(f"R² = {st['r_squared']:.5f}")
-    win = summary.get("window") or {}
-    if win.get("how"):
-        parts.append(f"window: {esc(win['how'])}")
-    return "<p class='small'>" + ", ".join(parts) + "</p>"
+    """'converged, 174 points, 2 varied, χ²_ν = 4.854×10⁻¹⁷, R² = …, window: …' as HTML."""
+    ok = "converged" if summary.get("success", True) else "<b class='warn'>did not converge</b>"
+    return "<p class='small'>" + ", ".join([ok, *(esc(p) for p in stats_pieces(summary))]) + "</p>"
 
 
 def count_warnings(set_: ResultSet) -> int:
@@ -114,9 +103,8 @@ def count_warnings(set_: ResultSet) -> int:
     return len(s.get("warnings") or []) + sum(len(c.get("warnings") or []) for c in s.get("curves") or [])
 
 
-def _section_body(set_: ResultSet, store: FigureStore, trends: Sequence[Mapping[str, Any]],
-                  shown: Sequence[Any] = ()) -> tuple[str, list[Figure]]:
-    """HTML of one set and its figures; ``shown``: summaries with a section of their own (no second table)."""
+def _section_body(set_: ResultSet, store: FigureStore, trends: Sequence[Mapping[str, Any]]) -> tuple[str, list[Figure]]:
+    """HTML of one set and its figures; ``trends``: summaries of the laws fitted to its results (drawn in its trends)."""
     s = set_.summary
     if set_.kind == "single":
         figs = draw_all(store, single_figures(set_))
@@ -140,16 +128,9 @@ def _section_body(set_: ResultSet, store: FigureStore, trends: Sequence[Mapping[
         head = _source_line((s.get("curves") or [{}])[0], set_) + f"<p>{n} curves fitted one by one.</p>"
     figs = draw_all(store, curve_figures(set_))
     tfigs = draw_all(store, trend_figures(set_, trends))
-    law = "".join(_law_block(t) for t in trends if not any(t is x for x in shown))
     more = "" if n <= 12 else f"<p class='small'>{n - 12} more curves are in the overlay only.</p>"
-    trend = f"<h3>Trends</h3>{_figs(tfigs)}{law}" if tfigs or law else ""
-    return head + curves_table(s, set_.kind) + _figs(figs) + more + trend, figs + tfigs
-
-
-def _law_block(trend: Mapping[str, Any]) -> str:
-    """The table of a law fitted to a set's results (e.g. the dephasing law), placed with the set's trends."""
-    return (f"<p class='small'>{esc(trend.get('model'))} law fitted to these values by the caller (weights 1/σ); "
-            f"its numbers:</p>{params_table(trend)}")
+    trend = f"<h3>Trends</h3>{_figs(tfigs)}" if tfigs else ""
+    return head + curves_table(s) + _figs(figs) + more + trend, figs + tfigs
 
 
 def _inputs(sets: Sequence[ResultSet], inputs: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
@@ -204,23 +185,21 @@ def _repro_html(sets, inputs, command, options, recipe_text) -> str:
 
 
 
-def _trends_for(set_: ResultSet, trends: Sequence[Mapping[str, Any]], sets: Sequence[ResultSet]) -> list[Mapping[str, Any]]:
-    """Laws fitted to ``set_``'s results: given as ``trends`` or present among the sets (a saved dephasing result)."""
-    given = [t for t in trends if ((t.get("source") or {}).get("from") or set_.name) == set_.name]
-    saved = [s.summary for s in sets if s.fitted_from == set_.name and s.summary]
-    return given + [s for s in saved if s not in given]
+def _laws_for(set_: ResultSet, sets: Sequence[ResultSet]) -> list[Mapping[str, Any]]:
+    """Summaries of the laws among ``sets`` that were fitted to ``set_``'s results (a dephasing law to a WAL fit)."""
+    return [s.summary for s in sets if s.fitted_from == set_.name and s.summary]
 
 
-def write_report(results: Iterable[ResultSet], out: str | Path, *, trends: Iterable[Mapping[str, Any]] = (),
-                 title: str = "sigmafit report", command: str | None = None, options: Mapping[str, Any] | None = None,
-                 inputs: Iterable[Mapping[str, Any]] = (), recipe_text: str | None = None, notes: Iterable[str] = (),
-                 pdf: bool = True) -> Path:
+def write_report(results: Iterable[ResultSet], out: str | Path, *, title: str = "sigmafit report", command: str | None = None,
+                 options: Mapping[str, Any] | None = None, inputs: Iterable[Mapping[str, Any]] = (),
+                 recipe_text: str | None = None, notes: Iterable[str] = (), pdf: bool = True) -> Path:
     """Write ``out/report.html``, ``out/report.pdf`` and ``out/figures/*.png|pdf`` from saved results; returns the HTML path.
 
-    ``trends``: summaries (with ``"data"``) of laws the caller fitted to these results, each naming its
-    set in ``source.from`` (a trend without ``from`` belongs to every set) — drawn with the parameter it
-    describes.  ``command``/``options``/``inputs`` (``{"role", "path", "sha256"}``; sha256 computed when
-    missing) and ``recipe_text`` go into the reproducibility section.  ``pdf=False`` skips report.pdf.
+    A law fitted to the results of a set is among ``results`` as a set of its own naming that set in
+    ``source.from`` or ``meta["from"]`` (what ``sigmafit run`` and ``sigmafit report`` hand over): it is shown
+    like any fit and drawn with the parameter it describes.  ``command``/``options``/``inputs``
+    (``{"role", "path", "sha256"}``; sha256 computed when missing) and ``recipe_text`` go into the
+    reproducibility section.  ``pdf=False`` skips report.pdf.
     """
     import matplotlib
 
@@ -228,16 +207,15 @@ def write_report(results: Iterable[ResultSet], out: str | Path, *, trends: Itera
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     sets = list(results)
-    trends = [dict(t) for t in trends]
+    notes = list(notes)  # read twice: the HTML and the PDF
     store = FigureStore(out / "figures")
     anchors = {s.name: re.sub(r"[^A-Za-z0-9_-]+", "-", s.name) for s in sets}
     sections = []
     for s in sets:
-        laws = _trends_for(s, trends, sets) if s.kind != "single" else []
-        body, figs = _section_body(s, store, laws, shown=[x.summary for x in sets])
+        body, figs = _section_body(s, store, _laws_for(s, sets) if s.kind != "single" else [])
         what = {"single": "fit", "multi": "fits, one per curve", "global": "global fit", "batch": "batch"}[s.kind]
         sections.append(Section(anchors[s.name], f"{s.name} — {s.model} {what}", s, body, figs))
-    n_warn = sum(count_warnings(s) for s in sets) + sum(len(t.get("warnings") or []) for t in trends)
+    n_warn = sum(count_warnings(s) for s in sets)
     overview = overview_rows(sets, anchors)
     all_inputs = _inputs(sets, inputs)
     nav = "".join(f"<li><a href='#{a.anchor}'>{esc(a.title)}</a></li>" for a in sections)
@@ -261,6 +239,6 @@ def write_report(results: Iterable[ResultSet], out: str | Path, *, trends: Itera
     if pdf:
         from .pdf import write_pdf
 
-        write_pdf(out / PDF_NAME, title=title, overview=overview, sections=sections, n_warnings=n_warn, notes=list(notes),
+        write_pdf(out / PDF_NAME, title=title, overview=overview, sections=sections, n_warnings=n_warn, notes=notes,
                   inputs=all_inputs, command=command)
     return path

@@ -19,8 +19,8 @@ from typing import Any, Iterator, Mapping, Sequence
 import numpy as np
 
 from .format import format_compact, natural_unit
-from .labels import LABEL_COLUMNS, curve_label, entry_label, name_of, short
-from .plots import is_number, paper_style, plot_saved_curves, plot_saved_fit, plot_trend, plot_zabrodskii
+from .labels import LABEL_COLUMNS, curve_label, entry_label, name_of, number, short
+from .plots import paper_style, plot_saved_curves, plot_saved_fit, plot_trend, plot_zabrodskii
 
 #: At most this many per-curve figures per result set (the overlay shows them all).
 MAX_CURVE_FIGURES = 12
@@ -85,8 +85,9 @@ def mathtext(sym: str) -> str:
 
 def x_y_names(summary: Mapping[str, Any], data: Mapping[str, Any] | None = None) -> tuple[str, str]:
     """(x column, y column) of the summary's picture: the data block's own names when it gives them (a model of raw
-    readings shows Δσ(B) though it fitted R_xx, R_xy), else the columns the summary was fitted on."""
-    src = summary.get("source") or {}
+    readings shows Δσ(B) though it fitted R_xx, R_xy), else the columns the summary was fitted on (for curves
+    fitted one by one, which carry no source of their own: the first curve's)."""
+    src = summary.get("source") or ((summary.get("curves") or [{}])[0].get("source")) or {}
     data = data if data is not None else (summary.get("data") or {})
     return str(data.get("x_name") or src.get("x", "x")), str(data.get("y_name") or src.get("y", "y"))
 
@@ -134,8 +135,7 @@ def curve_figures(set_) -> Iterator[tuple[Any, str, str]]:
     curves = [c for c in s.get("curves") or [] if c.get("data")]
     if not curves:
         return
-    first = s if set_.kind == "global" else curves[0]
-    xn, yn = x_y_names(first, curves[0]["data"])
+    xn, yn = x_y_names(s, curves[0]["data"])
     model = str(s.get("model"))
     labelled = [(entry_label(c, s.get("by"), i)[0], c) for i, c in enumerate(curves)]
     ax = plot_saved_curves([(lab, c["data"]) for lab, c in labelled], x_name=xn, y_name=yn, model_name=model)
@@ -194,7 +194,7 @@ def _law_for(name: str, trends: Sequence[Mapping[str, Any]]) -> Mapping[str, Any
 def trend_figures(set_, trends: Sequence[Mapping[str, Any]] = ()) -> Iterator[tuple[Any, str, str]]:
     """Each fitted parameter against the curve label (±1σ); L_φ(T) with the dephasing law from ``trends``."""
     by, rows = trend_rows(set_)
-    if by is None or len(rows) < 2 or not all(is_number(r["label"]) for r in rows):
+    if by is None or len(rows) < 2 or any(number(r["label"]) is None for r in rows):
         return
     x = np.array([float(r["label"]) for r in rows])
     logx = by == "temperature_K" and bool(np.all(x > 0)) and x.max() / x.min() > 3

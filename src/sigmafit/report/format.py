@@ -126,6 +126,11 @@ def _times_ten(text: str) -> str:
     return mant if k == 0 else f"{mant}×10" + str(k).translate(_SUPERSCRIPT)
 
 
+def fmt_redchi(v) -> str:
+    """χ²_ν as the fit gave it, 4 significant digits (``4.854×10⁻¹⁷`` when tiny: no per-point errors)."""
+    return "—" if v is None else _times_ten(f"{float(v):.4g}")
+
+
 def format_compact(value: float | None, error: float | None, unit: str = "", *, prefix: bool = True) -> str:
     """``"1.31434(17) mT"``: the PDG-rounded value with the error's digits in parentheses, in a natural unit.
 

@@ -67,7 +67,8 @@ LABEL_COLUMNS = {"temperature_K": ("T", "K"), "gate_V": ("V_g", "V"), "field_T":
                  "frequency_Hz": ("f", "Hz"), "current_A": ("I", "A")}
 
 
-def _number(v: Any) -> float | None:
+def number(v: Any) -> float | None:
+    """``v`` as a finite float (a number, or text that reads as one), else None."""
     try:
         f = float(v)
     except (TypeError, ValueError):
@@ -77,7 +78,7 @@ def _number(v: Any) -> float | None:
 
 def curve_label(by: str | None, value: Any) -> str:
     """``curve_label("temperature_K", 2.0) == "T = 2 K"``; unknown columns keep their name: ``"run = 3"``."""
-    num = _number(value)
+    num = number(value)
     shown = f"{num:g}" if num is not None else str(value)
     if by in LABEL_COLUMNS:
         sym, unit = LABEL_COLUMNS[by]
@@ -190,19 +191,27 @@ def readable_warnings(texts: Iterable[str], model: str | None = None, labels: Se
     return [readable_warning(t, model, labels) for t in texts]
 
 
+def _class_units(cls) -> dict[str, str]:
+    """Units of the parameters and derived quantities in a model class's own tables (``params_table``,
+    ``derived_table``); a model whose table is built per instance (the measurement model) has none here."""
+    return {r.name: r.unit for r in (*getattr(cls, "params_table", ()), *getattr(cls, "derived_table", ()))}
+
+
 def param_unit(name: str, model: str | None = None) -> str:
     """Unit of parameter ``name``: from ``model``'s table, else from the first registered model that has it.
 
     Parameter names are part of the contract (DESIGN.md §4: ``L_phi`` is in nm wherever it appears), so a
-    batch table that carries no units still gets the right one.
+    batch table that carries no units still gets the right one.  Give ``model`` where it is known: a name can
+    mean different things in different families (``gamma`` is a scattering rate in cm⁻¹ for ``drude``, the
+    Sommerfeld coefficient in mJ/(mol·K²) for ``heat-capacity``).
     """
     from ..models.registry import available
 
-    cls = model_class(model)
-    if cls is not None and name in cls.units():
-        return cls.units()[name]
+    units = _class_units(model_class(model))
+    if name in units:
+        return units[name]
     for m in available():
-        units = model_class(m).units()
+        units = _class_units(model_class(m))
         if name in units:
             return units[name]
     return ""

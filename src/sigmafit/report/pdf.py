@@ -8,9 +8,9 @@ import textwrap
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from .attach import curve_warnings, untagged_warnings
-from .labels import CONVENTIONS, entry_label
-from .tables import OverviewRow, curve_labels, param_rows
+from .attach import untagged_warnings, warnings_of_curve
+from .labels import CONVENTIONS
+from .tables import OverviewRow, curve_labels, param_rows, stats_pieces
 
 A4 = (8.27, 11.69)
 MARGIN = 0.7  # inches
@@ -110,15 +110,7 @@ def _rows(p: _Pages, rows, head: str | None = None):
 
 
 def _stats(s: Mapping[str, Any]) -> str:
-    from .tables import fmt_redchi
-
-    st = s.get("statistics") or {}
-    bits = ["converged" if s.get("success", True) else "DID NOT CONVERGE"]
-    if st.get("ndata") is not None:
-        bits.append(f"{st['ndata']} points")
-    if st.get("redchi") is not None:
-        bits.append(f"χ²_ν = {fmt_redchi(st['redchi'])}")
-    return ", ".join(bits)
+    return ", ".join(["converged" if s.get("success", True) else "DID NOT CONVERGE", *stats_pieces(s)])
 
 
 def _section(p: _Pages, sec):
@@ -135,11 +127,10 @@ def _section(p: _Pages, sec):
             sub = {"model": s.get("model"), "params": {n: {**e, "shared": True} for n, e in (s.get("shared") or {}).items()}}
             _rows(p, param_rows(sub, labels=labels, warnings=untagged_warnings(s.get("warnings") or [])), "shared by all curves")
         for i, c in enumerate(s.get("curves") or []):
-            lab, raw, _ = entry_label(c, s.get("by"), i)
-            own = list(c.get("warnings") or []) + (curve_warnings(s.get("warnings") or [], raw) if set_.kind == "global" else [])
+            own = warnings_of_curve(s, i)
             entry = {"model": s.get("model"), "params": {n: e for n, e in (c.get("params") or {}).items() if not e.get("shared")},
                      "derived": c.get("derived") or {}}
-            _rows(p, param_rows(entry, labels=labels, warnings=own), lab)
+            _rows(p, param_rows(entry, labels=labels, warnings=own), labels[i])
     else:
         p.text(f"batch table {set_.path}: {len(set_.table)} curves; the per-curve numbers are in the HTML report and the CSV.",
                size=9)

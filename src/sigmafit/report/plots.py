@@ -10,7 +10,6 @@ data's unit (log-scale views: relative, in %).
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
@@ -355,11 +354,3 @@ def plot_zabrodskii(T, R, ax=None, *, s_model: float | None = None, window: floa
     ax.set_ylabel(r"$w = -d\ln R/d\ln T$")
     legend_outside(ax, where="top")
     return ax
-
-
-def is_number(v: Any) -> bool:
-    """True for a finite number (or text that reads as one)."""
-    try:
-        return math.isfinite(float(v))
-    except (TypeError, ValueError):
-        return False

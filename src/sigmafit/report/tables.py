@@ -10,13 +10,12 @@ words of the table (:func:`~.labels.readable_warning`).
 from __future__ import annotations
 
 import html
-import math
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
 
-from .attach import curve_warnings, split_warnings, untagged_warnings
-from .format import format_compact, natural_unit, round_pdg
-from .labels import LABEL_COLUMNS, curve_label, entry_label, name_of, readable_warnings, short
+from .attach import split_warnings, untagged_warnings, warnings_of_curve
+from .format import fmt_redchi, format_compact, natural_unit, round_pdg
+from .labels import LABEL_COLUMNS, curve_label, entry_label, name_of, number, readable_warnings, short
 
 
 def esc(v: Any) -> str:
@@ -39,15 +38,24 @@ class Row:
     warnings: list[str] = field(default_factory=list)
 
 
-def fmt_redchi(v: Any) -> str:
-    """χ²_ν as the fit gave it, 4 significant digits (``4.854×10⁻¹⁷`` when tiny: no per-point errors)."""
-    if v is None:
-        return "—"
-    s = f"{float(v):.4g}"
-    if "e" in s:
-        mant, exp = s.split("e")
-        return f"{mant}×10{str(int(exp)).translate(str.maketrans('-0123456789', '⁻⁰¹²³⁴⁵⁶⁷⁸⁹'))}"
-    return s
+def stats_pieces(summary: Mapping[str, Any], *, window: bool = True) -> list[str]:
+    """The statistics of a fit as text pieces, each format joining them its own way (convergence is said apart):
+    ``["174 points", "2 varied", "χ²_ν = 4.854×10⁻¹⁷", "R² = 0.99997", "window: …"]`` (missing ones left out;
+    ``window=False`` for a format that states the window on its own line)."""
+    st = summary.get("statistics") or {}
+    out = []
+    if st.get("ndata") is not None:
+        out.append(f"{st['ndata']} points")
+    if st.get("nvarys") is not None:
+        out.append(f"{st['nvarys']} varied")
+    if st.get("redchi") is not None:
+        out.append(f"χ²_ν = {fmt_redchi(st['redchi'])}")
+    if st.get("r_squared") is not None:
+        out.append(f"R² = {st['r_squared']:.5f}")
+    how = (summary.get("window") or {}).get("how")
+    if window and how:
+        out.append(f"window: {how}")
+    return out
 
 
 def value_text(entry: Mapping[str, Any] | None, unit: str | None = None, *, scale: float | None = None) -> str:
@@ -173,7 +181,7 @@ def column_unit(entries: Sequence[Mapping[str, Any] | None]) -> tuple[float, str
     return natural_unit(vals[len(vals) // 2], None, unit)
 
 
-def curves_table(summary: Mapping[str, Any], kind: str) -> str:
+def curves_table(summary: Mapping[str, Any]) -> str:
     """One row per curve of a multi-curve or global result, its own warnings in its row."""
     curves = summary.get("curves") or []
     model = str(summary.get("model", ""))
@@ -184,17 +192,15 @@ def curves_table(summary: Mapping[str, Any], kind: str) -> str:
     head = "".join(f"<th title='{esc(n)}'>{esc(short(name_of(n, model)))}{' (' + esc(units[n][1]) + ')' if units[n][1] else ''}</th>"
                    for n in names)
     labels = curve_labels(summary)
-    glob = summary.get("warnings") or []
     rows = []
     for i, (c, vals) in enumerate(zip(curves, values)):
         _, raw, _ = entry_label(c, by, i)
-        own = list(c.get("warnings") or []) + (curve_warnings(glob, raw) if kind == "global" else [])
-        own = readable_warnings(own, model, labels)
+        own = readable_warnings(warnings_of_curve(summary, i), model, labels)
         cells = "".join(_num_cell(value_text(vals.get(n), "", scale=units[n][0]) if vals.get(n) else "—", vals.get(n), n,
                                   scale=units[n][0], curve=raw) for n in names)
         conv = "" if c.get("success", True) else " <b class='warn'>(did not converge)</b>"
         cls = " class='has-warning'" if own else ""
-        shown = f"{float(raw):g}" if _is_number(raw) and by in LABEL_COLUMNS else labels[i]
+        shown = f"{float(raw):g}" if number(raw) is not None and by in LABEL_COLUMNS else labels[i]
         rows.append(f"<tr{cls}><td data-curve='{esc(raw)}'>{esc(shown)}{conv}</td>{cells}{warn_cell(own)}</tr>")
     note = ""
     if fixed:
@@ -203,13 +209,6 @@ def curves_table(summary: Mapping[str, Any], kind: str) -> str:
     first = f"{LABEL_COLUMNS[by][0]} ({LABEL_COLUMNS[by][1]})" if by in LABEL_COLUMNS else (by or "curve")
     return (f"<table class='curves'><thead><tr><th>{esc(first)}</th>{head}<th>warnings</th></tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table>{note}")
-
-
-def _is_number(v: Any) -> bool:
-    try:
-        return math.isfinite(float(v))
-    except (TypeError, ValueError):
-        return False
 
 
 _BATCH_SKIP = {"warnings", "curve_id", "fitted_at", "attempt", "run", "engine", "note", "nfev", "aic", "bic", "chisqr", "nvarys",
@@ -290,9 +289,7 @@ def overview_rows(sets: Sequence[Any], anchors: Mapping[str, str]) -> list[Overv
             nums = _main_numbers(c.get("params") or {}, model, skip=shared)
             if i == 0 and shared:
                 nums = [(f"{sym} (shared)", txt) for sym, txt in _main_numbers(shared, model)] + nums
-            _, raw, _ = entry_label(c, summ.get("by"), i)
-            nw = len(c.get("warnings") or []) + (len(curve_warnings(glob, raw)) if s.kind == "global" else 0)
-            nw += len(untagged_warnings(glob)) if i == 0 and s.kind == "global" else 0
+            nw = len(warnings_of_curve(summ, i)) + (len(untagged_warnings(glob)) if i == 0 and s.kind == "global" else 0)
             stats = summ.get("statistics") if s.kind == "global" else c.get("statistics")
             red = fmt_redchi((stats or {}).get("redchi"))
             out.append(OverviewRow(s.name, anchor, model, labels[i], nums, red + (" (global)" if s.kind == "global" else ""), nw))
@@ -312,4 +309,4 @@ def overview_html(rows: Sequence[OverviewRow]) -> str:
 
 
 __all__ = ["Row", "OverviewRow", "batch_table", "curve_label", "curves_table", "overview_html", "overview_rows", "param_rows",
-           "params_table", "rows_html", "shared_table", "value_text", "warn_cell", "fmt_redchi", "column_unit"]
+           "params_table", "rows_html", "shared_table", "value_text", "warn_cell", "fmt_redchi", "column_unit", "stats_pieces"]

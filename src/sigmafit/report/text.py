@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from .attach import curve_warnings, untagged_warnings
-from .labels import curve_label, entry_label, name_of, readable_warnings, short, symbols
+from .attach import untagged_warnings, warnings_of_curve
+from .labels import curve_label, name_of, readable_warnings, short, symbols
 from .format import format_value, natural_unit
-from .tables import curve_labels, fmt_redchi, value_text
+from .tables import curve_labels, stats_pieces, value_text
 
 _W = 16  # width of the name column
 
@@ -43,10 +43,8 @@ def _line(name: str, model: str, entry: Mapping[str, Any], tag: str = "") -> str
     return f"  {name:<{_W}} {text}{tag}" + (f"   {sym}" if sym != name else "")
 
 
-def _stats(st: Mapping[str, Any]) -> str:
-    r2 = st.get("r_squared")
-    return (f"statistics: {st.get('ndata')} points, {st.get('nvarys')} varied, χ²_ν = {fmt_redchi(st.get('redchi'))}"
-            + (f", R² = {r2:.5f}" if r2 is not None else ""))
+def _stats(summary: Mapping[str, Any]) -> str:
+    return "statistics: " + ", ".join(stats_pieces(summary, window=False))  # the window has a line of its own
 
 
 def _warnings(lines: list[str], warnings: list[str]) -> None:
@@ -78,7 +76,7 @@ def fit_report(summary: Mapping[str, Any]) -> str:
         lines.append("profile-likelihood 1σ intervals:")
         for name, iv in summary["intervals"].items():
             lines.append(f"  {name:<{_W}} [{iv['-1sigma']:.5g}, {iv['+1sigma']:.5g}]")
-    lines.append(_stats(summary.get("statistics") or {}))
+    lines.append(_stats(summary))
     _warnings(lines, readable_warnings(summary.get("warnings") or [], model))
     return "\n".join(lines)
 
@@ -99,12 +97,12 @@ def global_report(summary: Mapping[str, Any]) -> str:
     table = symbols(model)
     glob = summary.get("warnings") or []
     for i, c in enumerate(curves):
-        lab, raw, _ = entry_label(c, by, i)
+        lab = labels[i]
         own = [f"{short(table.get(n) or name_of(n, model))} = {value_text(p)}" for n, p in (c.get("params") or {}).items()
                if not p.get("shared") and p.get("vary", True)]
         lines.append(f"  {lab:<10} " + "; ".join(own))
-        for w in readable_warnings(list(c.get("warnings") or []) + curve_warnings(glob, raw), model, labels):
+        for w in readable_warnings(warnings_of_curve(summary, i), model, labels):
             lines.append(f"             ! {w}")
-    lines.append(_stats(summary.get("statistics") or {}))
+    lines.append(_stats(summary))
     _warnings(lines, readable_warnings(untagged_warnings(glob), model, labels))
     return "\n".join(lines)
