@@ -303,7 +303,7 @@ def _fit_options(f: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _check_options(f: Mapping[str, Any], where: str) -> None:
-    """Build the fit's option objects as :func:`sigmafit.workflow.fit_file` builds them (``workflow._split`` after
+    """Build the fit's option objects as :func:`sigmafit.workflow.fit_file` builds them (``workflow.split_file_options`` after
     ``with_quantities``: the code behind `sigmafit fit`'s flags), so parsing and running cannot disagree; a quantity
     it cannot read is named by its key, any other refusal is its sentence after the fit's name."""
     from . import models, workflow
@@ -315,7 +315,7 @@ def _check_options(f: Mapping[str, Any], where: str) -> None:
         except SigmafitError:
             raise RecipeError(f"{where}: key '{key}' must be {FIT_KEYS[key][1]}, not {f[key]!r}") from None
     try:
-        workflow._split(_fit_options(f), family)
+        workflow.split_file_options(_fit_options(f), family)
     except SigmafitError as exc:
         raise RecipeError(f"{where}: {exc}") from None
 

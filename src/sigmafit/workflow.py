@@ -331,7 +331,9 @@ def load_curves(path, model_name: str, prep: Preparation, model_options: Mapping
     return name, options, found, notes
 
 
-def _split(options: Mapping[str, Any], family: str = ""):
+def split_file_options(options: Mapping[str, Any], family: str = ""):
+    """Flat file-fit options → ``(Preparation, Window, FitSettings, model options)`` for a model of ``family``
+    (an optics ``thickness_nm`` is the film's); the one place :func:`fit_file`, batches and recipes build them."""
     flat = {k: v for k, v in options.items() if v is not None}
     if family == "optics" and "thickness_nm" in flat:  # a film's thickness, not a transport geometry
         flat["film_thickness_nm"] = flat.pop("thickness_nm")
@@ -356,7 +358,7 @@ def fit_file(path, model_name: str, *, prep: Preparation | None = None, window: 
     are the fit window; for optics the observable defaults to the most informative one the file has.
     """
     family = models.model_class(model_name).family
-    p2, w2, s2, model_options = _split(options, family)
+    p2, w2, s2, model_options = split_file_options(options, family)
     prep, window, settings = prep or p2, window or w2, settings or s2
     window = _fit_window(family, window, prep)
     fit_name, model_options, found, _ = load_curves(path, model_name, prep, model_options, y=settings.y,
@@ -443,7 +445,7 @@ def fit_batch_files(paths: Iterable[str | Path], model: str, *, prep: Preparatio
     :func:`sigmafit.fit_batch` (``out``, ``replace``, ``engine``, ``workers``, ``bmax``, ``fix`` …).
     """
     family = models.model_class(model).family  # an unknown model is refused before any file is read
-    p2, w2, s2, model_options = _split(options, family)
+    p2, w2, s2, model_options = split_file_options(options, family)
     prep, window, settings = prep or p2, window or w2, settings or s2
     batch = batch or batch_from(options)
     paths = [Path(p) for p in paths]
