@@ -96,6 +96,27 @@ def test_lnt_batch_plots_sigma0_in_siemens():
     assert param_unit("T0") == "K" and param_unit("L1") == "nm" and param_unit("wp", "drude") == "cm⁻¹"
 
 
+def test_batch_table_and_trend_rows_carry_each_parameters_unit():
+    """The report's batch table and batch trend figures show γ of a Drude batch in cm⁻¹ (they had no unit at all)."""
+    import numpy as np
+
+    import sigmafit
+    from sigmafit.models.formulas.optics import drude_sigma
+    from sigmafit.report.figures import trend_rows
+    from sigmafit.report.load import ResultSet
+    from sigmafit.report.tables import batch_table
+
+    nu = np.linspace(50.0, 5000.0, 200)
+    df = _batch_frame("wavenumber_cm-1", "sigma1_S_per_cm", nu, lambda x, g: drude_sigma(x, 12000.0, g).real,
+                      "temperature_K", (100.0, 150.0))
+    res = sigmafit.fit_batch(df, "drude", by="temperature_K", progress=False, workers=1)
+    html = batch_table(res.table, model="drude")
+    assert html.count("cm⁻¹") >= 2  # γ (and ω_p) of both rows
+    set_ = ResultSet(name="drude", kind="batch", table=res.table, run_info={"model": "drude", "by": "temperature_K"})
+    by, rows = trend_rows(set_)
+    assert by == "temperature_K" and [r["gamma"]["unit"] for r in rows] == ["cm⁻¹", "cm⁻¹"]
+
+
 def test_every_format_states_the_same_statistics():
     """One list of statistics pieces, joined by each format: the Jupyter head, the HTML report, the text and the PDF
     line say the same (hopping.json: 120 points, 3 varied, χ²_ν = 1.10892115e-5 → 1.109×10⁻⁵, R² = 0.999982661 →

@@ -19,7 +19,7 @@ from typing import Any, Iterator, Mapping, Sequence
 import numpy as np
 
 from .format import format_compact, natural_unit
-from .labels import LABEL_COLUMNS, curve_label, entry_label, name_of, number, short
+from .labels import LABEL_COLUMNS, curve_label, entry_label, name_of, number, param_unit, short
 from .plots import paper_style, plot_saved_curves, plot_saved_fit, plot_trend, plot_zabrodskii
 
 #: At most this many per-curve figures per result set (the overlay shows them all).
@@ -166,7 +166,7 @@ def trend_rows(set_) -> tuple[str | None, list[dict[str, Any]]]:
             if "status" in t.columns and r["status"] == "failed":
                 continue
             rows.append({"label": r[by], **{p: {"value": r[p], "stderr": None if pd.isna(r[f"{p}_stderr"]) else r[f"{p}_stderr"],
-                                                "unit": "", "vary": True} for p in params}})
+                                                "unit": param_unit(p, set_.model), "vary": True} for p in params}})
         return by, rows
     s = set_.summary or {}
     by = s.get("by")

@@ -15,7 +15,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from .attach import split_warnings, untagged_warnings, warnings_of_curve
 from .format import fmt_redchi, format_compact, natural_unit, round_pdg
-from .labels import LABEL_COLUMNS, curve_label, entry_label, name_of, number, readable_warnings, short
+from .labels import LABEL_COLUMNS, curve_label, entry_label, name_of, number, param_unit, readable_warnings, short
 
 
 def esc(v: Any) -> str:
@@ -221,6 +221,7 @@ def batch_table(table, max_rows: int = 200, *, model: str | None = None) -> str:
 
     cols = list(table.columns)
     params = [c for c in cols if f"{c}_stderr" in cols]
+    units = {p: param_unit(p, model) for p in params}
     labels = [c for c in cols if c not in set(params) | {f"{p}_stderr" for p in params} | _BATCH_SKIP]
     show = [c for c in ("status", "redchi") if c in cols]
     head = "".join(f"<th>{esc(c)}</th>" for c in labels)
@@ -231,7 +232,8 @@ def batch_table(table, max_rows: int = 200, *, model: str | None = None) -> str:
         cells = "".join(f"<td>{esc('' if pd.isna(r[c]) else r[c])}</td>" for c in labels)
         for p in params:
             v, e = r[p], r[f"{p}_stderr"]
-            entry = None if pd.isna(v) else {"value": float(v), "stderr": None if pd.isna(e) else float(e), "unit": ""}
+            entry = None if pd.isna(v) else {"value": float(v), "stderr": None if pd.isna(e) else float(e),
+                                             "unit": units[p]}
             cells += _num_cell(value_text(entry) if entry else "—", entry, p, curve=r.get("label"))
         for c in show:
             v = r[c]
