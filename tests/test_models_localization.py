@@ -318,3 +318,19 @@ def test_graphene_soc_tau_total_time_error_is_propagated():
     assert tso == pytest.approx(1 / (1 / ta + 1 / ts), rel=1e-12) and tso < ta
     J = np.array([tso**2 / ta**2, tso**2 / ts**2])
     assert r.params["tau_so"].stderr == pytest.approx(math.sqrt(J @ C @ J), rel=1e-6)
+
+
+def test_a_length_at_its_bound_or_huge_gives_a_derived_field_not_an_exception():
+    """B_φ = ħ/(4e L_φ²): L_φ = 0 (the bound, where a hopeless fit can stop) is B_φ = ∞ and L_φ = 10²⁰⁰ nm is
+    B_φ = 0 — numbers a row can carry, where Python floats raised ZeroDivisionError and OverflowError."""
+    import warnings
+
+    p = models.get("hln-dp").make_params()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        p["L_phi"].set(value=0.0)
+        assert math.isinf(p["B_phi"].value)
+        p["L_phi"].set(value=1e200)
+        assert p["B_phi"].value == 0.0
+    p["L_phi"].set(value=120.0)  # and the ordinary value is unchanged: ħ/(4e L²) with L in m
+    assert p["B_phi"].value == pytest.approx(HBAR_OVER_4E / (120e-9) ** 2, rel=1e-12)

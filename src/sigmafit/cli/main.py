@@ -68,6 +68,8 @@ def _run_verb(args) -> int:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("always", SigmafitWarning)
+            # a derived quantity of a parameter at 0 (Θ_D at β = 0) is printed as inf: no numpy line about it
+            warnings.filterwarnings("ignore", category=RuntimeWarning, module="asteval")
             return args.func(args)
     finally:
         warnings.formatwarning = shown

@@ -24,6 +24,7 @@ and may override :meth:`SigmafitModel._guess` (start values from data),
 
 from __future__ import annotations
 
+import ast
 import math
 import re
 from dataclasses import dataclass, field
@@ -90,6 +91,26 @@ class Reference:
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
+class _NumpyArithmetic(ast.NodeTransformer):
+    """``a / b`` → ``divide(a, b)`` and ``a ** b`` → ``power(a, b)`` (numpy's, in lmfit's interpreter)."""
+
+    _CALLS = {ast.Div: "divide", ast.Pow: "power"}
+
+    def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
+        self.generic_visit(node)
+        fn = self._CALLS.get(type(node.op))
+        if fn is None:
+            return node
+        return ast.copy_location(ast.Call(ast.Name(fn, ast.Load()), [node.left, node.right], []), node)
+
+
+def safe_expr(expr: str) -> str:
+    """``expr`` with its divisions and powers done by numpy, so that a parameter at 0 or a huge one gives a
+    derived ``inf`` instead of a ``ZeroDivisionError``/``OverflowError`` raised by Python floats (a length fitted
+    to its bound 0, ``--fix beta=0``).  Uncertainties still propagate: lmfit evaluates the same text."""
+    return ast.unparse(_NumpyArithmetic().visit(ast.parse(expr, mode="eval")))
+
+
 def inside_bounds(p: Param, value: float) -> float:
     """``value`` clipped into the bounds of ``p``; a value on a bound becomes the default (when that lies
     strictly inside), so that a fit started there can move."""
@@ -142,7 +163,7 @@ class SigmafitModel(lmfit.Model):
         for p in self.params_table:
             self.set_param_hint(p.name, value=p.default, min=p.min, max=p.max, vary=p.vary)
         for d in self.derived_table:
-            self.set_param_hint(d.name, expr=self._prefixed(d.expr, own))
+            self.set_param_hint(d.name, expr=self._prefixed(safe_expr(d.expr), own))
 
     # -- subclasses provide ---------------------------------------------------
     @staticmethod

@@ -27,7 +27,7 @@ from typing import Literal
 import numpy as np
 
 from ..constants import E_CHARGE
-from .base import Derived, Param, Reference, SigmafitModel
+from .base import Derived, Param, Reference, SigmafitModel, safe_expr
 from .formulas import carriers as F
 from .guess import carriers as G
 from .joint import ColumnData
@@ -199,7 +199,7 @@ class _TwoBandBase(ColumnData, SigmafitModel):
         if rho_xx0 is not None:
             # σ(0) = e(|n1|μ1 + |n2|μ2) = 1/ρ_xx(0) fixes μ2 (transport units: S = e·cm⁻²·cm²/Vs)
             expr = f"({1.0 / (E_CHARGE * rho_xx0)!r} - abs(n1)*mu1)/abs(n2)"
-            self.set_param_hint("mu2", expr=self._prefixed(expr, {p.name for p in self.params_table}))
+            self.set_param_hint("mu2", expr=self._prefixed(safe_expr(expr), {p.name for p in self.params_table}))
 
     @staticmethod
     def function(B, n1, mu1, s1, n2, mu2, s2):
