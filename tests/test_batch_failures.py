@@ -55,7 +55,7 @@ def test_no_convergence_is_a_failed_row(engine):
     assert (tab.drop("offset")["status"] != "failed").all()
     assert res.summary_line().startswith("5 curves:")
     # an aborted fit is recorded too
-    capped = fit_batch(_good(2), "hln-dp", engine=engine, workers=1, progress=False, max_nfev=3)
+    capped = fit_batch(_good(2), "hln-dp", engine="lmfit", workers=1, progress=False, max_nfev=3)
     assert (capped.table["status"] == "failed").all() and capped.table["error"].str.len().gt(0).all()
 
 
