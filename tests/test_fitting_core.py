@@ -82,6 +82,12 @@ def test_errors_name_what_is_wrong():
         sigmafit.fit((B, y), "hln", fix={"B_phi": 0.01})
     with pytest.raises(FitError, match="only 1 points lie in the fit window; need at least 3"):
         sigmafit.fit((B, y), "hln", bmax=0.0015)
+    # y of the wrong length for the model: one sentence with both counts, not numpy's broadcasting error
+    with pytest.raises(DataFormatError, match=rf"y has {2 * B.size} values for {B.size} x values; model 'hln' takes 1"):
+        sigmafit.fit((B, np.concatenate([y, y])), "hln")
+    nu = np.linspace(100.0, 1000.0, 40)
+    with pytest.raises(DataFormatError, match=r"model 'drude' takes 2 per x value \(80 in all\)"):
+        sigmafit.fit((nu, np.ones(40)), "drude", observable="nk")
 
 
 def test_params_argument_is_deep_copied():

@@ -120,3 +120,43 @@ def test_lattice_snapping_stays_within_half_a_step():
     moved = np.exp(k * np.log(10.0) / G.LATTICE_PER_DECADE) / b
     assert np.max(np.abs(np.log(moved))) <= 0.5 * np.log(10.0) / G.LATTICE_PER_DECADE + 1e-12
     assert 10 ** (0.5 / G.LATTICE_PER_DECADE) - 1 < 0.0182  # the ±1.8 % the module docstring states
+
+
+@pytest.mark.parametrize("name", ["hln-dp", "hln-so"])
+def test_start_values_allow_for_an_offset_and_a_classical_background(name):
+    """Δσ of the transform path: the WAL curve plus a constant (the reference is a measured point) and a classical
+    c₂B² of −93 µS/T² (μB ≈ 0.3 at 0.3 T, as in ``simulate_raw.random_case`` seed 11).  Searched without the two
+    terms, the negative B² reads as a spin–orbit field at the top of the search range and the fit that starts there
+    ends in a wrong minimum (L_so 0.05 nm, 22σ off in L_φ); with ``background=(0, 2)`` both lengths start within 25 %."""
+    L_phi, L_so = 182.0, 60.0
+    B = np.arange(-0.3, 0.3 + 1e-9, 2.5e-3)
+    m = models.get(name)
+    p = m.make_params()
+    p["L_phi"].set(value=L_phi)
+    p["L_so"].set(value=L_so)
+    y = m.eval(p, B=B) - 7.2e-7 - 9.3e-5 * B**2
+    y = y - y[np.argmin(np.abs(B))]  # referred to the measured point nearest B = 0, as magnetoconductance() does
+    plain = G.guess_curve(name, y, B)
+    aware = G.guess_curve(name, y, B, background=(0, 2))
+    assert plain["L_so"] < 0.5 * L_so  # the trap the background terms take away
+    assert aware["L_phi"] == pytest.approx(L_phi, rel=0.25) and aware["L_so"] == pytest.approx(L_so, rel=0.25)
+    # the batched search gives the same numbers as the single curve (one code path)
+    many = G.guess_many(name, np.vstack([B, B]), np.vstack([y, y]), background=(0, 2))
+    assert many["L_so"][1] == aware["L_so"] and many["L_phi"][0] == aware["L_phi"]
+    # the model class passes the background on when asked, and not otherwise
+    assert m.guess_values(y, B, (0, 2))["L_so"] == pytest.approx(aware["L_so"], rel=1e-12)
+    assert m.guess_values(y, B)["L_so"] == pytest.approx(plain["L_so"], rel=1e-12)
+
+
+def test_hln_amplitude_start_allows_for_an_offset():
+    """hln (α closed form): a curve lifted by a constant 20 % of its depth still starts near α and B_φ."""
+    B = np.arange(-0.1, 0.1 + 1e-9, 1e-3)
+    m = models.get("hln")
+    p = m.make_params()
+    p["alpha"].set(value=-0.5)
+    p["L_phi"].set(value=200.0)
+    y0 = m.eval(p, B=B)
+    y = y0 + 0.2 * float(np.abs(y0).max())
+    aware = G.guess_curve("hln", y, B, background=(0,))
+    assert abs(G.guess_curve("hln", y, B)["alpha"] / -0.5 - 1) > 0.3  # without the offset: α far off
+    assert aware["alpha"] == pytest.approx(-0.5, rel=0.1) and aware["L_phi"] == pytest.approx(200.0, rel=0.15)

@@ -102,3 +102,24 @@ def test_transform_path_with_a_free_offset_recovers_the_lengths(seed):
             assert p.stderr is not None and abs(p.value - v) < 5 * p.stderr, (seed, k, p.value, p.stderr, v)
         redchi = r.redchi if hasattr(r, "redchi") else r.summary()["statistics"]["redchi"]
         assert 0.5 < redchi < 2.0  # the weights are the rows' real noise
+
+
+@pytest.mark.parametrize("seed", [4, 11])
+def test_transform_command_starts_in_the_right_minimum(tmp_path, seed):
+    """``sigmafit fit FILE --transform`` on the coverage-study files whose classical c₂B² (large mobility) once sent
+    the start of L_so to the top of the search range: the fit then ended at L_so ≈ 0.05–2 nm with L_φ 13–22σ off.
+    Start values that allow for the offset and c₂B² (``background_powers``) land at the truth within 4σ."""
+    import json
+
+    import simulate_raw as sim
+    from sigmafit.cli.main import main
+
+    s = sim.random_case(tmp_path / "raw.dat", seed)
+    out = tmp_path / "fit.json"
+    code = main(["fit", str(s.path), "--model", "hln-dp", "--width", "10", "--length", "40", "--bmax", "0.3",
+                 "--transform", "--json", str(out)])
+    assert code in (0, 1)
+    params = json.loads(out.read_text())["params"]
+    for name, truth in (("L_phi", s.film.L_phi_nm), ("L_so", s.film.L_so_nm)):
+        p = params[name]
+        assert abs(p["value"] - truth) < 4 * p["stderr"], (name, p, truth)

@@ -19,7 +19,7 @@ import pandas as pd
 
 from ..exceptions import DataFormatError, FitError
 from ..models import registry
-from ..models.base import SigmafitModel, components, independent_kwargs
+from ..models.base import SigmafitModel, background_powers, components, independent_kwargs
 from .options import MIN_POINTS, FitSettings, Window
 
 
@@ -219,6 +219,10 @@ def curve_data(data, model: lmfit.Model, settings: FitSettings, source: Mapping[
     if yv.size == 0 or yv.size % max(xv.size, 1):
         raise DataFormatError(f"y has {yv.size} values for {xv.size} x values; they must match (or be a whole multiple for complex data)")
     parts = yv.size // xv.size
+    expected = main.data_parts() if main is not None else None
+    if expected and parts != expected:
+        raise DataFormatError(f"y has {yv.size} values for {xv.size} x values; model {main.name!r} takes "
+                              f"{expected} per x value ({expected * xv.size} in all)")
     estimated = False
     if wv is None and main is not None and settings.weights != "none":
         if settings.weights == "relative":
@@ -292,9 +296,15 @@ def start_parameters(model: lmfit.Model, points: Points, settings: FitSettings,
     else:
         out = lmfit.Parameters()
         main = primary(model)
+        background = background_powers(model)  # the main guess allows for the offset / c₂B² fitted beside it
         for comp in components(model):
             try:
-                p = comp.guess(y, x=x, **points.extra) if (comp is main or not isinstance(comp, SigmafitModel)) else comp.make_params()
+                if comp is main and background and isinstance(comp, SigmafitModel):
+                    p = comp.guess(y, x=x, background=background, **points.extra)
+                elif comp is main or not isinstance(comp, SigmafitModel):
+                    p = comp.guess(y, x=x, **points.extra)
+                else:
+                    p = comp.make_params()
             except NotImplementedError:
                 p = comp.make_params()
             out.update(p)

@@ -25,7 +25,7 @@ import pandas as pd
 
 from ..exceptions import FitError
 from ..models import registry
-from ..models.base import inside_bounds
+from ..models.base import background_powers, inside_bounds
 from . import engine as E
 from .curve import CurveData, apply_settings, carries_offset, curve_data, in_window, primary, with_offset
 from .options import FitSettings, Window
@@ -209,9 +209,9 @@ def _start_values(job: Job, model, template, spec: E.VectorSpec, tasks: list[Cur
         from ..models.guess import localization as G
 
         if job.model in G.VECTORIZED:
-            guessed = G.guess_many(job.model, X[need], Y[need], M[need])
+            guessed = G.guess_many(job.model, X[need], Y[need], M[need], background=background_powers(model))
         else:
-            per = [primary(model).guess_values(Y[i][M[i]], X[i][M[i]]) for i in need]
+            per = [primary(model).guess_values(Y[i][M[i]], X[i][M[i]], background_powers(model)) for i in need]
             guessed = {n: np.array([g.get(n, np.nan) for g in per]) for n in spec.names}
         for p in type(primary(model)).params_table:
             if p.vary and p.name in guessed and p.name in col:

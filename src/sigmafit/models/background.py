@@ -23,6 +23,7 @@ class QuadraticBackground(SigmafitModel):
     x = "field_T"
     y = "delta_sigma_S"
     params_table = (Param("c2", "S/T²", 0.0, description="B² coefficient of the classical background", zero_ok=True),)
+    background_power = 2
     reference_values = (
         Reference({"c2": -3e-5}, (0.5, -2.0, 0.0), (-7.5e-6, -1.2e-4, 0.0), "hand: c2·B², even in B",
                   options={"prefix": ""}),
@@ -53,6 +54,7 @@ class OffsetBackground(SigmafitModel):
     x = "field_T"
     y = "delta_sigma_S"
     params_table = (Param("c0", "S", 0.0, description="constant offset of Δσ (S)", zero_ok=True),)
+    background_power = 0
 
     def __init__(self, prefix: str = "off_", **kwargs):
         super().__init__(prefix=prefix, **kwargs)

@@ -152,6 +152,10 @@ class SigmafitModel(lmfit.Model):
     reference_values: ClassVar[tuple[Reference, ...]] = ()
     #: x-axis scale for figures of this model ("linear" or "log").
     plot_xscale: ClassVar[str] = "linear"
+    #: a background term c·x^p: its power p (offset 0, quadratic 2), so other models' start values allow for it
+    background_power: ClassVar[int | None] = None
+    #: :meth:`_guess` takes ``background`` (powers of the background terms fitted beside the model)
+    guess_allows_background: ClassVar[bool] = False
 
     def __init__(self, prefix: str = "", nan_policy: str = "raise", **kwargs: Any):
         kwargs.setdefault("name", self.name or type(self).__name__)
@@ -188,6 +192,10 @@ class SigmafitModel(lmfit.Model):
         floor = 1e-3 * float(np.median(a[np.isfinite(a)])) if np.isfinite(a).any() else 1.0
         return 1.0 / np.maximum(a, floor if floor > 0 else 1e-300)
 
+    def data_parts(self) -> int | None:
+        """How many values of y the model takes per x value (σ1+σ2 stacked: 2); None when it is not fixed."""
+        return 1
+
     def characteristic_x(self, params: lmfit.Parameters) -> float | None:
         """Scale of the model's feature in x units (e.g. B_φ), for automatic windows."""
         return None
@@ -203,25 +211,27 @@ class SigmafitModel(lmfit.Model):
         """Name of the independent variable of :attr:`function`."""
         return self.independent_vars[0]
 
-    def guess(self, data, x=None, **kwargs) -> lmfit.Parameters:
+    def guess(self, data, x=None, *, background: tuple[int, ...] = (), **kwargs) -> lmfit.Parameters:
         """Parameters with start values estimated from ``data`` at ``x`` (lmfit protocol).
 
-        Start values are clipped into the bounds; keyword arguments override them.
+        Start values are clipped into the bounds; keyword arguments override them.  ``background``: powers of
+        the c·x^p terms fitted beside this model (:func:`background_powers`), which the estimate allows for.
         """
         y = np.asarray(data, dtype=float)
         xv = np.asarray(x, dtype=float) if x is not None else np.arange(y.size, dtype=float)
         params = self.make_params()
-        for name, v in self.guess_values(y, xv).items():
+        for name, v in self.guess_values(y, xv, background).items():
             params[self.prefix + name].set(value=v)
         return lmfit.models.update_param_vals(params, self.prefix, **kwargs)
 
-    def guess_values(self, y: np.ndarray, x: np.ndarray) -> dict[str, float]:
+    def guess_values(self, y: np.ndarray, x: np.ndarray, background: tuple[int, ...] = ()) -> dict[str, float]:
         """Start values (unprefixed names, table units) of the varying parameters, from the finite points of
-        (x, y), each kept strictly inside its bounds (:func:`inside_bounds`)."""
+        (x, y), each kept strictly inside its bounds (:func:`inside_bounds`); ``background`` as in :meth:`guess`."""
         y = np.asarray(y, dtype=float)
         x = np.asarray(x, dtype=float)
         ok = np.isfinite(y) & np.isfinite(x)
-        values = self._guess(y[ok], x[ok]) if ok.sum() >= 3 else {}
+        extra = {"background": tuple(background)} if background and self.guess_allows_background else {}
+        values = self._guess(y[ok], x[ok], **extra) if ok.sum() >= 3 else {}
         out = {}
         for p in self.params_table:
             if p.name in values and np.isfinite(values[p.name]) and p.vary:
@@ -308,6 +318,11 @@ def zero_ok_names(model: lmfit.Model) -> set[str]:
         if isinstance(comp, SigmafitModel):
             out.update(comp.prefix + p.name for p in comp.params_table if p.zero_ok)
     return out
+
+
+def background_powers(model: lmfit.Model) -> tuple[int, ...]:
+    """Powers p of the background terms c·x^p among the components of ``model`` (offset-bg 0, quadratic-bg 2)."""
+    return tuple(sorted({c.background_power for c in components(model) if getattr(c, "background_power", None) is not None}))
 
 
 def derived_names(model: lmfit.Model) -> set[str]:

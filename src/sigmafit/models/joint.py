@@ -103,6 +103,10 @@ class ColumnData:
                        weights_how=f"1/{'+'.join(err_cols)} (the data's own uncertainties)")
         return out
 
+    def data_parts(self) -> int:
+        """One part per fitted column."""
+        return len(self.columns) or 1
+
     def guess(self, data, x=None, **kwargs):
         """Start parameters from stacked data (lmfit protocol).
 

@@ -82,6 +82,13 @@ class _Localization(SigmafitModel):
     #: parameter holding the dephasing length (table units nm)
     _phi_name: ClassVar[str] = "L_phi"
 
+    guess_allows_background = True
+
+    def _guess(self, y, x, background: tuple[int, ...] = ()):
+        """Start values from :func:`~sigmafit.models.guess.localization.guess_curve` (``background``: the powers
+        of the offset/c₂B² terms fitted beside the model, allowed for by hln, hln-dp and hln-so)."""
+        return G.guess_curve(self.name, y, x, background=background)
+
     def _B_phi(self, params: lmfit.Parameters) -> float:
         return float(_field_nm(_pv(self, params, self._phi_name)))
 
@@ -128,9 +135,6 @@ class HLN(_Localization):
     def function(B, alpha, L_phi):
         """α·G_Q·Y(B_φ/|B|) in S; B in T, L_phi in nm."""
         return F.hln(B, alpha, _field_nm(L_phi))
-
-    def _guess(self, y, x):
-        return G.guess_curve(self.name, y, x)
 
     def diagnose(self, params, x):
         out = super().diagnose(params, x)
@@ -195,9 +199,6 @@ class HLNSpinOrbit(_Localization):
         """HLN Δσ in S; B in T, lengths in nm (L_e = 0: B_e = inf; L_s = inf: B_s = 0)."""
         return F.hln_so(B, _field_nm(L_phi), _field_nm(L_so), 2.0 * _field_nm(L_e), _field_nm(L_s))
 
-    def _guess(self, y, x):
-        return G.guess_curve(self.name, y, x)
-
     def diagnose(self, params, x):
         out = super().diagnose(params, x)
         out += range_sentences("B_so", "L_so", float(_field_nm(_pv(self, params, "L_so"))), x, _SO_LOW, _SO_HIGH)
@@ -237,9 +238,6 @@ class HLNDyakonovPerel(_Localization):
         """D'yakonov–Perel Δσ in S; B in T, lengths in nm."""
         return F.hln_dp(B, _field_nm(L_phi), _field_nm(L_so))
 
-    def _guess(self, y, x):
-        return G.guess_curve(self.name, y, x)
-
     def diagnose(self, params, x):
         out = super().diagnose(params, x)
         return out + range_sentences("B_so", "L_so", float(_field_nm(_pv(self, params, "L_so"))), x, _SO_LOW, _SO_HIGH)
@@ -274,9 +272,6 @@ class Graphene(_Localization):
     def function(B, L_phi, L_i, L_star):
         """Graphene Δσ in S; B in T, lengths in nm."""
         return F.graphene(B, _field_nm(L_phi), _field_nm(L_i), _field_nm(L_star))
-
-    def _guess(self, y, x):
-        return G.guess_curve(self.name, y, x)
 
     def diagnose(self, params, x):
         out = super().diagnose(params, x)
@@ -351,9 +346,6 @@ class GrapheneSOC(_Localization):
         B_asy = _field_nm(L_asy)
         return F.graphene_soc(B, _field_nm(L_phi), B_asy, B_asy + _field_nm(L_sym))
 
-    def _guess(self, y, x):
-        return G.guess_curve(self.name, y, x)
-
     def diagnose(self, params, x):
         out = super().diagnose(params, x)
         ba = float(_field_nm(_pv(self, params, "L_asy")))
@@ -414,6 +406,8 @@ class GrapheneSOCTau(_Localization):
     def _B_phi(self, params):
         return float(self._fields(_pv(self, params, "D"), _pv(self, params, "tau_phi"))[0])
 
+    guess_allows_background = False
+
     def _guess(self, y, x):
         return G.guess_curve(self.name, y, x, D=next(p.default for p in self.params_table if p.name == "D"))
 
@@ -458,9 +452,6 @@ class Kawabata(_Localization):
     def function(B, L_phi):
         """Kawabata Δσ in S/m; B in T, L_phi in nm."""
         return F.kawabata(B, _field_nm(L_phi))
-
-    def _guess(self, y, x):
-        return G.guess_curve(self.name, y, x)
 
 
 @register
@@ -512,6 +503,8 @@ class Wire(_Localization):
         W = _pv(self, params, "W") * _NM
         lp = _pv(self, params, "L_phi") * _NM
         return float(F.wire_magnetic_length(lp, W)) if W * lp > 0 else math.inf
+
+    guess_allows_background = False
 
     def _guess(self, y, x):
         geom = {p.name: p.default for p in self.params_table} | getattr(self, "_geometry", {})

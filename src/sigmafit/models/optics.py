@@ -210,6 +210,10 @@ class OpticsModel(SigmafitModel):
             raise DataFormatError(f"the substrate n,k table covers {span[0]:g}–{span[1]:g} cm-1 but the data reach "
                                   f"{np.min(nu):g}–{np.max(nu):g} cm-1; narrow the window (xmin/xmax)", column="wavenumber_cm-1")
 
+    def data_parts(self) -> int:
+        """One part per column of the observable (σ1: 1; σ1+σ2, ε, n,k: 2)."""
+        return len(self.y_columns)
+
     def relative_weights(self, x, y) -> np.ndarray:
         """The "relative" scheme: 1/|y| per point and part, |y| floored by its local envelope (same length as y)."""
         return relative_weights(np.asarray(x, dtype=float), np.asarray(y, dtype=float), self.observable)

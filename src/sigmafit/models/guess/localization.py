@@ -19,6 +19,11 @@ that each term Y((B₁ + a·B₂)/|B|) depends only on two lattice differences a
 computed once per call; the refinement (7 × 7 points around the best candidate) then uses the
 exact formula at the exact binned fields.
 
+Backgrounds.  A fit of Δσ with a free offset c₀ and/or a classical c₂B² (the ``--transform`` path) gets start
+values that allow for them: ``background=(0, 2)`` solves, for every candidate, the coefficients of those powers
+of |B| by linear least squares (the residual is projected off them), so that a negative c₂B² from the classical
+magnetoresistance is not read as a spin–orbit field far above the window.
+
 Fields are in T here; :func:`guess_curve` and :func:`guess_many` return table units (lengths in
 nm, times in ps, α dimensionless), the values that the model's ``_guess`` returns.
 """
@@ -126,12 +131,39 @@ def _n_log(lo: np.ndarray, hi: np.ndarray, per_decade: float) -> np.ndarray:
     return np.maximum(3, np.ceil(np.log10(hi / lo) * per_decade).astype(int) + 1)
 
 
+def _background_basis(b: np.ndarray, w: np.ndarray, powers: tuple[int, ...]) -> np.ndarray | None:
+    """Per row an orthonormal basis (rows, bins, k) of √w·|B|^p, p in ``powers`` (None without powers):
+    the residual r loses its best background as Σ w r² − Σ_k (Σ_bins Q_k √w r)²."""
+    if not powers:
+        return None
+    sw = np.sqrt(w)
+    N = np.stack([sw * b**p for p in powers], axis=2)  # (rows, bins, k)
+    Q, R = np.linalg.qr(N)
+    # a row with fewer used bins than powers: its dependent columns carry no new direction
+    keep = np.abs(np.diagonal(R, axis1=1, axis2=2)) > 1e-12 * np.maximum(np.abs(R).max(axis=(1, 2)), 1e-300)[:, None]
+    return Q * keep[:, None, :]
+
+
+def _explained(Q: np.ndarray | None, r: np.ndarray, sw: np.ndarray) -> np.ndarray | int:
+    """Σ_k (Σ_bins Q_k √w r)² for residuals r (rows, …, bins) — what the background takes away — or 0."""
+    if Q is None:
+        return 0
+    shape = r.shape
+    flat = (r * sw.reshape(shape[0], *([1] * (len(shape) - 2)), shape[-1])).reshape(shape[0], -1, shape[-1])
+    return np.sum(np.square(flat @ Q), axis=2).reshape(shape[:-1])
+
+
 # --- hln: one field and a closed-form amplitude --------------------------------------------------
 
 
-def _hln_scan(grid: np.ndarray, b: np.ndarray, y: np.ndarray, w: np.ndarray):
-    """For candidate B_φ rows ``grid`` (n, m): best α in closed form and Σ w(y − α·G_Q·Y)²."""
+def _hln_scan(grid: np.ndarray, b: np.ndarray, y: np.ndarray, w: np.ndarray, Q: np.ndarray | None = None):
+    """For candidate B_φ rows ``grid`` (n, m): best α in closed form and Σ w(y − α·G_Q·Y)², both with the
+    background of basis ``Q`` (:func:`_background_basis`, w of 0/1) projected off y and the model."""
     Yc = F.G_Q * F.y_field(grid[:, :, None], b[:, None, :]) * w[:, None, :]
+    if Q is not None:
+        with np.errstate(invalid="ignore"):
+            Yc = Yc - (Yc @ Q) @ np.swapaxes(Q, 1, 2)
+        y = (y * w) - np.einsum("rbk,rk->rb", Q, np.einsum("rbk,rb->rk", Q, y * w))
     norm = np.sum(Yc * Yc, axis=2)
     alpha = np.divide(np.sum(Yc * y[:, None, :], axis=2), norm, out=np.zeros_like(norm), where=norm > 0)
     ssr = np.sum(np.square((y * w)[:, None, :] - alpha[:, :, None] * Yc), axis=2)
@@ -145,16 +177,17 @@ def _hln_grid(b, w) -> np.ndarray:
     return _log_rows(lo, hi, _n_log(lo, hi, 20.0))
 
 
-def _hln_rows(b, y, w) -> tuple[np.ndarray, np.ndarray]:
+def _hln_rows(b, y, w, background: tuple[int, ...] = ()) -> tuple[np.ndarray, np.ndarray]:
     """(α, B_φ in T) per row: 20 candidates per decade over [min|B|/10, 100·max|B|], then 9 around the best."""
     grid = _hln_grid(b, w)
-    alpha, ssr = _hln_scan(grid, b, y, w)
+    Q = _background_basis(b, w, background)
+    alpha, ssr = _hln_scan(grid, b, y, w, Q)
     i = np.argmin(ssr, axis=1)
     rows = np.arange(b.shape[0])
     best_ssr, best_alpha, best_b = ssr[rows, i], alpha[rows, i], grid[rows, i]
     step = 10.0 ** (1.0 / 20.0)
     fine = _log_rows(best_b / step, best_b * step, np.full(b.shape[0], 9))
-    alpha2, ssr2 = _hln_scan(fine, b, y, w)
+    alpha2, ssr2 = _hln_scan(fine, b, y, w, Q)
     j = np.argmin(ssr2, axis=1)
     better = ssr2[rows, j] < best_ssr
     return np.where(better, alpha2[rows, j], best_alpha), np.where(better, fine[rows, j], best_b)
@@ -230,8 +263,9 @@ def _lattice(spec: _TwoField, b, w) -> _Lattice:
     return _Lattice(k, use, i0, ncand, table, dmin, m)
 
 
-def _coarse_two(lt: _Lattice, rows: slice, y) -> tuple[np.ndarray, np.ndarray]:
-    """Best (B₁, B₂) in T of the rows ``rows`` of ``lt`` on the candidate lattice (y: their binned Δσ)."""
+def _coarse_two(lt: _Lattice, rows: slice, y, Q: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Best (B₁, B₂) in T of the rows ``rows`` of ``lt`` on the candidate lattice (y: their binned Δσ; ``Q``: the
+    rows' background basis, :func:`_background_basis`)."""
     k, use, i0, ncand = lt.k[rows], lt.use[rows], lt.i0[rows], lt.ncand[rows]
     nc, m, ne = k.shape[0], int(ncand.max()), 2 * lt.m - 1
     lat = (i0[:, None] + np.arange(m)[None, :]) * CANDIDATE_STEP  # candidate lattice index
@@ -243,27 +277,29 @@ def _coarse_two(lt: _Lattice, rows: slice, y) -> tuple[np.ndarray, np.ndarray]:
     model = np.lib.stride_tricks.sliding_window_view(lt.table, m)[start]  # (nc, i, bin, j)
     model = np.ascontiguousarray(model.transpose(0, 1, 3, 2))  # (nc, i, j, bin): the bins summed last, contiguous
     np.subtract(y[:, None, None, :], model, out=model)  # in place: (y − table)² · use, summed over the bins
+    less = _explained(Q, model, use.astype(float))
     np.square(model, out=model)
     if not use.all():
         model *= use[:, None, None, :]
-    ssr = np.sum(model, axis=3)
+    ssr = np.sum(model, axis=3) - less
     ssr = np.where(cvalid[:, :, None] & cvalid[:, None, :] & np.isfinite(ssr), ssr, np.inf)
     bi, bj = np.divmod(np.argmin(ssr.reshape(nc, -1), axis=1), m)
     r = np.arange(nc)
     return np.exp(_S * lat[r, bi]), np.exp(_S * lat[r, bj])
 
 
-def _refine_two(spec: _TwoField, b, y, w, B1, B2) -> tuple[np.ndarray, np.ndarray]:
-    """Best of 7 × 7 log-spaced points one candidate step around (B₁, B₂), exact formula."""
+def _refine_two(spec: _TwoField, b, y, w, B1, B2, Q: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Best of 7 × 7 log-spaced points one candidate step around (B₁, B₂), exact formula (``Q``: background)."""
     step = 10.0 ** (CANDIDATE_STEP / LATTICE_PER_DECADE)
     n7 = np.full(b.shape[0], 7)
     g1, g2 = _log_rows(B1 / step, B1 * step, n7), _log_rows(B2 / step, B2 * step, n7)
     with np.errstate(all="ignore"):
         model = spec.exact(b[:, None, None, :], g1[:, :, None, None], g2[:, None, :, None])
         np.subtract(y[:, None, None, :], model, out=model)
+        less = _explained(Q, model, w)
         np.square(model, out=model)
         model *= w[:, None, None, :]
-        ssr = np.sum(model, axis=3)
+        ssr = np.sum(model, axis=3) - less
     ssr = np.where(np.isfinite(ssr), ssr, np.inf)
     bi, bj = np.divmod(np.argmin(ssr.reshape(b.shape[0], -1), axis=1), 7)
     rows = np.arange(b.shape[0])
@@ -394,18 +430,20 @@ def _time_ps(B, D: float):
     return F.char_length(B) ** 2 / D * 1e12
 
 
-def _vectorized(name: str, b, y, w, chunk_bytes: float) -> dict[str, np.ndarray]:
-    """Estimates (table units) of the binned rows ``b``, ``y``, ``w``, searched in chunks."""
+def _vectorized(name: str, b, y, w, chunk_bytes: float, background: tuple[int, ...] = ()) -> dict[str, np.ndarray]:
+    """Estimates (table units) of the binned rows ``b``, ``y``, ``w``, searched in chunks (``background``: powers
+    of |B| whose coefficients each candidate may choose, see the module docstring)."""
     out = {k: np.full(b.shape[0], np.nan) for k in (("alpha", "L_phi") if name == "hln" else ("L_phi", "L_so"))}
     if name == "hln":
         for s in _chunks(_search_bytes(name, b, w), chunk_bytes):
-            alpha, bp = _hln_rows(b[s], y[s], w[s])
+            alpha, bp = _hln_rows(b[s], y[s], w[s], background)
             out["alpha"][s], out["L_phi"][s] = alpha, _length_nm(bp)
         return out
     spec = _TWO_FIELD[name]
     lt = _lattice(spec, b, w)  # one table for all rows
     for s in _chunks(_search_bytes(name, b, w), chunk_bytes):
-        B1, B2 = _refine_two(spec, b[s], y[s], w[s], *_coarse_two(lt, s, y[s]))
+        Q = _background_basis(b[s], w[s], background)
+        B1, B2 = _refine_two(spec, b[s], y[s], w[s], *_coarse_two(lt, s, y[s], Q), Q)
         out["L_phi"][s], out["L_so"][s] = _length_nm(B1), _length_nm(B2)
     return out
 
@@ -414,16 +452,17 @@ def _vectorized(name: str, b, y, w, chunk_bytes: float) -> dict[str, np.ndarray]
 VECTORIZED = ("hln", "hln-dp", "hln-so")
 
 
-def guess_curve(model_name: str, y, x, **options: float) -> dict[str, float]:
+def guess_curve(model_name: str, y, x, *, background: tuple[int, ...] = (), **options: float) -> dict[str, float]:
     """Start values (table units) of the localization model ``model_name`` from one curve Δσ(B).
 
     ``y`` (the model's y unit), ``x`` = B (T), finite values only.  ``options``: ``D`` (m²/s) for
     ``graphene-soc-tau``; ``W`` (nm) and ``L`` (µm) for ``wire``.  This is what the model
-    classes' ``_guess`` return.
+    classes' ``_guess`` return.  ``background``: powers p of c_p|B|^p terms fitted beside the model (``(0, 2)``: a
+    free offset and c₂B²), allowed for by ``hln``, ``hln-dp`` and ``hln-so`` (module docstring).
     """
     y, x = np.asarray(y, float), np.asarray(x, float)
     if model_name in VECTORIZED:
-        return {k: float(v[0]) for k, v in guess_many(model_name, x[None, :], y[None, :]).items()}
+        return {k: float(v[0]) for k, v in guess_many(model_name, x[None, :], y[None, :], background=background).items()}
     if model_name == "graphene":
         bp, bi, bs = guess_three_terms(y, x, (1.0, -1.0, -2.0), _graphene_fields, F.graphene)
         return {"L_phi": float(_length_nm(bp)), "L_i": float(_length_nm(bi)), "L_star": float(_length_nm(bs))}
@@ -474,7 +513,7 @@ def _chunks(cost: np.ndarray, budget: float):
 
 
 def guess_many(model_name: str, X, Y, mask=None, *, chunk_bytes: float = CHUNK_BYTES,
-               **options: float) -> dict[str, np.ndarray]:
+               background: tuple[int, ...] = (), **options: float) -> dict[str, np.ndarray]:
     """Start values (table units) of ``model_name`` for many curves at once.
 
     ``X`` (B in T) and ``Y`` (Δσ) are padded arrays of shape (n_curves, n_points); ``mask``
@@ -498,7 +537,7 @@ def guess_many(model_name: str, X, Y, mask=None, *, chunk_bytes: float = CHUNK_B
         return out
     parts = [fold(X[rows[s]], Y[rows[s]], ok[rows[s]]) for s in _chunks(np.full(rows.size, 80.0 * X.shape[1]), chunk_bytes)]
     b, y, w = (np.concatenate(p) for p in zip(*parts))
-    for k, v in _vectorized(model_name, b, y, w, chunk_bytes).items():
+    for k, v in _vectorized(model_name, b, y, w, chunk_bytes, tuple(background)).items():
         out[k] = np.full(nc, np.nan)
         out[k][rows] = v
     return out
