@@ -256,3 +256,20 @@ def test_pair_tolerance_must_be_a_field():
     df = _offset_sweep(0.0)
     with pytest.raises(ValueError, match="pair_tolerance"):
         symmetrize(df, pair_tolerance=-1.0)
+
+
+def test_field_offset_is_not_pulled_by_hall_pickup():
+    """Misaligned contacts add a·B of the Hall signal to R_xx.  An even R_xx with a feature beside its parabola (a
+    20 mT-wide cusp on 40 Ω/T², 2.5 mT steps, 10 mΩ noise) fixes B0 = 0.6 mT whatever a is; the plain asymmetry
+    minimum moves towards the vertex of R_xx + a·B (−22 mT for a = 2 Ω/T, the +50 mT bound for a = −5 Ω/T)."""
+    rng = np.random.default_rng(5)
+    B = np.arange(-0.5, 0.5 + 1e-9, 2.5e-3)
+    b0 = 6e-4
+    u = B - b0
+    for a in (0.0, 2.0, -5.0):
+        r = 100.0 + 2.0 * u**2 / (0.02**2 + u**2) + 40.0 * u**2 + a * u + rng.normal(0.0, 0.01, B.size)
+        est = field_offset(pd.DataFrame({"field_T": B, "resistance_ohm": r}))
+        assert est == pytest.approx(b0, abs=1e-4), a
+    # a pure parabola cannot tell an offset from a pickup: without pickup its vertex is still found
+    r = 100.0 + 40.0 * u**2 + rng.normal(0.0, 0.01, B.size)
+    assert field_offset(pd.DataFrame({"field_T": B, "resistance_ohm": r})) == pytest.approx(b0, abs=1e-4)

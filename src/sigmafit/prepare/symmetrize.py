@@ -58,15 +58,30 @@ PAIR_TOLERANCE_STEPS = 0.6
 _DEFAULT_TOLERANCE_RULE = "0.6 × the local field step"
 
 
-def _asymmetry(xs: np.ndarray, ys: np.ndarray, b0: float, u: np.ndarray, odd: bool) -> float:
-    plus = np.interp(b0 + u, xs, ys)
-    minus = np.interp(b0 - u, xs, ys)
+#: The even-mode estimate removes a Hall pickup (a·u) from the asymmetry when the data still fix B0 after that:
+#: the asymmetry left must vary over the candidate offsets by more than this many times its minimum.
+PICKUP_FREE_CONTRAST = 10.0
+
+
+def _asymmetry(xs: np.ndarray, ys: np.ndarray, b0, u: np.ndarray, odd: bool, pickup_free: bool = False):
+    """Mean squared asymmetry of y about each candidate ``b0`` (scalar or 1-D array) over the offsets ``u``.
+
+    ``pickup_free`` (even mode): the part of y(b0+u) − y(b0−u) proportional to u — the Hall voltage that
+    misaligned contacts mix into R_xx, linear in B — is removed first (least squares), so that it cannot pull
+    B0 towards the vertex of R_xx(B)."""
+    c = np.atleast_1d(np.asarray(b0, dtype=float))[:, None]
+    plus = np.interp(c + u, xs, ys)
+    minus = np.interp(c - u, xs, ys)
     if odd:
-        centre = np.interp(b0, xs, ys)
-        r = plus + minus - 2.0 * centre
+        r = plus + minus - 2.0 * np.interp(c, xs, ys)
     else:
         r = plus - minus
-    return float(np.mean(r * r))
+        if pickup_free:
+            uu = float(u @ u)
+            if uu > 0:
+                r = r - np.outer(r @ u / uu, u)
+    out = np.mean(r * r, axis=1)
+    return out if np.ndim(b0) else float(out[0])
 
 
 def field_offset(
@@ -85,7 +100,13 @@ def field_offset(
     .. math:: A(B_0) = \langle [y(B_0+u) - y(B_0-u)]^2 \rangle_u   \quad\text{(even, R_xx)}
 
     or, with ``odd=True`` (Hall data with an even offset),
-    :math:`\langle[y(B_0+u)+y(B_0-u)-2y(B_0)]^2\rangle_u`.  All rows are pooled (sorted
+    :math:`\langle[y(B_0+u)+y(B_0-u)-2y(B_0)]^2\rangle_u`.
+
+    Even mode and Hall pickup: misaligned contacts add a·B (a fraction of R_xy) to R_xx, and an odd a·u in the
+    asymmetry pulls the plain minimum towards the vertex of R_xx(B) — tens of mT for a parabola-like R_xx(B).  So
+    the asymmetry is taken after removing its best a·u when the data still fix B0 that way (a cusp, saturation:
+    the pickup-free asymmetry varies over the candidates by more than ``PICKUP_FREE_CONTRAST`` times its minimum);
+    a pure parabola cannot tell an offset from a pickup, and there the plain asymmetry is used.  All rows are pooled (sorted
     by B, repeated B averaged), ``y`` is linearly interpolated.  A coarse grid of ``n_grid``
     candidates within ``bounds`` (default ±10 % of the largest |B|) is refined with a bounded
     scalar minimisation.  Returns B0 in T; correct the data with
@@ -111,14 +132,22 @@ def field_offset(
     nu = max(50, min(2000, 2 * xs.size))
     u = np.linspace(0.0, umax, nu)
     cand = np.linspace(lo, hi, n_grid)
-    costs = np.array([_asymmetry(xs, ys, c, u, odd) for c in cand])
+    costs = _asymmetry(xs, ys, cand, u, odd)
+    free = False
+    if not odd:
+        pf = _asymmetry(xs, ys, cand, u, odd, pickup_free=True)
+        depth = float(np.median(pf) - pf.min())
+        free = depth > PICKUP_FREE_CONTRAST * float(pf.min()) and depth > 1e-9 * float(np.median(costs))
+        if free:
+            costs = pf
     k = int(np.argmin(costs))
     a, b = cand[max(k - 1, 0)], cand[min(k + 1, n_grid - 1)]
     if b > a:
         from scipy import optimize  # here: loading a file does not pay for scipy.optimize
 
         res = optimize.minimize_scalar(
-            lambda c: _asymmetry(xs, ys, c, u, odd), bounds=(a, b), method="bounded", options={"xatol": 1e-9 * (hi - lo + 1e-30)}
+            lambda c: _asymmetry(xs, ys, c, u, odd, free), bounds=(a, b), method="bounded",
+            options={"xatol": 1e-9 * (hi - lo + 1e-30)}
         )
         if res.success and res.fun <= costs[k]:
             return float(res.x)
