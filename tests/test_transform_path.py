@@ -119,7 +119,23 @@ def test_transform_command_starts_in_the_right_minimum(tmp_path, seed):
     code = main(["fit", str(s.path), "--model", "hln-dp", "--width", "10", "--length", "40", "--bmax", "0.3",
                  "--transform", "--json", str(out)])
     assert code in (0, 1)
-    params = json.loads(out.read_text())["params"]
+    result = json.loads(out.read_text())
+    params = result["params"]
+    assert "n_averaged" in result["source"]["weights"]  # rows of one reading count 1/√2 of a pair
     for name, truth in (("L_phi", s.film.L_phi_nm), ("L_so", s.film.L_so_nm)):
         p = params[name]
         assert abs(p["value"] - truth) < 4 * p["stderr"], (name, p, truth)
+
+
+def test_rows_weigh_by_the_readings_they_average():
+    """Without other weights a symmetrized row of n readings weighs √n: the point near B = 0 paired with itself
+    (one reading) counts 1/√2 of a pair."""
+    from sigmafit.fitting.curve import curve_data
+    from sigmafit.fitting.options import FitSettings
+
+    out = prep.magnetoconductance(raw_sweeps(np.random.default_rng(1)), prep.Geometry("sheet"), by=None)
+    assert set(out["n_averaged"]) == {1, 2}
+    curve = curve_data(out, models.get("hln-dp"), FitSettings())
+    np.testing.assert_allclose(curve.weights, np.sqrt(out["n_averaged"].to_numpy(float)), rtol=0)
+    assert not curve.weighted  # relative weights: χ²_ν is not read against a known noise
+    assert curve_data(out, models.get("hln-dp"), FitSettings(weights="none")).weights is None

@@ -151,6 +151,12 @@ def _inverse(err: np.ndarray) -> np.ndarray:
         return np.where(err > 0, 1.0 / err, np.nan)
 
 
+#: Column of prepared rows that are means of several readings (:func:`sigmafit.prepare.symmetrize`): without other
+#: weights a row counts √n times a single reading, so that a point paired with itself near B = 0 — one reading,
+#: √2 times the noise of a pair, and where the cusp is decided — does not decide L_φ alone.
+AVERAGED = "n_averaged"
+
+
 def _frame_arrays(df: pd.DataFrame, main, settings: FitSettings, source: dict) -> tuple:
     """(x, y, weights, x name, y name, weighted) from a DataFrame."""
     meta = df.attrs.get("sigmafit", {})
@@ -183,6 +189,9 @@ def _frame_arrays(df: pd.DataFrame, main, settings: FitSettings, source: dict) -
         return xv, yv, _inverse(_column(df, err_col, "errors")), xn, yn, True, {}
     if isinstance(weights, str):
         return xv, yv, None, xn, yn, False, {}
+    if weights is None and AVERAGED in df.columns:  # rows of symmetrized data: means of 1 or 2 readings
+        source["weights"] = f"√{AVERAGED}: each row is the mean of {AVERAGED} readings of equal noise"
+        return xv, yv, np.sqrt(_column(df, AVERAGED, "weights")), xn, yn, False, {}
     return xv, yv, (None if weights is None else np.asarray(weights, dtype=float)), xn, yn, False, {}
 
 
@@ -206,7 +215,8 @@ def curve_data(data, model: lmfit.Model, settings: FitSettings, source: Mapping[
 
     Weights: the data's own uncertainties (an error column announced by the loader, or ``weights=COLUMN``)
     give 1/σ and a meaningful χ²_ν; ``"relative"`` uses the model's relative scheme (1/|y| by default);
-    ``"none"`` none; without a choice the model's default (``default_weights``) applies.
+    ``"none"`` none; without a choice, rows that are means of ``n_averaged`` readings (symmetrized data) weigh √n,
+    else the model's default (``default_weights``) applies.
     """
     main = primary(model)
     src: dict[str, Any] = {}
