@@ -98,18 +98,22 @@ def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--files", type=int, default=200)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--studies", default="batch,transform,share",
+                    help="comma-separated subset of batch, transform, share (default: all three)")
     args = ap.parse_args(argv)
+    studies = set(args.studies.split(","))
     print(time.strftime("%Y-%m-%d %H:%M"), f"— {args.files} files per study")
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
         (tmp / "raw").mkdir()
         (tmp / "four").mkdir()
-        for row in batch_study(tmp / "raw", args.files, transform=False):
-            print(row, flush=True)
-        for row in batch_study(tmp / "raw", args.files, transform=True):
-            print(row, flush=True)
-        for row in global_study(tmp / "four", args.files, args.workers):
-            print(row, flush=True)
+        runs = [("batch", lambda: batch_study(tmp / "raw", args.files, transform=False)),
+                ("transform", lambda: batch_study(tmp / "raw", args.files, transform=True)),
+                ("share", lambda: global_study(tmp / "four", args.files, args.workers))]
+        for name, run in runs:
+            if name in studies:
+                for row in run():
+                    print(row, flush=True)
 
 
 if __name__ == "__main__":
