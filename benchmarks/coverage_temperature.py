@@ -13,7 +13,8 @@ Files come from ``tests/simulate_temperature.py`` (independent of sigmafit's for
 
 Each file: ``sigmafit fit FILE --model M [flags] --json OUT`` in-process.  Per study and parameter: the 1σ coverage
 of the truth (68.3 % for calibrated errors, ±3.3 % binomial spread at 200 files), median pull, pull spread,
-median χ²_ν, failed fits and fits without warnings that miss by more than 3σ.
+median χ²_ν, failed fits and fits without warnings that miss by more than 3σ; for the dephasing studies also the
+pulls with the covariance not scaled by χ²_ν (the stderr column is a 1σ; see docs/temperature.md).
 
     python benchmarks/coverage_temperature.py --files 200
 """
@@ -107,6 +108,12 @@ def lines(name: str, res: dict, wall: float) -> list[str]:
         out.append(f"  {name + f' ({wall:.0f} s)':<40} {p:<8} coverage {cov:6.1%}  median pull {med:+.2f}  "
                    f"pull spread {sd:.2f}  median χ²_ν {res['redchi']:.3f}  (n = {np.isfinite(z).sum()})")
     out.append(f"  {name:<40} failed {res['failed']}, >3σ misses without a warning {res['silent_miss']}")
+    if name.startswith("dephasing"):  # the stderr column is a 1σ: what the errors would be without the √χ²_ν scaling
+        for p in res["pulls"]:
+            z = np.array([r["pull"][p] * np.sqrt(r["redchi"]) for r in res["records"]])
+            cov, med, sd = stats(z)
+            out.append(f"  {name + ' unscaled':<40} {p:<8} coverage {cov:6.1%}  median pull {med:+.2f}  pull spread "
+                       f"{sd:.2f}  >3σ {int(np.sum(np.abs(z) > 3))}  (errors of the 1σ column, not × √χ²_ν)")
     return out
 
 
