@@ -171,8 +171,8 @@ def case_lnT(path, seed: int, width_um: float = 10.0, length_um: float = 40.0, j
 def results_table(path, T, L, L_err, seed: int) -> Path:
     """L_φ at each T as ``sigmafit batch`` writes ``results.csv`` (one row per fitted curve)."""
     rng = np.random.default_rng(seed + 1)
-    rows = ["index,source,label,temperature_K,L_phi,L_phi_stderr,L_so,L_so_stderr,B_phi,B_phi_stderr,ndata,nvarys,"
-            "chisqr,redchi,success,status,n_warnings,warnings,error,engine,note,curve_id"]
+    rows = [("index,source,label,temperature_K,L_phi,L_phi_stderr,L_so,L_so_stderr,B_phi,B_phi_stderr,ndata,nvarys,"
+             "chisqr,redchi,success,status,n_warnings,warnings,error,engine,note,curve_id")]
     for i, (t, l, e) in enumerate(zip(T, L, L_err)):
         lso, bphi = float(rng.normal(45.0, 1.0)), 1.6455e2 / l**2
         chi = float(rng.chisquare(236))
@@ -216,9 +216,8 @@ def case_bg(path, seed: int):
     rho0 = float(math.exp(rng.uniform(math.log(0.5), math.log(20.0))))
     theta = float(rng.uniform(150.0, 450.0))
     rrr = float(math.exp(rng.uniform(math.log(1.5), math.log(20.0))))
-    A = 1.0  # scale so that R(300 K) = RRR·ρ0
     A = (rrr - 1.0) * rho0 / (bloch_gruneisen([300.0], 0.0, 1.0, theta)[0])
-    truth = {"rho0": rho0, "A": float(A), "theta_D": theta}
+    truth = {"rho0": rho0, "A": float(A), "theta_D": theta}  # A scaled so that R(300 K) = RRR·ρ0
     sigma = float(rng.uniform(2e-5, 2e-4)) * rrr * rho0
     T_rep = cooldown(rng, 300.0, 2.0, step_hi=1.0, step_lo=0.5)
     T_true = T_rep + rng.normal(0.0, 0.002, T_rep.size)
