@@ -169,21 +169,52 @@ def estimate(df: pd.DataFrame, *, what: str) -> NoiseEstimate:
     return NoiseEstimate(np.full(size, scatter), SCATTER, f"{SCATTER} ({scatter:.3g} Ω)", scatter, n)
 
 
+#: y must span more than this factor before the form of the noise (one σ or one relative σ) matters
+FORM_SPAN = 3.0
+
+
+def relative_noise(x, y) -> bool:
+    """True when the scatter of ``y`` about its local quadratic in ``x`` grows in proportion to ``y``.
+
+    Positive ``y`` spanning more than :data:`FORM_SPAN` only.  The residuals of y and of ln y are split at the
+    terciles of y; the form whose robust scale is the more nearly equal in the lowest and highest third wins
+    (absolute noise makes the ln y scatter of the low third larger by y_high/y_low, relative noise the y scatter
+    of the high third).  Too few residuals in a third: relative when y spans more than a decade.
+    """
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    ok = np.isfinite(x) & np.isfinite(y)
+    if not ok.any() or np.any(y[ok] <= 0) or y[ok].max() <= FORM_SPAN * y[ok].min():
+        return False
+    sweep = np.zeros(x.size, dtype=int)
+    z_abs = local_residuals(x, y, sweep)
+    z_rel = local_residuals(x, np.log(np.where(ok, y, np.nan)), sweep)
+    q1, q2 = np.nanquantile(y[ok], [1.0 / 3.0, 2.0 / 3.0])
+    low, high = ok & (y <= q1), ok & (y >= q2)
+    if min(np.isfinite(z_abs[low]).sum(), np.isfinite(z_abs[high]).sum()) < MIN_RESIDUALS:
+        return bool(y[ok].max() > 10.0 * y[ok].min())
+    spread = []
+    for z in (z_abs, z_rel):
+        lo, hi = robust_sigma(z[low]), robust_sigma(z[high])
+        spread.append(abs(math.log(lo / hi)) if lo > 0 and hi > 0 else math.inf)
+    return bool(spread[1] < spread[0])
+
+
 def with_scatter_errors(df: pd.DataFrame, x: str, y: str) -> pd.DataFrame:
     """``df`` with ``<y>_err``: the σ of each value of ``y`` from the scatter of the data about a local quadratic in
     ``x`` (:func:`local_residuals`, :func:`robust_sigma`), announced in ``attrs["sigmafit"]["errors"]`` with the rule
     in ``attrs["sigmafit"]["weights"]`` — so that a fit's χ²_ν is a goodness of fit.
 
-    One σ for the curve, or, when ``y`` is positive and spans more than a decade (hopping R(T)), one *relative* σ
-    (the scatter of ln y).  Unchanged when ``y`` already has an error column or too few residuals exist
-    (< ``MIN_RESIDUALS``): then the fit stays unweighted and says so.
+    One σ for the curve, or one *relative* σ (the scatter of ln y) when the data say the noise grows with y
+    (:func:`relative_noise`: hopping R(T) read with a relative precision; a metal read at a fixed excitation keeps
+    one σ however many decades its RRR spans).  Unchanged when ``y`` already has an error column or too few
+    residuals exist (< ``MIN_RESIDUALS``): then the fit stays unweighted and says so.
     """
     meta = df.attrs.get("sigmafit", {})
     if (meta.get("errors") or {}).get(y) in df.columns or x not in df.columns or y not in df.columns:
         return df
     xv, yv = df[x].to_numpy(float), df[y].to_numpy(float)
     ok = np.isfinite(xv) & np.isfinite(yv)
-    relative = bool(ok.any() and np.all(yv[ok] > 0) and yv[ok].max() > 10.0 * yv[ok].min())
+    relative = relative_noise(xv, yv)
     values = np.log(np.where(ok & (yv > 0), yv, np.nan)) if relative else yv
     z = local_residuals(xv, values, np.zeros(xv.size, dtype=int))
     n = int(np.isfinite(z).sum())
