@@ -145,3 +145,37 @@ def test_vectorized_errors_are_calibrated_with_per_point_weights():
         pulls = ((tab[k] - v) / tab[f"{k}_stderr"]).to_numpy()
         assert abs(np.std(pulls, ddof=1) - 1.0) < 5 / math.sqrt(2 * pulls.size), k
         assert abs(np.mean(pulls)) < 5 / math.sqrt(pulls.size), k
+
+
+def test_error_column_sets_the_errors_in_both_engines():
+    """Curves with a per-point 1σ column whose scatter is 100× smaller (χ²_ν ≈ 10⁻⁴): the vectorized engine states
+    the errors the uncertainties give, as ``sigmafit.fit`` does (tested against the normal equations in
+    test_fitting_core), not 100× smaller ones."""
+    import pandas as pd
+
+    import sigmafit
+    from sigmafit.models.formulas import localization as LF
+
+    B = np.linspace(-0.1, 0.1, 101)
+    rng = np.random.default_rng(3)
+    curves = []
+    for i in range(3):
+        y = LF.hln(B, -0.5, LF.char_field(150e-9)) + rng.normal(0.0, 1e-9, B.size)
+        curves.append((f"c{i}", pd.DataFrame({"field_T": B, "delta_sigma_S": y, "err": np.full(B.size, 1e-7)})))
+    tab = fit_batch(curves, "hln", engine="vectorized", workers=1, progress=False, weights="err").table
+    assert (tab["engine"] == "vectorized").all() and (tab["redchi"] < 1e-3).all()
+    # independent: C = (JᵀWJ)⁻¹ with J by central differences of the formula at the fitted values, W = 1/σ²
+    row = tab.iloc[0]
+
+    def f(a, L):
+        return LF.hln(B, a, LF.char_field(L * 1e-9))
+
+    a0, L0 = row["alpha"], row["L_phi"]
+    J = np.column_stack([(f(a0 + 1e-6, L0) - f(a0 - 1e-6, L0)) / 2e-6, (f(a0, L0 + 1e-4) - f(a0, L0 - 1e-4)) / 2e-4])
+    C = np.linalg.inv(J.T @ J / 1e-14)
+    assert row["alpha_stderr"] == pytest.approx(math.sqrt(C[0, 0]), rel=1e-3)
+    assert row["L_phi_stderr"] == pytest.approx(math.sqrt(C[1, 1]), rel=1e-3)
+    for (label, df), (_, row) in zip(curves, tab.iterrows()):
+        single = sigmafit.fit(df, "hln", weights="err", warn=False)
+        assert row["L_phi_stderr"] == pytest.approx(single.stderr("L_phi"), rel=1e-3), label
+        assert row["alpha_stderr"] == pytest.approx(single.stderr("alpha"), rel=1e-3), label

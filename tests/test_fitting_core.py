@@ -7,6 +7,7 @@ the formulas they are simulated with are tested against PHYSICS.md elsewhere.
 from __future__ import annotations
 
 import json
+import math
 
 import lmfit
 import numpy as np
@@ -221,3 +222,32 @@ def test_user_lmfit_model_composes():
     r = sigmafit.fit((B, y), m, params=p, warn=False)
     assert abs(r.value("q_a") + 3e-5) < 5 * r.stderr("q_a")  # HLNModel() + QuadraticModel(), DESIGN §4
     assert abs(r.value("L_phi") - 200.0) < 5 * r.stderr("L_phi")
+
+
+def test_known_uncertainties_set_the_errors_whatever_chi2_came_out():
+    """Straight line y = a + b·x with per-point 1σ given (a column): the errors are those of the weighted
+    least-squares normal equations, σ_b² = 1/Σw(x − x̄_w)², σ_a² = Σwx²/(Σw·Σwx² − (Σwx)²), w = 1/σ² — whether the
+    scatter came out small (χ²_ν ≪ 1, where lmfit's χ²_ν scaling had shrunk them) or about right.  When χ²_ν is
+    incompatible with 1 from above the errors are scaled by √χ²_ν, and a warning says so.  Without uncertainties
+    the scatter sets the errors (the same formulas times √χ²_ν)."""
+    x = np.linspace(0.0, 9.0, 10)
+    sigma = np.full(x.size, 0.5)
+    w = 1.0 / sigma**2
+    sw, swx, swxx = w.sum(), (w * x).sum(), (w * x * x).sum()
+    det = sw * swxx - swx**2
+    hand = {"slope": math.sqrt(sw / det), "intercept": math.sqrt(swxx / det)}
+    rng = np.random.default_rng(11)
+    for scatter in (0.02, 0.5):  # χ²_ν ≈ 0.002 and ≈ 1
+        df = pd.DataFrame({"x": x, "y": 1.0 + 2.0 * x + rng.normal(0.0, scatter, x.size), "err": sigma})
+        r = sigmafit.fit(df, lmfit.models.LinearModel(), x="x", y="y", weights="err", warn=False)
+        for k, v in hand.items():
+            assert r.stderr(k) == pytest.approx(v, rel=1e-6), (scatter, k)
+    df = pd.DataFrame({"x": x, "y": 1.0 + 2.0 * x + rng.normal(0.0, 5.0, x.size), "err": sigma})  # 10× the stated σ
+    r = sigmafit.fit(df, lmfit.models.LinearModel(), x="x", y="y", weights="err", warn=False)
+    redchi = r.summary()["statistics"]["redchi"]
+    assert redchi > 20 and any("scaled by √χ²_ν" in s for s in r.warnings)
+    assert r.stderr("slope") == pytest.approx(hand["slope"] * math.sqrt(redchi), rel=1e-6)
+    r = sigmafit.fit(df[["x", "y"]], lmfit.models.LinearModel(), x="x", y="y", warn=False)  # no uncertainties
+    chi2 = float(np.sum(np.square(r.lmfit_result.residual)))
+    s2 = chi2 / (x.size - 2)  # residual variance estimates σ²
+    assert r.stderr("slope") == pytest.approx(math.sqrt(s2 / ((x - x.mean()) ** 2).sum()), rel=1e-6)

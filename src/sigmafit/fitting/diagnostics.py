@@ -124,6 +124,41 @@ def model_warnings(result: lmfit.model.ModelResult, x: np.ndarray, y: np.ndarray
     return out
 
 
+def chi2_too_high(redchi: float | None, dof: int) -> bool:
+    """χ²_ν (with per-point uncertainties) is incompatible with 1 from above: more than ``CHI2_SIGMAS`` × √(2/ν),
+    and at least ``CHI2_MIN_DEVIATION``, above it."""
+    if redchi is None or not math.isfinite(redchi) or dof < 1:
+        return False
+    return redchi > 1.0 + max(CHI2_SIGMAS * math.sqrt(2.0 / dof), CHI2_MIN_DEVIATION)
+
+
+def error_scale(redchi: float | None, dof: int, weighted: bool) -> float:
+    """Factor on a covariance that is already multiplied by χ²_ν (lmfit's ``scale_covar``, the vectorized engine)
+    that gives the errors sigmafit states.
+
+    Weights that are per-point 1σ uncertainties (``weighted``: an error column, ``--weights COL``, the readings'
+    noise) fix the errors by themselves: the factor undoes the χ²_ν scaling (1/χ²_ν), so a fit whose χ²_ν came out
+    low by chance — a dephasing law of 8 points — does not shrink its errors below the data's.  When χ²_ν is
+    incompatible with 1 from above (:func:`chi2_too_high`; :func:`chi2_warning` says so) the scaled errors stand.
+    Without such weights (none, relative) the scatter sets the errors: factor 1.
+    """
+    if not weighted or redchi is None or not math.isfinite(redchi) or redchi <= 0 or chi2_too_high(redchi, dof):
+        return 1.0
+    return 1.0 / redchi
+
+
+def rescale_errors(result, factor: float) -> None:
+    """Multiply the covariance of an lmfit result by ``factor`` (every stderr, derived ones too, by √factor)."""
+    if factor == 1.0:
+        return
+    root = math.sqrt(factor)
+    for p in result.params.values():
+        if p.stderr is not None:
+            p.stderr = p.stderr * root
+    if getattr(result, "covar", None) is not None:
+        result.covar = result.covar * factor
+
+
 def chi2_warning(redchi: float | None, dof: int, *, what: str = "the model") -> str | None:
     """A sentence when χ²_ν (computed with per-point uncertainties) is incompatible with 1, else None.
 
@@ -132,7 +167,7 @@ def chi2_warning(redchi: float | None, dof: int, *, what: str = "the model") -> 
     if redchi is None or not math.isfinite(redchi) or dof < 1:
         return None
     spread = CHI2_SIGMAS * math.sqrt(2.0 / dof)
-    if redchi > 1.0 + max(spread, CHI2_MIN_DEVIATION):
+    if chi2_too_high(redchi, dof):
         return (f"χ²_ν = {redchi:.3g} with the data's uncertainties (expected 1 ± {math.sqrt(2.0 / dof):.2g}): {what} does not "
                 "describe the data within their errors, or the uncertainties are underestimated; the errors quoted are "
                 f"scaled by √χ²_ν = {math.sqrt(redchi):.3g}")

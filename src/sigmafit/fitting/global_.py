@@ -27,7 +27,7 @@ from ..models.base import SigmafitModel, components, independent_kwargs, zero_ok
 from ..prepare.split import plain, split_curves
 from . import schema
 from .curve import apply_settings, carries_offset, curve_data, in_window, with_offset
-from .diagnostics import RUNS_Z_LIMIT, chi2_warning, generic_warnings, runs_test_z
+from .diagnostics import RUNS_Z_LIMIT, chi2_warning, error_scale, generic_warnings, rescale_errors, runs_test_z
 from .options import FitSettings, Window, split_options
 from .result import fine_grid, presentation
 from .single import fit_method
@@ -291,6 +291,8 @@ def fit_global(data, model: str, *, share: Sequence[str] = (), by: str | None = 
         warnings.simplefilter("ignore", RuntimeWarning)
         mres = lmfit.minimize(residual, params, method=fit_method(c["models"][0], settings), max_nfev=settings.max_nfev)
     weighted = all(c["weighted"])
+    if mres.errorbars:  # per-point 1σ weights: errors from them, not rescaled by a chance χ²_ν
+        rescale_errors(mres, error_scale(mres.redchi, int(mres.nfree), weighted))
     res = GlobalFitResult(model_name=getattr(template, "display_name", model), minimizer_result=mres, models=c["models"],
                           labels=c["labels"], xs=[p.x for p in c["points"]], ys=[p.y for p in c["points"]], shared=share,
                           by=by, x_name=c["x_name"], y_name=c["y_name"], source=c["source"], evaluators=c["evaluators"],

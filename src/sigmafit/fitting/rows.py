@@ -9,6 +9,7 @@ run, fitted_at``).
 from __future__ import annotations
 
 import copy
+import dataclasses
 import warnings
 from types import SimpleNamespace
 from typing import Any, Mapping
@@ -22,7 +23,7 @@ from ..models import registry
 from ..models.base import derived_names, param_units
 from . import schema
 from .curve import Points, primary
-from .diagnostics import fit_warnings
+from .diagnostics import error_scale, fit_warnings
 from .tasks import CurveTask
 
 #: Columns every table has, in this order, before the parameters.
@@ -244,6 +245,11 @@ def chunk_rows(model, model_name: str, template, res, live, p0: np.ndarray, wind
     any optimizer stops — lmfit included — depends on its path, so a refit would add cost, not information.
     Curves that did not converge or have no error bars are marked :data:`REFIT` with the reason.
     """
+    # per-point 1σ weights: errors from them, not rescaled by a chance χ²_ν (as sigmafit.fit does)
+    dof = res.ndata - res.varied.size
+    factor = np.array([error_scale(float(r), int(d), arrays.weighted) for r, d, (_, arrays, _) in zip(res.redchi, dof, live)])
+    if np.any(factor != 1.0):
+        res = dataclasses.replace(res, covar=res.covar * factor[:, None, None])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         derived = derived_with_errors(copy.deepcopy(template), res.names, res.values, res.varied, res.covar)

@@ -11,7 +11,7 @@ import numpy as np
 from ..exceptions import FitError, FitQualityWarning
 from .curve import (CurveData, Points, carries_offset, curve_data, in_window, primary, resolve_model, start_parameters,
                     with_offset)
-from .diagnostics import fit_warnings
+from .diagnostics import error_scale, fit_warnings, rescale_errors
 from .options import MIN_POINTS, FitSettings, Window, split_options
 from .result import FitResult
 from .robust import robust_fit
@@ -129,6 +129,8 @@ def fit(data, model, *, x=None, y=None, weights=None, params: lmfit.Parameters |
             excluded = (points.x[~inliers], points.y[~inliers])
             points = points.take(inliers)
     record["n_points"] = int(points.x.size)
+    if result.errorbars:  # per-point 1σ weights: errors from them, not rescaled by a chance χ²_ν
+        rescale_errors(result, error_scale(result.redchi, int(result.nfree), curve.weighted))
     fr = FitResult(model_name=name, lmfit_result=result, x=points.x, y=points.y, weights=points.w, x_name=curve.x_name,
                    y_name=curve.y_name, source=curve.source, window=record, intervals=intervals, excluded=excluded,
                    weighted=curve.weighted, extra_vars=points.extra)
