@@ -22,14 +22,14 @@ import pandas as pd
 
 from ..constants import LORENZ_0
 from ..exceptions import DataFormatError, DataWarning
-from ._common import error_values, finish, meta_of, require
+from ._common import error_values, finish, meta_of, require, unique_sorted
 from .channels import select, to_wide
 from .conductance import _reference
 from .geometry import Geometry, to_resistivity, to_sheet
 from .heat import require_positive
 from .pipeline import _LABEL, _curve_label, _curve_table, _subtract_offset, _sweep_levels, group_levels
 from .sweeps import dedupe_turning_points, segment
-from .symmetrize import symmetrize_parts
+from .symmetrize import PICKUP_FREE_CONTRAST, _asymmetry, field_offset as _field_offset, symmetrize_parts
 
 __all__ = ["KohlerCollapse", "hall_curves", "kohler", "kohler_collapse", "lorenz_ratio"]
 
@@ -62,8 +62,58 @@ def _field_curves(df, *, even, odd, by, tolerance, field_offset, channel, hall_c
     data = dedupe_turning_points(data, x="field_T")
     for value, g in data.groupby(_LABEL, sort=True):
         _check_reversal(df, g["field_T"].to_numpy(float), by, value, what)
-    data = _subtract_offset(data, field_offset, even[0])
+    if isinstance(field_offset, str) and field_offset == "auto":
+        data = _subtract_determined_offset(data, even[0])
+    else:
+        data = _subtract_offset(data, field_offset, even[0])
     return symmetrize_parts(data, even=list(even), odd=list(odd), by=_LABEL)
+
+
+def offset_is_determined(g: pd.DataFrame, column: str) -> bool:
+    """Whether the symmetry of ``column`` (R_xx) against ``field_T`` fixes a field offset at all.
+
+    The asymmetry ⟨[y(B₀+u) − y(B₀−u)]²⟩ of :func:`~sigmafit.prepare.symmetrize.field_offset` is evaluated on its
+    candidate offsets (±10 % of the largest |B|), plain and with the Hall pickup a·u removed; B₀ is determined when
+    either varies over the candidates by more than ``PICKUP_FREE_CONTRAST`` times its minimum.  A flat R_xx (one
+    Drude band: no magnetoresistance) has an asymmetry that is noise, or the pickup's 2a·u whatever B₀ is, and its
+    "minimum" lies anywhere in the ±10 % — up to tenths of a tesla, which then moves R_xx(0) by pickup·R_H·B₀ and
+    shrinks the ±B range.  Hall curves need no offset in that case: ρ_xy = R_H·B is odd about any B₀ shift.
+    """
+    xs, ys = unique_sorted(g["field_T"].to_numpy(float), g[column].to_numpy(float))
+    if xs.size < 5 or xs[0] >= 0 or xs[-1] <= 0:
+        return False
+    half = 0.1 * max(abs(xs[0]), abs(xs[-1]))
+    umax = min(xs[-1] - half, -half - xs[0])
+    if umax <= 0:
+        return False
+    u = np.linspace(0.0, umax, max(50, min(2000, 2 * xs.size)))
+    cand = np.linspace(-half, half, 201)
+    for pickup_free in (False, True):
+        cost = _asymmetry(xs, ys, cand, u, False, pickup_free)
+        low = float(cost.min())
+        if float(np.median(cost)) - low > PICKUP_FREE_CONTRAST * low and float(np.median(cost)) > 0:
+            return True
+    return False
+
+
+def _subtract_determined_offset(data: pd.DataFrame, column: str) -> pd.DataFrame:
+    """``field_offset="auto"`` per curve, where the symmetry of ``column`` fixes it (:func:`offset_is_determined`);
+    0 (the fields as read) where it does not, recorded under ``undetermined``."""
+    offsets: dict = {}
+    undetermined: list = []
+    field = data["field_T"].to_numpy(float).copy()
+    for value, g in data.groupby(_LABEL, sort=False):
+        b0 = 0.0
+        if offset_is_determined(g, column):
+            b0 = _field_offset(g, column)
+        else:
+            undetermined.append(float(value))
+        offsets[float(value)] = b0
+        field[(data[_LABEL] == value).to_numpy()] -= b0
+    out = data.copy()
+    out["field_T"] = field
+    return finish(out, data, "field_offset", mode="auto", B0_T=offsets, undetermined=undetermined,
+                  note="B0 = 0 where the R_xx symmetry does not fix it (flat R_xx)" if undetermined else None)
 
 
 def _check_reversal(df: pd.DataFrame, B: np.ndarray, by, value, what: str) -> None:
