@@ -180,7 +180,7 @@ def random_one_band(path, seed: int) -> HallFile:
                      offset_xy=float(rng.uniform(-1.0, 1.0)) * noise_xy * 100, T=float(rng.uniform(2.0, 300.0)))
 
 
-def random_two_band(path, seed: int) -> HallFile:
+def random_two_band(path, seed: int, *, b_off_max_T: float = 2e-3) -> HallFile:
     """Electrons (band 1) and holes (band 2) drawn from ``seed``: n 10¹²–10¹³ cm⁻² each, μ₁ 2000–10 000 and
     μ₂ 300–3000 cm²/Vs, B_max 9 T (μ₁B_max ≥ 1.8: separable), 150 steps a sweep direction, W = 10 µm, L = 40 µm,
     pickup and offset as :func:`random_one_band`, noise 10⁻⁵–3·10⁻⁴ of R_xx (both channels the same size)."""
@@ -190,7 +190,7 @@ def random_two_band(path, seed: int) -> HallFile:
     R_xx = float(band_resistivity(0.0, bands)[0][0]) * 4.0
     noise = R_xx * _loguniform(rng, 1e-5, 3e-4)
     return hall_file(path, bands, width_um=10.0, length_um=40.0, bmax_T=9.0, step_T=0.06, noise_xx=noise, noise_xy=noise,
-                     rng=rng, B_off_T=float(rng.uniform(-2e-3, 2e-3)), lag_T=float(rng.uniform(0, 5e-5)),
+                     rng=rng, B_off_T=float(rng.uniform(-1.0, 1.0)) * b_off_max_T, lag_T=float(rng.uniform(0, 5e-5)),
                      pickup=float(rng.uniform(-0.02, 0.02)), pickup_xy=float(rng.uniform(-0.3, 0.3)),
                      offset_xy=float(rng.uniform(-1.0, 1.0)) * noise * 100, T=float(rng.uniform(2.0, 100.0)))
 
@@ -277,9 +277,9 @@ def hall_case(folder, seed: int):
     return h.path, flags, {"n_s": h.n_s, "mu_H": h.mu_H}
 
 
-def two_band_case(folder, seed: int):
+def two_band_case(folder, seed: int, *, b_off_max_T: float = 2e-3):
     """Study 2: ``sigmafit fit FILE --model two-band --width 10 --length 40`` (default signs: band 1 electrons)."""
-    h = random_two_band(Path(folder) / f"twoband_{seed:03d}.dat", seed)
+    h = random_two_band(Path(folder) / f"twoband_{seed:03d}.dat", seed, b_off_max_T=b_off_max_T)
     (n1, mu1, _), (n2, mu2, _) = h.bands
     return h.path, ["--model", "two-band", "--width", "10", "--length", "40"], {"n1": n1, "mu1": mu1, "n2": n2, "mu2": mu2}
 
