@@ -76,13 +76,14 @@ def test_debye_temperature_within_one_percent():
     assert abs(th.value - 300.0) < 5 * th.stderr
     assert abs(g.value - 1.2) < 5 * g.stderr
     assert res.summary()["derived"]["theta_D"]["unit"] == "K"
-    # default weights are relative (1/C): χ²_ν is the squared relative noise, 0.005²
-    assert 0.5 < res.summary()["statistics"]["redchi"] / 0.005**2 < 2.0
+    # default weights 1/σ with σ² = (f·Ĉ)² + a² estimated from the data: χ²_ν ≈ 1 (it was 0.005², the squared
+    # relative noise, with the former 1/|C| weights)
+    assert 0.5 < res.summary()["statistics"]["redchi"] < 2.0
     assert res.warnings == []
 
 
 def test_relative_default_weights_are_not_an_estimated_noise():
-    """C and κ span decades: the default weights are 1/|y| (a relative error), not the noise estimated from the
+    """C and κ span decades: κ is weighted 1/|y| and C by 1/σ, σ² = (f·Ĉ)² + a² — neither is the noise estimated from the
     data's scatter, so no χ²_ν is read against an estimated noise."""
     from sigmafit.fitting.curve import curve_data
     from sigmafit.fitting.options import FitSettings
@@ -93,7 +94,12 @@ def test_relative_default_weights_are_not_an_estimated_noise():
     for name, data in (("heat-capacity", df), ("kappa", kappa)):
         curve = curve_data(data, sigmafit.models.get(name), FitSettings())
         assert curve.noise_estimated is False and curve.weighted is False, name
-        np.testing.assert_allclose(curve.weights * data.iloc[:, 1].to_numpy(), 1.0, rtol=1e-12)
+        if name == "kappa":
+            np.testing.assert_allclose(curve.weights * data.iloc[:, 1].to_numpy(), 1.0, rtol=1e-12)
+        else:  # heat capacity: 1/σ, σ² = (f·Ĉ)² + a² (relative and absolute scatter; tests/test_coverage_carriers.py)
+            from sigmafit.models.guess.heat import noise_weights
+
+            np.testing.assert_allclose(curve.weights, noise_weights(data["temperature_K"].to_numpy(), y), rtol=1e-12)
 
 
 def test_schottky_anomaly_recovered():

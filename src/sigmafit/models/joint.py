@@ -33,22 +33,33 @@ def _inverse(err: np.ndarray) -> np.ndarray:
 def point_noise(x, y) -> float:
     """Point-to-point noise of ``y(x)`` from second differences, in the unit of ``y``.
 
-    With y sorted by x, d_i = y_{i+1} − 2y_i + y_{i−1} removes any smooth (locally linear) curve and
-    has variance 6σ² for independent noise σ.  A robust first estimate (1.4826·MAD/√6) sets a 4σ cut
-    against glitches; the RMS of the differences inside it gives σ (unbiased for Gaussian noise, ≈ 9 %
-    scatter from 80 points).  A curve that bends strongly between neighbouring points inflates it.
-    NaN with fewer than 5 finite points.
+    With y sorted by x and the spacings h₁ = x_i − x_{i−1}, h₂ = x_{i+1} − x_i, the second divided difference
+    d_i = (h₂·y_{i−1} − (h₁ + h₂)·y_i + h₁·y_{i+1}) / √(h₁² + h₂² + (h₁ + h₂)²) vanishes for any locally linear
+    curve *whatever the spacing* and has variance σ² for independent noise σ (on an even grid it is
+    (y_{i+1} − 2y_i + y_{i−1})/√6).  The spacing matters: symmetrized Hall data hold two rows per set point
+    (up/down sweeps paired at ±B) a few µT apart, and the plain second difference of such a steep line
+    (R_xy = R_H·B) is R_H × the field step — tens of times the noise.  A robust first estimate
+    (1.4826·MAD) sets a 4σ cut against glitches; the RMS of the differences inside it gives σ (unbiased
+    for Gaussian noise, ≈ 9 % scatter from 80 points).  A curve that bends strongly between neighbouring
+    points inflates it.  NaN with fewer than 5 finite points.
     """
     x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
     ok = np.isfinite(x) & np.isfinite(y)
     if ok.sum() < 5:
         return float("nan")
-    ys = y[ok][np.argsort(x[ok], kind="stable")]
-    d = ys[2:] - 2.0 * ys[1:-1] + ys[:-2]
+    order = np.argsort(x[ok], kind="stable")
+    xs, ys = x[ok][order], y[ok][order]
+    h1, h2 = xs[1:-1] - xs[:-2], xs[2:] - xs[1:-1]
+    norm = np.sqrt(h1 * h1 + h2 * h2 + (h1 + h2) ** 2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        d = (h2 * ys[:-2] - (h1 + h2) * ys[1:-1] + h1 * ys[2:]) / norm
+    d = d[norm > 0]
+    if d.size < 3:
+        return float("nan")
     d = d - np.median(d)
     s0 = 1.4826 * np.median(np.abs(d))
     keep = np.abs(d) <= 4.0 * s0 if s0 > 0 else np.ones(d.size, dtype=bool)
-    return float(np.sqrt(np.mean(d[keep] ** 2) / 6.0))
+    return float(np.sqrt(np.mean(d[keep] ** 2)))
 
 
 class ColumnData:

@@ -22,14 +22,14 @@ import pandas as pd
 
 from ..constants import LORENZ_0
 from ..exceptions import DataFormatError, DataWarning
-from ._common import error_values, finish, meta_of, require
+from ._common import error_values, finish, meta_of, require, unique_sorted
 from .channels import select, to_wide
 from .conductance import _reference
 from .geometry import Geometry, to_resistivity, to_sheet
 from .heat import require_positive
 from .pipeline import _LABEL, _curve_label, _curve_table, _subtract_offset, _sweep_levels, group_levels
 from .sweeps import dedupe_turning_points, segment
-from .symmetrize import symmetrize_parts
+from .symmetrize import PICKUP_FREE_CONTRAST, symmetrize_parts
 
 __all__ = ["KohlerCollapse", "hall_curves", "kohler", "kohler_collapse", "lorenz_ratio"]
 
@@ -62,8 +62,78 @@ def _field_curves(df, *, even, odd, by, tolerance, field_offset, channel, hall_c
     data = dedupe_turning_points(data, x="field_T")
     for value, g in data.groupby(_LABEL, sort=True):
         _check_reversal(df, g["field_T"].to_numpy(float), by, value, what)
-    data = _subtract_offset(data, field_offset, even[0])
+    if isinstance(field_offset, str) and field_offset == "auto" and odd:
+        data = _subtract_determined_offset(data, even[0], odd[0])
+    else:
+        data = _subtract_offset(data, field_offset, even[0])
     return symmetrize_parts(data, even=list(even), odd=list(odd), by=_LABEL)
+
+
+def _hall_asymmetry(xs, rxx, rxy, b0, u) -> np.ndarray:
+    """Mean squared asymmetry of R_xx about each candidate ``b0`` after removing the best multiple of R_xy's own
+    asymmetry (misaligned contacts put a fraction of ρ_xy(B) into R_xx — linear in B for one band, not for two)."""
+    c = np.atleast_1d(np.asarray(b0, dtype=float))[:, None]
+    r = np.interp(c + u, xs, rxx) - np.interp(c - u, xs, rxx)
+    h = np.interp(c + u, xs, rxy) - np.interp(c - u, xs, rxy)
+    hh = np.sum(h * h, axis=1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        k = np.where(hh > 0, np.sum(r * h, axis=1, keepdims=True) / hh, 0.0)
+    return np.mean((r - k * h) ** 2, axis=1)
+
+
+def hall_field_offset(g: pd.DataFrame, xx: str = "resistance_ohm", xy: str = "hall_resistance_ohm") -> float | None:
+    """The field offset B₀ (T) of one curve from the symmetry of R_xx, with the Hall pickup removed; None when
+    R_xx does not fix it.
+
+    The asymmetry ⟨[R_xx(B₀+u) − R_xx(B₀−u) − k·(R_xy(B₀+u) − R_xy(B₀−u))]²⟩_u, k fitted per candidate, is
+    minimised over candidates within ±10 % of the largest |B| (then refined).  Removing the R_xy-shaped part
+    matters: the pickup of a two-band ρ_xy is not linear in B, and the estimate that removes only a·B
+    (:func:`~sigmafit.prepare.symmetrize.field_offset`) then moves B₀ by tenths of a tesla.  B₀ is determined
+    when the asymmetry varies over the candidates by more than ``PICKUP_FREE_CONTRAST`` times its minimum; a
+    flat R_xx (one Drude band) or a pure parabola does not fix it, and Hall curves then need none: ρ_xy = R_H·B
+    is odd about any shift, and a wrong B₀ would move R_xx(0) by pickup·R_H·B₀.
+    """
+    B = g["field_T"].to_numpy(float)
+    xs, rxx = unique_sorted(B, g[xx].to_numpy(float))
+    xs2, rxy = unique_sorted(B, g[xy].to_numpy(float)) if xy in g.columns else (xs, np.zeros_like(rxx))
+    if xs.size < 5 or xs[0] >= 0 or xs[-1] <= 0 or xs2.size != xs.size:
+        return None
+    half = 0.1 * max(abs(xs[0]), abs(xs[-1]))
+    umax = min(xs[-1] - half, -half - xs[0])
+    if umax <= 0:
+        return None
+    u = np.linspace(0.0, umax, max(50, min(2000, 2 * xs.size)))
+    cand = np.linspace(-half, half, 201)
+    cost = _hall_asymmetry(xs, rxx, rxy, cand, u)
+    k = int(np.argmin(cost))
+    low, mid = float(cost[k]), float(np.median(cost))
+    if not (mid - low > PICKUP_FREE_CONTRAST * low and mid > 0):
+        return None
+    from scipy import optimize
+
+    lo, hi = cand[max(k - 1, 0)], cand[min(k + 1, cand.size - 1)]
+    res = optimize.minimize_scalar(lambda c: float(_hall_asymmetry(xs, rxx, rxy, c, u)[0]), bounds=(lo, hi),
+                                   method="bounded", options={"xatol": 1e-9 * (2 * half)})
+    return float(res.x) if res.success and res.fun <= low else float(cand[k])
+
+
+def _subtract_determined_offset(data: pd.DataFrame, column: str, hall: str) -> pd.DataFrame:
+    """``field_offset="auto"`` per curve, where the symmetry of ``column`` fixes it (:func:`hall_field_offset`);
+    0 (the fields as read) where it does not, recorded under ``undetermined``."""
+    offsets: dict = {}
+    undetermined: list = []
+    field = data["field_T"].to_numpy(float).copy()
+    for value, g in data.groupby(_LABEL, sort=False):
+        b0 = hall_field_offset(g, column, hall)
+        if b0 is None:
+            b0 = 0.0
+            undetermined.append(float(value))
+        offsets[float(value)] = b0
+        field[(data[_LABEL] == value).to_numpy()] -= b0
+    out = data.copy()
+    out["field_T"] = field
+    return finish(out, data, "field_offset", mode="auto", B0_T=offsets, undetermined=undetermined,
+                  note="B0 = 0 where the R_xx symmetry does not fix it (flat R_xx)" if undetermined else None)
 
 
 def _check_reversal(df: pd.DataFrame, B: np.ndarray, by, value, what: str) -> None:

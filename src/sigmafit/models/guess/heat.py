@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["heat_capacity_start", "kappa_start", "linear_coefficients"]
+__all__ = ["heat_capacity_start", "kappa_start", "linear_coefficients", "noise_weights"]
 
 
 def linear_coefficients(columns, y, weights=None) -> np.ndarray:
@@ -59,3 +59,39 @@ def kappa_start(T, kappa, p: float) -> dict[str, float]:
         return {}
     a, b = linear_coefficients([T[ok], T[ok] ** p], kappa[ok], 1.0 / np.abs(kappa[ok]))
     return {k: float(v) for k, v in (("a", a), ("b", b)) if np.isfinite(v)}
+
+
+def noise_weights(T, C) -> np.ndarray | None:
+    """Weights 1/σ for C(T) data whose scatter is relative, absolute, or both: σ² = (f·Ĉ)² + a².
+
+    Ĉ = c₁T + c₃T³ + c₅T⁵ is a relative-weighted least-squares curve through the data (smooth, so the weights
+    do not follow each point's own noise); f² and a² are the non-negative least-squares coefficients of the
+    squared residuals on [Ĉ², 1] (corrected for the 3 fitted coefficients).  Only the shape of σ matters: the
+    fit scales the covariance by χ²_ν.  None when the data are too few (< 10 points) or the estimate degenerate.
+    """
+    from scipy.optimize import nnls
+
+    T, C = np.asarray(T, dtype=float), np.asarray(C, dtype=float)
+    ok = np.isfinite(T) & np.isfinite(C) & (T > 0) & (C > 0)
+    if ok.sum() < 10:
+        return None
+    cols = [T[ok], T[ok] ** 3, T[ok] ** 5]
+    coef = linear_coefficients(cols, C[ok], 1.0 / C[ok])
+    if not np.all(np.isfinite(coef)):
+        return None
+    fit = sum(c * k for c, k in zip(coef, cols))
+    if np.any(fit <= 0):
+        return None
+    r2 = (C[ok] - fit) ** 2 * ok.sum() / (ok.sum() - 3)
+    A = np.column_stack([fit**2, np.ones_like(fit)])
+    scale = np.array([np.mean(fit**2), 1.0])
+    (f2, a2), _ = nnls(A / scale, r2 / np.mean(r2) if np.mean(r2) > 0 else r2)
+    f2, a2 = f2 / scale[0] * np.mean(r2), a2 * np.mean(r2)
+    # a floor so that neither term vanishes: 1 % of the mean variance each way
+    var = f2 * fit**2 + a2
+    var = np.maximum(var, 1e-2 * np.mean(r2))
+    if not (np.all(np.isfinite(var)) and np.all(var > 0)):
+        return None
+    w = np.full(T.shape, np.nan)
+    w[ok] = 1.0 / np.sqrt(var)
+    return w
