@@ -35,7 +35,9 @@ def _study(cases) -> dict:
 def _check(res: dict, n: int) -> None:
     lo, hi = _window(n)
     assert not res["failed"], res["failed"]
-    assert not res["silent"], f">3σ misses without a warning: {res['silent']}"
+    # honest Gaussian errors miss by > 3σ in 0.27 % of values: ~0.3 of N ≤ 60 files with 2–3 parameters; 3 or more
+    # unwarned ones (Poisson p < 0.5 %) mean errors too small or a wrong minimum
+    assert len(res["silent"]) <= 2, f">3σ misses without a warning: {res['silent']}"
     for name, z in res["pulls"].items():
         assert z.size == n and np.isfinite(z).all(), name
         cov = float(np.mean(np.abs(z) < 1.0))
