@@ -76,6 +76,11 @@ __all__ = [
 ]
 
 GAMMA_MIN = G.GAMMA_MIN
+#: Observables measured as a photometric ratio R ∈ [0, 1]: their noise is constant (a detector's, a reference
+#: mirror's), not relative, so their default weights are equal (1/|y| would weigh the noisy plasma minimum most
+#: and quote errors of ω_p and ε∞ 2–3× too small; docs/optics.md "Calibration, measured").
+EQUAL_WEIGHT_OBSERVABLES = ("reflectance", "film_reflectance")
+EQUAL_WEIGHTS = "equal: a reflectance's noise is constant, not relative (docs/optics.md)"
 #: Which observables fit ε∞ (stated by ``describe()`` for every optics model).
 EPS_INF_RULE = ("fixed when fitting sigma1 (invisible there) or sigma with sigma_reference='eps_inf'; "
                 "fitted, ≥ eps_inf_min (default 1), for sigma, eps, nk, reflectance, transmission, film_reflectance")
@@ -97,7 +102,9 @@ def _describe(target) -> str:
             film = getattr(target, "film", None)
             out.append(f"  observables: {', '.join(OBSERVABLES)} (observable=…; default sigma1)"
                        if obs is None else f"  observable {obs!r}" + (f": {film.describe()}" if film else ""))
-            out.append("  default weights: relative, 1/|y| point by point (docs/optics.md)")
+            out.append("  default weights: equal for reflectance, else relative, 1/|y| point by point (docs/optics.md)"
+                       if obs is None else "  default weights: " + ("equal (constant noise of R)" if obs in EQUAL_WEIGHT_OBSERVABLES
+                                                                    else "relative, 1/|y| point by point") + " (docs/optics.md)")
     return "\n".join(out)
 
 
@@ -179,6 +186,8 @@ class OpticsModel(SigmafitModel):
         xv, yv, wv = stack_observable(df, self.observable, weighting="part" if weights == "part" else "none", x=xname)
         self._check_film_range(xv)
         yname = "+".join(self.y_columns)
+        # the scheme the fit will use, for the checks of diagnose_data: "default", "relative", "none" or "given"
+        self._weighting = weights if weights in (None, "relative", "none") else "given"
         out = {"x": xv, "y": yv, "weights": None, "x_name": xname, "y_name": yname, "weighted": False,
                "weights_how": None, "independent": {}}
         if weights == "part":
@@ -187,6 +196,9 @@ class OpticsModel(SigmafitModel):
             found = error_weights(df, self.observable)
             if found is not None:
                 out.update(weights=found[0], weighted=True, weights_how=found[1])
+                self._weighting = "given"
+            elif self.observable in EQUAL_WEIGHT_OBSERVABLES:
+                out.update(weights_how=f"{self.name} default: {EQUAL_WEIGHTS}")
         elif isinstance(weights, str) and weights not in ("relative", "none"):
             out.update(weights=self._column_weights(df, weights), weighted=True,
                        weights_how=f"1/{weights} (per-point 1σ uncertainties of {yname})")
@@ -223,6 +235,8 @@ class OpticsModel(SigmafitModel):
         x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
         if y.size == x.size * len(self.y_columns):
             check_data(x, split_observable(y, self.observable), self.observable)
+        if self.observable in EQUAL_WEIGHT_OBSERVABLES:  # photometric R: constant noise (EQUAL_WEIGHTS)
+            return np.where(np.isfinite(y), 1.0, np.nan)
         return self.relative_weights(x, y)
 
     # -- evaluation helpers (for reports and tests) ----------------------------------
@@ -280,7 +294,7 @@ class OpticsModel(SigmafitModel):
         free = {p.name: G.search_bounds(p.name, (p.min, p.max), nu) for p in self.params_table if p.vary}
         full = [{**defaults, **{k: v for k, v in s.items() if k in defaults}} for s in starts] or [defaults]
         ys = np.concatenate(parts)
-        w = self.relative_weights(nu, ys)
+        w = self.default_weights(nu, ys)  # the cost the fit will minimize (equal weights for R)
 
         def residual(v):
             return (self.function(nu, **v) - ys) * w
@@ -328,11 +342,18 @@ class OpticsModel(SigmafitModel):
             return []
         v = self._values(params)
         model = self.function(nu, **v)
-        msgs = D.fit_quality(nu, y, model, self.relative_weights(nu, y))
+        w = self.relative_weights(nu, y)
+        how = getattr(self, "_weighting", None)  # None: the default (also for array data, which skip fit_data)
+        fitted_w = {None: self.default_weights(nu, y), "relative": w, "none": np.ones(y.size)}.get(how)
+        relative = how == "relative" or (how is None and self.observable not in EQUAL_WEIGHT_OBSERVABLES)  # 1/|y|
+        msgs = D.fit_quality(nu, y, model, w, concentration_weights=fitted_w, relative_misfit=relative,
+                             concentration=how != "given")
+        if relative:
+            msgs += D.noise_model_warning(nu, y, model, w)
         if self.kind == "drude":
             sig = sigma_from_data(y, nu, self.observable)
-            if sig is not None and np.iscomplexobj(sig):
-                msgs += D.scattering_rate_warning(nu, sig - 1j * nu * (v["eps_inf"] - 1.0) / Z_OPT)
+            if sig is not None and np.iscomplexobj(sig):  # the conduction σ: σ2 = ν(ε∞ − ε1)/Z from σ2 = ν(1 − ε1)/Z
+                msgs += D.scattering_rate_warning(nu, sig + 1j * nu * (v["eps_inf"] - 1.0) / Z_OPT)
             msgs += D.tail_only_warning(self.observable, float(np.min(nu)), v["wp"], v["gamma"])
         if self.observable == "reflectance":
             msgs += D.reflectance_warning(y)
@@ -491,8 +512,9 @@ class DrudeLorentzModel(OpticsModel):
         out = []
         for wp, gamma in self._drude_starts(s1, nu, sig, drude)[:3]:
             residual = np.maximum(s1 - F.drude_sigma(nu, wp, gamma).real, 0.0)
-            out.append({"wp": wp, "gamma": gamma, **G.oscillator_dict(G.oscillators_from_sigma1(residual, nu, self.n_oscillators))})
-        return out
+            for r in (residual, G.smoothed(residual)):  # the noise of a large Drude plateau can outgrow a broad peak
+                out.append({"wp": wp, "gamma": gamma, **G.oscillator_dict(G.oscillators_from_sigma1(r, nu, self.n_oscillators))})
+        return [s for i, s in enumerate(out) if s not in out[:i]]
 
     def characteristic_x(self, params):
         return float(params[self.prefix + "gamma"].value)
