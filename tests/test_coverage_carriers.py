@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import io
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -110,6 +111,36 @@ def test_two_band_coverage_without_field_offset(tmp_path):
 
 
 @pytest.mark.slow
+def test_two_band_with_field_offset_misses_only_with_a_warning(tmp_path):
+    """With a ±2 mT offset the errors are not honest (B0 is known to ~2 % of the field step, and R_xy's pickup of
+    R_xx turns that into a Hall term up to 10³× the noise): no coverage is claimed, but no miss goes unsaid."""
+    res = _study([sim.two_band_case(tmp_path, i) for i in range(N_TWO)])
+    assert not res["failed"], res["failed"]
+    assert len(res["silent"]) <= 2, f">3σ misses without a warning: {res['silent']}"
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize(("noise", "error_column"), [("relative", True), ("absolute", False), ("relative", False)])
 def test_heat_capacity_coverage(tmp_path, noise, error_column):
     _check(_study([sim.heat_case(tmp_path, i, noise=noise, error_column=error_column) for i in range(N_HEAT)]), N_HEAT)
+
+
+def test_an_uncertain_field_offset_that_moves_the_hall_part_is_said(tmp_path):
+    """Two bands, 30 % of R_xx in R_xy, noise 10⁻⁵ of R_xx, B0 = 1.3 mT on 60 mT steps: an error of the estimated B0
+    leaves q·δ·dR_xx/dB in the antisymmetrized R_xy, far above its noise (the fits missed by up to 170σ with no
+    warning); the preparation says so.  Without the pickup it does not."""
+    import sigmafit
+    from sigmafit.prepare.carriers import hall_curves
+
+    bands = [(3e12, 6000.0, -1.0), (4e12, 800.0, 1.0)]
+    for pickup_xy, expect in ((0.3, True), (0.0, False)):
+        rng = np.random.default_rng(4)
+        noise = 1e-5 * 4 * float(sim.band_resistivity(0.0, bands)[0][0])
+        h = sim.hall_file(tmp_path / f"p{pickup_xy}.dat", bands, width_um=10.0, length_um=40.0, bmax_T=9.0, step_T=0.06,
+                          noise_xx=noise, noise_xy=noise, rng=rng, B_off_T=1.3e-3, pickup=0.01, pickup_xy=pickup_xy,
+                          offset_xy=0.0, T=10.0)
+        out = hall_curves(sigmafit.load(h.path), field_offset="auto")
+        said = [a for a in out.attrs["sigmafit"].get("assumptions", []) if "field offset estimated" in a]
+        assert bool(said) is expect, said
+        if expect:
+            assert re.search(r"R_xy carries (29|30|31)\.\d% of R_xx", said[0]), said[0]
