@@ -251,3 +251,21 @@ def test_known_uncertainties_set_the_errors_whatever_chi2_came_out():
     chi2 = float(np.sum(np.square(r.lmfit_result.residual)))
     s2 = chi2 / (x.size - 2)  # residual variance estimates σ²
     assert r.stderr("slope") == pytest.approx(math.sqrt(s2 / ((x - x.mean()) ** 2).sum()), rel=1e-6)
+
+
+def test_profile_intervals_of_known_uncertainties_are_the_errors():
+    """A straight line is linear in its parameters, so its profile-likelihood ±1σ interval is value ± stderr exactly.
+    With per-point 1σ given and a scatter that came out small (χ²_ν ≈ 0.002) both are the normal-equation errors
+    (Δχ² = 1), not √χ²_ν of them (lmfit's F-test measures Δχ² in units of χ²_ν)."""
+    x = np.linspace(0.0, 9.0, 10)
+    sigma = np.full(x.size, 0.5)
+    w = 1.0 / sigma**2
+    det = w.sum() * (w * x * x).sum() - (w * x).sum() ** 2
+    slope_err = math.sqrt(w.sum() / det)
+    rng = np.random.default_rng(12)
+    df = pd.DataFrame({"x": x, "y": 1.0 + 2.0 * x + rng.normal(0.0, 0.02, x.size), "err": sigma})
+    r = sigmafit.fit(df, lmfit.models.LinearModel(), x="x", y="y", weights="err", conf_interval=True, warn=False)
+    ci = r.intervals["slope"]
+    v = r.value("slope")
+    assert ci["-1sigma"] == pytest.approx(v - slope_err, abs=1e-3 * slope_err)
+    assert ci["+1sigma"] == pytest.approx(v + slope_err, abs=1e-3 * slope_err)

@@ -11,7 +11,7 @@ import numpy as np
 from ..exceptions import FitError, FitQualityWarning
 from .curve import (CurveData, Points, carries_offset, curve_data, in_window, primary, resolve_model, start_parameters,
                     with_offset)
-from .diagnostics import error_scale, fit_warnings, rescale_errors
+from .diagnostics import chi2_too_high, error_scale, fit_warnings, rescale_errors
 from .options import MIN_POINTS, FitSettings, Window, split_options
 from .result import FitResult
 from .robust import robust_fit
@@ -63,9 +63,19 @@ def _auto_window(model, main, curve: CurveData, window: Window, settings: FitSet
     return result, points, record, notes
 
 
-def _intervals(result, notes: list[str]) -> dict[str, dict[str, float]]:
+def _known_sigma_probability(best_fit, new_fit) -> float:
+    """Probability of a profile point when the weights are per-point 1σ: Δχ² against χ² with as many degrees of
+    freedom as parameters fixed (lmfit's default F-test measures Δχ² in units of χ²_ν, like scaled errors)."""
+    from scipy.stats import chi2
+
+    return float(chi2.cdf(max(new_fit.chisqr - best_fit.chisqr, 0.0), best_fit.nvarys - new_fit.nvarys))
+
+
+def _intervals(result, notes: list[str], weighted: bool = False) -> dict[str, dict[str, float]]:
+    """Profile-likelihood ±1σ intervals, on the same footing as the errors (:func:`~.diagnostics.error_scale`)."""
+    known = weighted and not chi2_too_high(result.redchi, int(result.nfree))
     try:
-        ci = result.conf_interval(sigmas=[1])
+        ci = result.conf_interval(sigmas=[1], prob_func=_known_sigma_probability if known else None)
         return {k: {"-1sigma": float(v[0][1]), "+1sigma": float(v[-1][1])} for k, v in ci.items()}
     except Exception as exc:  # noqa: BLE001 - lmfit raises many kinds here; the fit itself stands
         notes.append(f"profile-likelihood intervals could not be computed ({exc})")
@@ -117,7 +127,7 @@ def fit(data, model, *, x=None, y=None, weights=None, params: lmfit.Parameters |
         result, points, auto_record, auto_notes = _auto_window(m, main, curve, window, settings, result, p0)
         record.update(auto_record)
         notes += auto_notes
-    intervals = _intervals(result, notes) if settings.conf_interval else None
+    intervals = _intervals(result, notes, curve.weighted) if settings.conf_interval else None
     excluded = None
     if settings.robust:
         result, inliers, scale, robust_notes = robust_fit(lambda p, pts, loss=None: run_lmfit(m, p, pts, settings, loss),
