@@ -83,8 +83,8 @@ def test_debye_temperature_within_one_percent():
 
 
 def test_relative_default_weights_are_not_an_estimated_noise():
-    """C and κ span decades: κ is weighted 1/|y| and C by 1/σ, σ² = (f·Ĉ)² + a² — neither is the noise estimated from the
-    data's scatter, so no χ²_ν is read against an estimated noise."""
+    """C and κ span decades: both are weighted by 1/σ, σ² = (f·ŷ)² + a² — only its shape is used (the covariance is
+    scaled by χ²_ν), so no χ²_ν is read against an estimated noise."""
     from sigmafit.fitting.curve import curve_data
     from sigmafit.fitting.options import FitSettings
 
@@ -94,12 +94,12 @@ def test_relative_default_weights_are_not_an_estimated_noise():
     for name, data in (("heat-capacity", df), ("kappa", kappa)):
         curve = curve_data(data, sigmafit.models.get(name), FitSettings())
         assert curve.noise_estimated is False and curve.weighted is False, name
-        if name == "kappa":
-            np.testing.assert_allclose(curve.weights * data.iloc[:, 1].to_numpy(), 1.0, rtol=1e-12)
-        else:  # heat capacity: 1/σ, σ² = (f·Ĉ)² + a² (relative and absolute scatter; tests/test_coverage_carriers.py)
-            from sigmafit.models.guess.heat import noise_weights
+        # both 1/σ, σ² = (f·ŷ)² + a² (relative and absolute scatter; tests/test_coverage_carriers.py, test_coverage_misc.py)
+        from sigmafit.models.guess.heat import noise_weights
 
-            np.testing.assert_allclose(curve.weights, noise_weights(data["temperature_K"].to_numpy(), y), rtol=1e-12)
+        exponents = (1.0, 3.0, 5.0)  # C: T, T³, T⁵; κ with p = 3: T, T^p, T^(p+2)
+        np.testing.assert_allclose(curve.weights, noise_weights(data["temperature_K"].to_numpy(), data.iloc[:, 1].to_numpy(),
+                                                                exponents), rtol=1e-12)
 
 
 def test_schottky_anomaly_recovered():

@@ -146,13 +146,25 @@ class BlochGruneisenKondoModel(BlochGruneisenModel):
             return {}
         n = self._n()
         best = None
-        base = y.min()
+        # ρ0 lies below the resistance minimum of a Kondo metal (the Kondo part adds to it): the non-negative constant
+        # of the NNLS must be able to reach it (with base = min R it was held at 0, and T_K went to the grid's end)
+        base = y.min() - np.ptp(y)
         for th in _THETA_GRID[::2]:
             f = F.bloch_gruneisen(x, 0.0, 1.0, th, n)
             for tk in _TK_GRID:
                 g = F.kondo(x, 1.0, tk)
                 coef, rss = _nnls_fit([np.ones_like(x), f, g], y - base)
                 if best is None or rss < best[0]:
+                    best = (rss, th, tk, coef)
+        # refine Θ_D jointly with T_K: the coarse Θ_D grid (steps of 19 %) leaves a misfit of the phonon part at
+        # high T (Ω's) that can outweigh the Kondo term (often < 1 Ω) in the choice of T_K
+        th0 = best[1]
+        tk_fine = np.geomspace(_TK_GRID[0], _TK_GRID[-1], 2 * _TK_GRID.size)
+        for th in th0 * np.geomspace(0.85, 1.18, 33):
+            f = F.bloch_gruneisen(x, 0.0, 1.0, th, n)
+            for tk in tk_fine:
+                coef, rss = _nnls_fit([np.ones_like(x), f, F.kondo(x, 1.0, tk)], y - base)
+                if rss < best[0]:
                     best = (rss, th, tk, coef)
         _, th, tk, coef = best
         return {

@@ -61,37 +61,48 @@ def kappa_start(T, kappa, p: float) -> dict[str, float]:
     return {k: float(v) for k, v in (("a", a), ("b", b)) if np.isfinite(v)}
 
 
-def noise_weights(T, C) -> np.ndarray | None:
-    """Weights 1/σ for C(T) data whose scatter is relative, absolute, or both: σ² = (f·Ĉ)² + a².
+def noise_weights(T, C, exponents=(1.0, 3.0, 5.0)) -> np.ndarray | None:
+    """Weights 1/σ for C(T) or κ(T) data whose scatter is relative, absolute, or both: σ² = (f·Ĉ)² + a².
 
-    Ĉ = c₁T + c₃T³ + c₅T⁵ is a relative-weighted least-squares curve through the data (smooth, so the weights
-    do not follow each point's own noise); f² and a² are the non-negative least-squares coefficients of the
-    squared residuals on [Ĉ², 1] (corrected for the 3 fitted coefficients).  Only the shape of σ matters: the
-    fit scales the covariance by χ²_ν.  None when the data are too few (< 10 points) or the estimate degenerate.
+    Ĉ = Σ c_k T^(e_k) over ``exponents`` (T, T³, T⁵ for C; T, T^p, T^(p+2) for κ) is a weighted least-squares
+    curve through the data (smooth, so the weights do not follow each point's own noise); f² and a² are the
+    non-negative least-squares coefficients of the squared residuals on [Ĉ², 1] (corrected for the fitted
+    coefficients, each squared residual weighted by the 1/σ⁴ of the previous pass).  The curve starts relative-weighted (1/|C|, floored at 10⁻³ of the largest |C|) and is refitted
+    twice with the estimated 1/σ: with absolute noise the lowest points scatter about zero, and a relative-weighted
+    curve through them can dip below zero (the estimate then gave up and the fit fell back to 1/|C|), while points
+    that read ≤ 0 are data too (dropping them biases the low-T end).  Only the shape of σ matters: the fit scales
+    the covariance by χ²_ν.  None when the data are too few (< 10 points) or the estimate degenerate.
     """
     from scipy.optimize import nnls
 
     T, C = np.asarray(T, dtype=float), np.asarray(C, dtype=float)
-    ok = np.isfinite(T) & np.isfinite(C) & (T > 0) & (C > 0)
-    if ok.sum() < 10:
+    ok = np.isfinite(T) & np.isfinite(C) & (T > 0)
+    n = int(ok.sum())
+    if n < 10 or np.sum(C[ok] > 0) < n // 2:
         return None
-    cols = [T[ok], T[ok] ** 3, T[ok] ** 5]
-    coef = linear_coefficients(cols, C[ok], 1.0 / C[ok])
-    if not np.all(np.isfinite(coef)):
-        return None
-    fit = sum(c * k for c, k in zip(coef, cols))
-    if np.any(fit <= 0):
-        return None
-    r2 = (C[ok] - fit) ** 2 * ok.sum() / (ok.sum() - 3)
-    A = np.column_stack([fit**2, np.ones_like(fit)])
-    scale = np.array([np.mean(fit**2), 1.0])
-    (f2, a2), _ = nnls(A / scale, r2 / np.mean(r2) if np.mean(r2) > 0 else r2)
-    f2, a2 = f2 / scale[0] * np.mean(r2), a2 * np.mean(r2)
-    # a floor so that neither term vanishes: 1 % of the mean variance each way
-    var = f2 * fit**2 + a2
-    var = np.maximum(var, 1e-2 * np.mean(r2))
-    if not (np.all(np.isfinite(var)) and np.all(var > 0)):
-        return None
-    w = np.full(T.shape, np.nan)
-    w[ok] = 1.0 / np.sqrt(var)
-    return w
+    cols = [T[ok] ** e for e in exponents]
+    w = 1.0 / np.maximum(np.abs(C[ok]), 1e-3 * np.max(np.abs(C[ok])))
+    var = None
+    for _ in range(3):
+        coef = linear_coefficients(cols, C[ok], w)
+        if not np.all(np.isfinite(coef)):
+            return None
+        fit = sum(c * k for c, k in zip(coef, cols))
+        r2 = (C[ok] - fit) ** 2 * n / (n - len(cols))
+        if not np.mean(r2) > 0:
+            return None
+        # r² scatters like its variance (sd of r² ∝ σ²): rows weighted by w² = 1/σ² of the previous pass, so that
+        # the small-σ points decide a² rather than the large ones drowning it
+        A = np.column_stack([fit**2, np.ones_like(fit)]) * w[:, None] ** 2
+        b = r2 * w**2
+        scale = np.array([np.mean(A[:, 0]), np.mean(A[:, 1])])
+        (f2, a2), _ = nnls(A / scale, b / np.mean(b))
+        f2, a2 = f2 / scale[0] * np.mean(b), a2 / scale[1] * np.mean(b)
+        # a floor so that neither term vanishes: 1 % of the mean variance each way
+        var = np.maximum(f2 * fit**2 + a2, 1e-2 * np.mean(r2))
+        if not (np.all(np.isfinite(var)) and np.all(var > 0)):
+            return None
+        w = 1.0 / np.sqrt(var)
+    out = np.full(T.shape, np.nan)
+    out[ok] = w
+    return out
