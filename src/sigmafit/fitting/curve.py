@@ -242,7 +242,8 @@ def curve_data(data, model: lmfit.Model, settings: FitSettings, source: Mapping[
             wv = main.default_weights(xv, yv)
             estimated = wv is not None and not weighted and getattr(main, "default_weights_estimate_noise", False)
             if wv is not None:
-                src.setdefault("weights", f"{main.name} default: {(main.default_weights.__doc__ or 'model weights').strip()}")
+                rule = " ".join((main.default_weights.__doc__ or "model weights").strip().split("\n\n")[0].split())
+                src.setdefault("weights", f"{main.name} default: {rule}")
     if wv is not None and wv.size not in (xv.size, yv.size):
         raise DataFormatError(f"{wv.size} weights for {yv.size} data points; they must match")
     if wv is not None and wv.size == xv.size and parts > 1:

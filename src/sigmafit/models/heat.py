@@ -90,10 +90,11 @@ class HeatCapacityModel(RelativeWeights, ColumnData, SigmafitModel):
 
     def default_weights(self, x, y):
         """1/σ with σ² = (f·Ĉ)² + a²: relative and absolute scatter about a smooth Ĉ = c₁T + c₃T³ + c₅T⁵, both
-        estimated from the data (:func:`~sigmafit.models.guess.heat.noise_weights`).  Plain 1/|C| weights are
-        right only for relative noise, and 1/|C_measured| biases γ low when the scatter is absolute (a low-T
-        point that reads low gets more weight): with absolute noise they covered the truth in 34 % of the
-        files, median pull −0.6."""
+        estimated from the data.
+
+        (:func:`~sigmafit.models.guess.heat.noise_weights`.)  Plain 1/|C| weights are right only for relative
+        noise, and 1/|C_measured| biases γ low when the scatter is absolute (a low-T point that reads low gets more
+        weight): with absolute noise they covered the truth in 34 % of the files, median pull −0.6."""
         w = G.noise_weights(x, y)
         return w if w is not None else super().default_weights(x, y)
 
