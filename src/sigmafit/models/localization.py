@@ -32,9 +32,16 @@ import numpy as np
 
 from ..constants import E_CHARGE, G_Q, H_PLANCK, HBAR, HBAR_OVER_4E
 from .base import Derived, Param, Reference, SigmafitModel
-from .localization_checks import abs_fields, cusp_sentences, range_sentences, soc_sentences
 from .formulas import localization as F
 from .guess import localization as G
+from .localization_checks import (
+    abs_fields,
+    cusp_sentences,
+    mirrored_sentences,
+    offset_sentences,
+    range_sentences,
+    soc_sentences,
+)
 from .registry import register
 
 __doc__ = (__doc__ or "").replace("{HBAR_OVER_4E}", f"{HBAR_OVER_4E:.6g}")
@@ -98,6 +105,22 @@ class _Localization(SigmafitModel):
 
     def diagnose(self, params: lmfit.Parameters, x: np.ndarray) -> list[str]:
         return cusp_sentences(self._B_phi(params), x)
+
+    def diagnose_data(self, params, x, y) -> list[str]:
+        """A Δσ(B) saved twice (±B copies) and a constant offset the data ask for (the model has Δσ(0) = 0;
+        skipped when the fit already carries a free offset, ``offset-bg``)."""
+        out = mirrored_sentences(x, y)
+        names = list(params)
+        if any(n.endswith("c0") for n in names):
+            return out
+        roots = [n for n in self._param_root_names if self.prefix + n in params]
+        values = {r: float(params[self.prefix + r].value) for r in roots}
+        free = [r for r in roots if params[self.prefix + r].vary and not params[self.prefix + r].expr]
+        bounds = {r: (float(params[self.prefix + r].min), float(params[self.prefix + r].max)) for r in free}
+        c2 = [n for n in names if n.endswith("c2") and params[n].vary]  # a quadratic-bg fitted beside the model
+        extra = {2: float(params[c2[0]].value)} if c2 else {}
+        unit = "S/m" if self.y.endswith("_per_m") else "S"
+        return out + offset_sentences(self.function, values, free, bounds, x, y, extra, self._phi_name, unit)
 
 
 _L_PHI = Param("L_phi", "nm", 100.0, 0.0, math.inf, "phase coherence length")

@@ -72,3 +72,78 @@ def soc_sentences(B_asy: float, B_sym: float, x: np.ndarray) -> list[str]:
         "far above the window: the symmetric rate is only bounded from below",
     )
     return out
+
+
+#: F statistic of the one added offset above which a constant offset of Δσ is reported (3σ: false alarm 0.27 %).
+OFFSET_F_LIMIT = 9.0
+
+
+def mirrored_sentences(x: np.ndarray, y: np.ndarray) -> list[str]:
+    """Δσ(−B) a copy of Δσ(B) (a symmetrized curve saved for both field signs): each value counts twice."""
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    neg, pos = x < 0, x > 0
+    if np.count_nonzero(neg) < 5 or np.count_nonzero(pos) < 5:
+        return []
+    scale = float(np.max(np.abs(x)))
+    order = np.argsort(x[pos])
+    xp, yp = x[pos][order], y[pos][order]
+    i = np.clip(np.searchsorted(xp, -x[neg]), 0, xp.size - 1)
+    j = np.clip(i - 1, 0, xp.size - 1)
+    k = np.where(np.abs(xp[i] + x[neg]) <= np.abs(xp[j] + x[neg]), i, j)
+    same = (np.abs(xp[k] + x[neg]) <= 1e-9 * scale) & (yp[k] == y[neg])
+    if np.mean(same) < 0.8:
+        return []
+    return [(f"Δσ(−B) repeats Δσ(B) at {int(same.sum())} field pairs (a symmetrized curve saved for both signs of B): "
+             "each value counts twice, so the errors are √2 too small; fit the B ≥ 0 half (--xmin 0)")]
+
+
+def offset_sentences(function, values: dict, free: list[str], bounds: dict, x: np.ndarray, y: np.ndarray,
+                     extra: dict | None = None, length: str = "L_phi", unit: str = "S") -> list[str]:
+    """A constant offset of Δσ that the data ask for (the model has Δσ(0) = 0).
+
+    Refits ``function(x, **values)`` (+ the terms ``extra`` = {power p: c_p} of backgrounds already in the model)
+    with one more free constant, from the fitted values, and compares the squared residuals (F test, one added
+    parameter).  A user's Δσ referenced to a measured reading (σ at a remanent field, or one noisy point) carries
+    such an offset; the fit without it moves the lengths by many standard errors.
+    """
+    from scipy.optimize import least_squares
+
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    extra = dict(extra or {})
+    n, k = y.size, len(free) + len(extra)
+    if n < k + 5 or not free:
+        return []
+
+    def total(theta):
+        v = dict(values, **dict(zip(free, theta[: len(free)])))
+        bg = sum(c * np.abs(x) ** p for p, c in zip(extra, theta[len(free):len(free) + len(extra)]))
+        with np.errstate(all="ignore"):
+            return np.asarray(function(x, **v), dtype=float) + bg
+
+    theta0 = np.array([values[f] for f in free] + list(extra.values()), dtype=float)
+    r0 = y - total(theta0)
+    s0 = float(np.sum(r0**2))
+    if not np.isfinite(s0) or s0 <= 0:
+        return []
+    scale = float(np.std(r0)) or 1.0
+    lo = np.array([bounds[f][0] for f in free] + [-np.inf] * len(extra) + [-np.inf])
+    hi = np.array([bounds[f][1] for f in free] + [np.inf] * len(extra) + [np.inf])
+    start = np.clip(np.append(theta0, np.mean(r0)), np.nextafter(lo, np.inf), np.nextafter(hi, -np.inf))
+    try:
+        res = least_squares(lambda t: (total(t[:-1]) + t[-1] - y) / scale, start, bounds=(lo, hi), x_scale="jac",
+                            max_nfev=200 * (k + 1))
+    except (ValueError, FloatingPointError):
+        return []
+    s1 = float(np.sum(res.fun**2)) * scale**2
+    if not np.isfinite(s1) or s1 <= 0:
+        return []
+    F = (s0 - s1) / (s1 / (n - k - 1))
+    if F <= OFFSET_F_LIMIT:
+        return []
+    moved = ""
+    if length in free:
+        moved = f"; with it {length} would be {res.x[free.index(length)]:.4g} instead of {values[length]:.4g}"
+    return [(f"Δσ does not start from 0 at B = 0: a constant offset of {res.x[-1]:.3g} {unit} improves the fit "
+             f"(F = {F:.0f}){moved}. Δσ was likely referenced to a measured reading (a remanent field, one noisy point) "
+             "instead of σ(0); the values and errors here assume Δσ(0) = 0: fit with a free offset (Python: "
+             "models.get(name) + models.get('offset-bg'))")]
