@@ -105,7 +105,7 @@ FIT_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
     "init": ((dict,), "a table of NAME = number"),
     "oscillators": ((int,), "an integer number of oscillators"),
     "observable": ((str,), "sigma1, sigma, eps, nk or reflectance"),
-    "background": ((str,), "'quadratic'"),
+    "background": ((str,), "'quadratic', 'offset' or 'quadratic+offset'"),
     "loss": ((str,), ", ".join(choices(Loss))),
     "weights": ((str,), "none, relative or a column of 1σ uncertainties"),
     "transform": ((bool,), "true to fit Δσ from the transform path instead of the raw readings"),

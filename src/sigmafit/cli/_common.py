@@ -75,7 +75,9 @@ def add_fit_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--fix", action="append", metavar="NAME=VALUE",
                    help="fix a parameter (repeatable); in a global fit NAME[LABEL]=VALUE fixes it for the curve labelled LABEL")
     g.add_argument("--init", action="append", metavar="NAME=VALUE", help="start value of a parameter (repeatable; NAME[LABEL] as for --fix)")
-    g.add_argument("--background", choices=choices(Background), help="add a classical c2·B² background")
+    g.add_argument("--background", choices=choices(Background),
+                   help="add to a Δσ model a classical c2·B² (quadratic), a free constant (offset: Δσ referenced to a "
+                        "measured reading, not σ(0)), or both")
     g.add_argument("--loss", default="linear", choices=choices(Loss), help="robust loss that discounts glitches (default linear)")
     g.add_argument("--weights", metavar="none|relative|COL",
                    help="per-point weighting: none, relative (1/|y|), or a column of 1σ uncertainties (default: the file's "

@@ -36,8 +36,8 @@ def resolve_model(model, *, background: str | None = None, **model_options: Any)
     else:
         raise FitError(f"model must be a registry name or an lmfit Model, not {type(model).__name__}")
     name = getattr(m, "display_name", name)  # a model of raw readings reads as the physics it fits
-    if background:
-        bg = registry.get(f"{background}-bg")
+    for term in (background.split("+") if background else []):  # "quadratic", "offset" or both
+        bg = registry.get(f"{term}-bg")
         m = m + bg
         name = f"{name}+{bg.name}"
     return m, name

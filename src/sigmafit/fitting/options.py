@@ -22,7 +22,9 @@ from typing import Any, Literal, Mapping, get_args
 from ..exceptions import FitError
 
 Loss = Literal["linear", "soft_l1", "huber", "cauchy", "arctan"]
-Background = Literal["quadratic"]
+#: Terms added to a Δσ model: the classical c₂B² (``quadratic``), a free constant (``offset``: a user's Δσ referenced
+#: to a measured reading, not to σ(0)), or both.
+Background = Literal["quadratic", "offset", "quadratic+offset"]
 Engine = Literal["auto", "vectorized", "lmfit"]
 GeometryKind = Literal["hallbar", "vdp", "sheet"]
 #: Weighting schemes by name (any other string names a data column of per-point uncertainties or weights).

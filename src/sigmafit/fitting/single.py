@@ -99,7 +99,8 @@ def fit(data, model, *, x=None, y=None, weights=None, params: lmfit.Parameters |
     window, settings : a :class:`~sigmafit.fitting.options.Window` / :class:`~sigmafit.fitting.options.FitSettings`;
         or the same as flat keywords in ``options``:
         ``xmin, xmax`` (x units: T, K, cm⁻¹), ``bmax`` (|B| in T, or ``"auto"``: |B| ≤ ``window_factor``·B_φ
-        iterated), ``fix, init`` (``{name: value}``), ``background`` (``"quadratic"``: c2·B²), ``method``,
+        iterated), ``fix, init`` (``{name: value}``), ``background`` (``"quadratic"``: c2·B²; ``"offset"``: a free constant;
+        ``"quadratic+offset"``), ``method``,
         ``loss`` (robust: ``"soft_l1"``, ``"huber"`` …), ``conf_interval`` (profile-likelihood ±1σ),
         ``max_nfev``.  Any other keyword goes to the model's constructor (e.g. ``n_oscillators=3``).
     source : extra provenance recorded in the result (e.g. ``{"path": …}``).

@@ -151,5 +151,5 @@ def offset_sentences(function, values: dict, free: list[str], bounds: dict, x: n
         moved = f"; with it {length} would be about {values[length] + shift[free.index(length)]:.4g} instead of {values[length]:.4g}"
     return [(f"Δσ does not start from 0 at B = 0: a constant offset of {c:.3g} {unit} improves the fit "
              f"(F = {F:.0f}){moved}. Δσ was likely referenced to a measured reading (a remanent field, one noisy point) "
-             "instead of σ(0); the values and errors here assume Δσ(0) = 0: fit with a free offset (Python: "
-             "models.get(name) + models.get('offset-bg'))")]
+             "instead of σ(0); the values and errors here assume Δσ(0) = 0: fit with a free offset (--background offset; "
+             "Python: background='offset')")]
