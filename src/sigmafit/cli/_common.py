@@ -79,8 +79,9 @@ def add_fit_options(p: argparse.ArgumentParser) -> None:
                    help="add to a Δσ model a classical c2·B² (quadratic), a free constant (offset: Δσ referenced to a "
                         "measured reading, not σ(0)), or both")
     g.add_argument("--loss", default="linear", choices=choices(Loss), help="robust loss that discounts glitches (default linear)")
-    g.add_argument("--weights", metavar="none|relative|COL",
-                   help="per-point weighting: none, relative (1/|y|), or a column of 1σ uncertainties (default: the file's "
+    g.add_argument("--weights", metavar="none|relative|part|COL",
+                   help="per-point weighting: none, relative (1/|y|), part (optics: one weight per part, 1/its RMS, for "
+                        "noise of constant level), or a column of 1σ uncertainties (default: the file's "
                         "uncertainties when it has them, else the model's default)")
     g.add_argument("--oscillators", type=int, metavar="N", help="number of Lorentz oscillators (drude-lorentz)")
     g.add_argument("--observable", help="optics: what to fit (sigma1, sigma, eps, nk, reflectance, transmission, "
