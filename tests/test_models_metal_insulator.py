@@ -63,3 +63,19 @@ def test_critical_law_recovered_with_insulating_samples():
     assert res.params["x_c"].stderr < 0.05
     few = _fit(df.iloc[:6], "mit-critical", weights=1.0 / err[:6])
     assert any("metallic side" in w for w in few.warnings)
+
+
+def test_a_sample_at_the_critical_point_makes_the_x_c_error_suspect():
+    """σ = 20·(x/2 − 1)^½ (hand: ν = ½ < 1, infinite slope at x_c = 2): with a sample 1 ‰ above x_c the χ² is not a
+    parabola in x_c and the fit says so; with the nearest samples 20 % away it does not."""
+    rng = np.random.default_rng(1)
+    said = []
+    for xs in ([1.5, 1.8, 2.002, 2.2, 2.5, 3.0, 4.0, 5.0, 6.0], [1.5, 1.8, 2.4, 2.7, 3.0, 4.0, 5.0, 6.0]):
+        x = np.array(xs)
+        y = 20.0 * np.clip(x / 2.0 - 1.0, 0.0, None) ** 0.5
+        y = y + rng.normal(0.0, 0.02, x.size) * np.maximum(y, 1.0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            r = sigmafit.fit((x, y), "mit-critical", warn=False)
+        said.append(any("within 2σ of x_c" in w for w in r.warnings))
+    assert said == [True, False]
