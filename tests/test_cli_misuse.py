@@ -194,3 +194,16 @@ def test_workers_end_when_the_batch_is_killed(tmp_path):
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def test_wire_on_a_delta_g_column_names_the_choice(tmp_path, capsys):
+    """A `dG (S)` column is read as Δσ per square; the wire model fits the wire's ΔG (S).  The refusal names the
+    column and the way (--y delta_sigma_S) instead of asking for a Hall-bar geometry."""
+    from sigmafit.cli.main import main
+
+    f = tmp_path / "wire.csv"
+    f.write_text("B (T),dG (S)\n" + "".join(f"{b:.3f},{1e-6 * b / (b + 0.02):.6g}\n" for b in np.linspace(0, 0.3, 31)))
+    assert main(["fit", str(f), "--model", "wire", "--fix", "W=50", "--fix", "L=10"]) == 2
+    err = capsys.readouterr().err
+    assert "--y delta_sigma_S" in err and "width" not in err
+    assert main(["fit", str(f), "--model", "wire", "--fix", "W=50", "--fix", "L=10", "--y", "delta_sigma_S"]) in (0, 1)

@@ -161,6 +161,10 @@ def magnetoconductance_curves(df: pd.DataFrame, prep: Preparation, y: str = "del
     by = _curve_key(df, prep)
     if y in df.columns:
         return split_curves(df, by)
+    if "delta_sigma_S" in df.columns and y != "delta_sigma_S":  # e.g. wire: ΔG (S) of the wire, not Δσ per square
+        raise DataFormatError(f"this model fits {y}; the file's magnetoconductance column was read as delta_sigma_S "
+                              f"(Δσ per square): if it is the quantity the model fits (a wire's ΔG in S), give "
+                              f"--y delta_sigma_S", column="delta_sigma_S")
     geometry = _geometry(df, prep)
     offset = None if prep.field_offset == 0 else prep.field_offset  # 0: the fields as read
     mc = prepare.magnetoconductance(df, geometry, symmetrize=prep.symmetrize, field_offset=offset, by=by, channel=prep.channel)
