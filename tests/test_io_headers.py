@@ -349,3 +349,18 @@ def test_unknown_supplied_unit_refused_naming_the_option(tmp_path):
         sigmafit.load(p, x_unit="furlong")
     notes = sigmafit.load(p, x_unit="Oe", y_unit="mT").attrs["sigmafit"]["notes"]  # R states its unit: mT unused
     assert any(n.startswith("y_unit='mT' not used") for n in notes)
+
+
+def test_thermal_transport_export_keeps_conductance_and_conductivity_apart(tmp_path):
+    """A thermal-transport export names the sample's conductance (W/K) and conductivity (W/(m K)) and both errors
+    "Thermal Cond. Err": the unit decides which is which (the W/K error column was refused as a conductivity unit)."""
+    f = tmp_path / "tto.csv"
+    f.write_text("Temperature (K),Thermal Conductance (mW/K),Thermal Cond. Err (mW/K),Thermal Conductivity (W/K-m),"
+                 "Thermal Cond. Err (W/K-m)\n10,0.1,0.001,10,0.1\n20,0.2,0.001,20,0.1\n30,0.3,0.002,30,0.2\n")
+    df = sigmafit.load(f)
+    assert df["thermal_conductance_W_per_K"].tolist() == pytest.approx([1e-4, 2e-4, 3e-4])  # mW/K → W/K by hand
+    assert df["thermal_conductance_err_W_per_K"].tolist() == pytest.approx([1e-6, 1e-6, 2e-6])
+    assert df["thermal_conductivity_W_per_mK"].tolist() == [10.0, 20.0, 30.0]
+    errors = df.attrs["sigmafit"]["errors"]
+    assert errors["thermal_conductivity_W_per_mK"] == "thermal_conductivity_err_W_per_mK"
+    assert errors["thermal_conductance_W_per_K"] == "thermal_conductance_err_W_per_K"

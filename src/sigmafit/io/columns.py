@@ -89,6 +89,7 @@ _COLUMNS = [
            "molar_heat_capacity_over_T"),
     Column("heat_capacity_over_T_J_per_K2", "J/K²", "heat capacity over temperature C/T", "heat_capacity_over_T"),
     Column("thermal_conductivity_W_per_mK", "W/(m·K)", "thermal conductivity κ", "thermal_conductivity"),
+    Column("thermal_conductance_W_per_K", "W/K", "thermal conductance K of the sample", "thermal_conductance"),
     # magnetometry
     Column("moment_emu", "emu", "magnetic moment", "moment"),
     # optics
