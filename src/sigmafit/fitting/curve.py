@@ -310,10 +310,9 @@ def start_parameters(model: lmfit.Model, points: Points, settings: FitSettings,
         background = background_powers(model)  # the main guess allows for the offset / c₂B² fitted beside it
         for comp in components(model):
             try:
-                if comp is main and background and isinstance(comp, SigmafitModel):
-                    p = comp.guess(y, x=x, background=background, **points.extra)
-                elif comp is main or not isinstance(comp, SigmafitModel):
-                    p = comp.guess(y, x=x, **points.extra)
+                if comp is main or not isinstance(comp, SigmafitModel):
+                    allows = background and isinstance(comp, SigmafitModel)
+                    p = comp.guess(y, x=x, **({"background": background} if allows else {}), **points.extra)
                 else:
                     p = comp.make_params()
             except NotImplementedError:

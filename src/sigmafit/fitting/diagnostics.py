@@ -132,19 +132,20 @@ def chi2_too_high(redchi: float | None, dof: int) -> bool:
     return redchi > 1.0 + max(CHI2_SIGMAS * math.sqrt(2.0 / dof), CHI2_MIN_DEVIATION)
 
 
+def known_errors(redchi: float | None, dof: int, weighted: bool) -> bool:
+    """The errors follow from the weights alone: they are per-point 1σ uncertainties (``weighted``: an error column,
+    ``--weights COL``, the readings' noise) and χ²_ν is not incompatible with 1 from above (:func:`chi2_too_high`;
+    :func:`chi2_warning` says so when it is, and then the χ²_ν-scaled errors stand).  Without such weights (none,
+    relative) the scatter sets the errors."""
+    return weighted and not chi2_too_high(redchi, dof)
+
+
 def error_scale(redchi: float | None, dof: int, weighted: bool) -> float:
     """Factor on a covariance that is already multiplied by χ²_ν (lmfit's ``scale_covar``, the vectorized engine)
-    that gives the errors sigmafit states.
-
-    Weights that are per-point 1σ uncertainties (``weighted``: an error column, ``--weights COL``, the readings'
-    noise) fix the errors by themselves: the factor undoes the χ²_ν scaling (1/χ²_ν), so a fit whose χ²_ν came out
-    low by chance — a dephasing law of 8 points — does not shrink its errors below the data's.  When χ²_ν is
-    incompatible with 1 from above (:func:`chi2_too_high`; :func:`chi2_warning` says so) the scaled errors stand.
-    Without such weights (none, relative) the scatter sets the errors: factor 1.
-    """
-    if not weighted or redchi is None or not math.isfinite(redchi) or redchi <= 0 or chi2_too_high(redchi, dof):
-        return 1.0
-    return 1.0 / redchi
+    that gives the errors sigmafit states: 1/χ²_ν when :func:`known_errors`, so a fit whose χ²_ν came out low by
+    chance — a dephasing law of 8 points — does not shrink its errors below the data's; else 1."""
+    usable = redchi is not None and math.isfinite(redchi) and redchi > 0
+    return 1.0 / redchi if usable and known_errors(redchi, dof, weighted) else 1.0
 
 
 def rescale_errors(result, factor: float) -> None:

@@ -211,10 +211,14 @@ class BatchFit:
             return np.where(d >= 0, np.sqrt(d), np.nan)
 
     @property
+    def dof(self) -> np.ndarray:
+        """(c,) degrees of freedom: points less varied parameters."""
+        return self.ndata - self.varied.size
+
+    @property
     def redchi(self) -> np.ndarray:
-        dof = self.ndata - self.varied.size
         with np.errstate(all="ignore"):
-            return np.where(dof > 0, self.chisqr / dof, np.nan)
+            return np.where(self.dof > 0, self.chisqr / self.dof, np.nan)
 
 
 def pad(curves: list[tuple[np.ndarray, np.ndarray, np.ndarray | None]]):

@@ -246,8 +246,7 @@ def chunk_rows(model, model_name: str, template, res, live, p0: np.ndarray, wind
     Curves that did not converge or have no error bars are marked :data:`REFIT` with the reason.
     """
     # per-point 1σ weights: errors from them, not rescaled by a chance χ²_ν (as sigmafit.fit does)
-    dof = res.ndata - res.varied.size
-    factor = np.array([error_scale(float(r), int(d), arrays.weighted) for r, d, (_, arrays, _) in zip(res.redchi, dof, live)])
+    factor = np.array([error_scale(float(r), int(d), arrays.weighted) for r, d, (_, arrays, _) in zip(res.redchi, res.dof, live)])
     if np.any(factor != 1.0):
         res = dataclasses.replace(res, covar=res.covar * factor[:, None, None])
     with warnings.catch_warnings():

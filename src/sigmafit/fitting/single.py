@@ -11,7 +11,7 @@ import numpy as np
 from ..exceptions import FitError, FitQualityWarning
 from .curve import (CurveData, Points, carries_offset, curve_data, in_window, primary, resolve_model, start_parameters,
                     with_offset)
-from .diagnostics import chi2_too_high, error_scale, fit_warnings, rescale_errors
+from .diagnostics import error_scale, fit_warnings, known_errors, rescale_errors
 from .options import MIN_POINTS, FitSettings, Window, split_options
 from .result import FitResult
 from .robust import robust_fit
@@ -73,7 +73,7 @@ def _known_sigma_probability(best_fit, new_fit) -> float:
 
 def _intervals(result, notes: list[str], weighted: bool = False) -> dict[str, dict[str, float]]:
     """Profile-likelihood ±1σ intervals, on the same footing as the errors (:func:`~.diagnostics.error_scale`)."""
-    known = weighted and not chi2_too_high(result.redchi, int(result.nfree))
+    known = known_errors(result.redchi, int(result.nfree), weighted)
     try:
         ci = result.conf_interval(sigmas=[1], prob_func=_known_sigma_probability if known else None)
         return {k: {"-1sigma": float(v[0][1]), "+1sigma": float(v[-1][1])} for k, v in ci.items()}
