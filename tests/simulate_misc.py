@@ -240,3 +240,21 @@ def case_two_drude(path, seed: int):
     nu = so.ftir_grid(rng, 15.0, 6000.0)
     y = so.noisy(rng, two_drude_sigma1(nu, **t), rel=float(rng.uniform(0.01, 0.02)))
     return so.sigma1_file(Path(path), nu, y), t
+
+
+#: study name → (case function of this module, model, file suffix, extra flags, parameters compared): the coverage
+#: studies of tests/test_coverage_misc.py and benchmarks/coverage_misc.py (tests/coverage_study.py)
+STUDIES = {
+    "kappa relative, TTO .dat + err": (lambda p, s: case_kappa(p, s, "relative", True), "kappa", ".dat", [], ("a", "b")),
+    "kappa relative, CSV": (lambda p, s: case_kappa(p, s, "relative", False), "kappa", ".csv", [], ("a", "b")),
+    "kappa absolute, TTO .dat + err": (lambda p, s: case_kappa(p, s, "absolute", True), "kappa", ".dat", [], ("a", "b")),
+    "kappa absolute, CSV": (lambda p, s: case_kappa(p, s, "absolute", False), "kappa", ".csv", [], ("a", "b")),
+    "vrh-es": (lambda p, s: case_hopping(p, s, 0.5), "vrh-es", ".dat", [], ("R0", "T0")),
+    "vrh-mott2d": (lambda p, s: case_hopping(p, s, 1.0 / 3.0), "vrh-mott2d", ".dat", [], ("R0", "T0")),
+    "bloch-gruneisen-kondo": (case_bg_kondo, "bloch-gruneisen-kondo", ".dat", [],
+                              ("rho0", "A", "theta_D", "R_K0", "T_K")),
+    "mit-metal": (case_mit_metal, "mit-metal", ".csv", [], ("sigma0", "m", "b")),
+    "drude-smith (σ1)": (case_drude_smith, "drude-smith", ".txt", [], ("wp", "gamma", "c")),
+    "two-drude (σ1)": (case_two_drude, "two-drude", ".txt", [], ("wp1", "gamma1", "wp2", "gamma2")),
+    "mit-critical": (case_mit_critical, "mit-critical", ".csv", ["--x", CRITICAL_X], ("sigma_c", "x_c", "nu")),
+}

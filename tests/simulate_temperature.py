@@ -223,3 +223,19 @@ def case_bg(path, seed: int):
     T_true = T_rep + rng.normal(0.0, 0.002, T_rep.size)
     R = bloch_gruneisen(T_true, rho0, A, theta) + rng.normal(0.0, sigma, T_rep.size)
     return ppms_rt(path, T_rep, R, np.full(R.size, sigma), rng, title="metal film"), truth
+
+
+HALLBAR = ["--width", "10", "--length", "40"]
+
+#: study name → (case function of this module, model, file suffix, extra flags, parameters compared): the coverage
+#: studies of tests/test_coverage_temperature.py and benchmarks/coverage_temperature.py (tests/coverage_study.py)
+STUDIES = {
+    "vrh (s free)": (case_vrh, "vrh", ".dat", [], ("R0", "T0", "s")),
+    "vrh-mott3d": (case_vrh, "vrh-mott3d", ".dat", [], ("R0", "T0")),
+    "arrhenius": (case_arrhenius, "arrhenius", ".dat", [], ("R0", "Ea")),
+    "lnT --tmax 10 (Hall bar)": (case_lnT, "lnT", ".csv", ["--tmax", "10", *HALLBAR], ("sigma0", "A")),
+    "dephasing (results table)": (case_dephasing, "dephasing", ".csv", [], ("L1", "p")),
+    "dephasing-sat (results table)": (lambda p, s: case_dephasing(p, s, saturation=True), "dephasing-sat", ".csv",
+                                      [], ("L1", "p", "L_sat")),
+    "bloch-gruneisen": (case_bg, "bloch-gruneisen", ".dat", [], ("rho0", "A", "theta_D")),
+}

@@ -12,58 +12,29 @@ median pull must stay within ±0.4.  ``benchmarks/coverage_misc.py --files 200``
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 
 import numpy as np
 import pytest
 import simulate_misc as sim
-
-from sigmafit.cli.main import main
+from coverage_study import fit_json, run_study
 
 N = 60
 
-#: study → (case, model, suffix, flags, parameters)
-STUDIES = {
-    "kappa-relative-tto": (lambda p, s: sim.case_kappa(p, s, "relative", True), "kappa", ".dat", [], ("a", "b")),
-    "kappa-relative-csv": (lambda p, s: sim.case_kappa(p, s, "relative", False), "kappa", ".csv", [], ("a", "b")),
-    "kappa-absolute-tto": (lambda p, s: sim.case_kappa(p, s, "absolute", True), "kappa", ".dat", [], ("a", "b")),
-    "kappa-absolute-csv": (lambda p, s: sim.case_kappa(p, s, "absolute", False), "kappa", ".csv", [], ("a", "b")),
-    "vrh-es": (lambda p, s: sim.case_hopping(p, s, 0.5), "vrh-es", ".dat", [], ("R0", "T0")),
-    "vrh-mott2d": (lambda p, s: sim.case_hopping(p, s, 1.0 / 3.0), "vrh-mott2d", ".dat", [], ("R0", "T0")),
-    "bloch-gruneisen-kondo": (sim.case_bg_kondo, "bloch-gruneisen-kondo", ".dat", [],
-                              ("rho0", "A", "theta_D", "R_K0", "T_K")),
-    "mit-metal": (sim.case_mit_metal, "mit-metal", ".csv", [], ("sigma0", "m", "b")),
-    "mit-critical": (sim.case_mit_critical, "mit-critical", ".csv", ["--x", sim.CRITICAL_X], ("sigma_c", "x_c", "nu")),
-    "drude-smith": (sim.case_drude_smith, "drude-smith", ".txt", [], ("wp", "gamma", "c")),
-    "two-drude": (sim.case_two_drude, "two-drude", ".txt", [], ("wp1", "gamma1", "wp2", "gamma2")),
-}
-
 
 def fit(path, model, flags=()) -> dict:
-    out = Path(path).with_suffix(".json")
-    code = main(["fit", str(path), "--model", model, *flags, "--json", str(out)])
-    assert code in (0, 1), f"{model} on {Path(path).name}: exit {code}"
-    return json.loads(out.read_text())
-
-
-def study(name, folder, n=N, seed0=0):
-    case, model, suffix, flags, names = STUDIES[name]
-    pulls = {p: [] for p in names}
-    for seed in range(seed0, seed0 + n):
-        path, truth = case(folder / f"{name}_{seed:03d}{suffix}", seed)
-        g = fit(path, model, flags)
-        assert g["success"], f"{name} seed {seed} did not converge"
-        for p in names:
-            pulls[p].append((g["params"][p]["value"] - truth[p]) / g["params"][p]["stderr"])
-    return {p: np.array(v) for p, v in pulls.items()}
+    code, g = fit_json(path, model, flags)
+    assert code in (0, 1) and g is not None, f"{model} on {Path(path).name}: exit {code}"
+    return g
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", list(STUDIES))
+@pytest.mark.parametrize("name", list(sim.STUDIES))
 def test_command_covers_the_truth(name, tmp_path):
-    pulls = study(name, tmp_path)
+    res = run_study(sim.STUDIES[name], tmp_path, N)
+    assert not res["failed"], f"{name}: seeds {res['failed']} did not converge"
+    pulls = res["pulls"]
     half = 2.5 * math.sqrt(0.683 * 0.317 / N)
     for p, z in pulls.items():
         assert np.isfinite(z).all(), f"{name} {p}: a stderr is missing"

@@ -11,54 +11,30 @@ same studies at N = 200 (table in docs/temperature.md).
 
 from __future__ import annotations
 
-import json
 import math
 
 import numpy as np
 import pytest
 
 import simulate_temperature as sim
-from sigmafit.cli.main import main
+from coverage_study import fit_json, run_study
 from sigmafit.prepare.noise import relative_noise
 
 N = 60
-HALLBAR = ["--width", "10", "--length", "40"]
-
-STUDIES = {
-    "vrh": (sim.case_vrh, ".dat", [], ("R0", "T0", "s")),
-    "vrh-mott3d": (sim.case_vrh, ".dat", [], ("R0", "T0")),
-    "arrhenius": (sim.case_arrhenius, ".dat", [], ("R0", "Ea")),
-    "lnT": (sim.case_lnT, ".csv", ["--tmax", "10", *HALLBAR], ("sigma0", "A")),
-    "dephasing": (sim.case_dephasing, ".csv", [], ("L1", "p")),
-    "dephasing-sat": (lambda p, s: sim.case_dephasing(p, s, saturation=True), ".csv", [], ("L1", "p", "L_sat")),
-    "bloch-gruneisen": (sim.case_bg, ".dat", [], ("rho0", "A", "theta_D")),
-}
 
 
 def fit(path, model, flags=()) -> dict:
-    out = path.with_suffix(".json")
-    code = main(["fit", str(path), "--model", model, *flags, "--json", str(out)])
-    assert code in (0, 1), f"{model} on {path.name}: exit {code}"
-    return json.loads(out.read_text())
-
-
-def study(model, folder, n=N, seed0=0):
-    case, suffix, flags, names = STUDIES[model]
-    pulls, redchi = {p: [] for p in names}, []
-    for seed in range(seed0, seed0 + n):
-        path, truth = case(folder / f"{model}_{seed:03d}{suffix}", seed)
-        g = fit(path, model, flags)
-        assert g["success"], f"{model} seed {seed} did not converge"
-        for p in names:
-            pulls[p].append((g["params"][p]["value"] - truth[p]) / g["params"][p]["stderr"])
-        redchi.append(g["statistics"]["redchi"])
-    return {p: np.array(v) for p, v in pulls.items()}, np.array(redchi)
+    code, g = fit_json(path, model, flags)
+    assert code in (0, 1) and g is not None, f"{model} on {path.name}: exit {code}"
+    return g
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("model", list(STUDIES))
+@pytest.mark.parametrize("model", list(sim.STUDIES))
 def test_command_covers_the_truth(model, tmp_path):
-    pulls, redchi = study(model, tmp_path)
+    res = run_study(sim.STUDIES[model], tmp_path, N)
+    assert not res["failed"], f"{model}: seeds {res['failed']} did not converge"
+    pulls, redchi = res["pulls"], res["redchi"]
     half = 2.5 * math.sqrt(0.683 * 0.317 / N)
     for p, z in pulls.items():
         assert np.isfinite(z).all()
