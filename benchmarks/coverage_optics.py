@@ -25,9 +25,6 @@ warning miss the truth by more than 3σ.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import io
-import json
 import sys
 import tempfile
 import time
@@ -38,22 +35,18 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-import simulate_optics as S
+import coverage_study  # noqa: E402
+import simulate_optics as S  # noqa: E402
 
-from sigmafit.cli.main import main as sigmafit_main
 
 #: the warning that the noise is not relative while the weights are 1/|y| (optics_diagnostics.noise_model_warning)
 NOISE_WARNING = "the relative residuals scatter"
 
 
 def fit(path: Path, model: str, *flags: str) -> dict | None:
-    """``sigmafit fit path --model model flags --json out``: the JSON, or None when nothing was written."""
-    out = path.with_suffix(".json")
-    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-        code = sigmafit_main(["fit", str(path), "--model", model, *flags, "--json", str(out)])
-    if code not in (0, 1) or not out.exists():
-        return None
-    return json.loads(out.read_text())
+    """``sigmafit fit path --model model flags --json out``: the JSON, or None when the fit failed or wrote nothing."""
+    code, g = coverage_study.fit_json(path, model, flags)
+    return g if code in (0, 1) else None
 
 
 # --- statistics --------------------------------------------------------------------------------
