@@ -29,7 +29,7 @@ from .geometry import Geometry, to_resistivity, to_sheet
 from .heat import require_positive
 from .pipeline import _LABEL, _curve_label, _curve_table, _subtract_offset, _sweep_levels, group_levels
 from .sweeps import dedupe_turning_points, segment
-from .symmetrize import PICKUP_FREE_CONTRAST, symmetrize_parts
+from .symmetrize import PICKUP_FREE_CONTRAST, offset_search, refine_minimum, symmetrize_parts
 
 __all__ = ["KohlerCollapse", "hall_curves", "kohler", "kohler_collapse", "lorenz_ratio"]
 
@@ -146,23 +146,15 @@ def hall_field_offset(g: pd.DataFrame, xx: str = "resistance_ohm", xy: str = "ha
     xs2, rxy = unique_sorted(B, g[xy].to_numpy(float)) if xy in g.columns else (xs, np.zeros_like(rxx))
     if xs.size < 5 or xs[0] >= 0 or xs[-1] <= 0 or xs2.size != xs.size:
         return None
-    half = 0.1 * max(abs(xs[0]), abs(xs[-1]))
-    umax = min(xs[-1] - half, -half - xs[0])
-    if umax <= 0:
+    grid = offset_search(xs)
+    if grid is None:
         return None
-    u = np.linspace(0.0, umax, max(50, min(2000, 2 * xs.size)))
-    cand = np.linspace(-half, half, 201)
+    cand, u = grid
     cost = _hall_asymmetry(xs, rxx, rxy, cand, u)
-    k = int(np.argmin(cost))
-    low, mid = float(cost[k]), float(np.median(cost))
+    low, mid = float(cost.min()), float(np.median(cost))
     if not (mid - low > PICKUP_FREE_CONTRAST * low and mid > 0):
         return None
-    from scipy import optimize
-
-    lo, hi = cand[max(k - 1, 0)], cand[min(k + 1, cand.size - 1)]
-    res = optimize.minimize_scalar(lambda c: float(_hall_asymmetry(xs, rxx, rxy, c, u)[0]), bounds=(lo, hi),
-                                   method="bounded", options={"xatol": 1e-9 * (2 * half)})
-    return float(res.x) if res.success and res.fun <= low else float(cand[k])
+    return refine_minimum(lambda c: float(_hall_asymmetry(xs, rxx, rxy, c, u)[0]), cand, cost)
 
 
 def _subtract_determined_offset(data: pd.DataFrame, column: str, hall: str) -> pd.DataFrame:

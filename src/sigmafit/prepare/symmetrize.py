@@ -84,6 +84,39 @@ def _asymmetry(xs: np.ndarray, ys: np.ndarray, b0, u: np.ndarray, odd: bool, pic
     return out if np.ndim(b0) else float(out[0])
 
 
+def _default_bounds(xs: np.ndarray) -> tuple[float, float]:
+    """±10 % of the largest |B| of the sorted fields ``xs``."""
+    half = 0.1 * max(abs(xs[0]), abs(xs[-1]))
+    return (-half, half)
+
+
+def offset_search(xs: np.ndarray, bounds: tuple[float, float] | None = None, n_grid: int = 201):
+    """(candidate offsets B0, offsets u from them) of a symmetry search on the sorted fields ``xs`` (T): B0 within
+    ``bounds`` (default ±10 % of the largest |B|), u from 0 to the largest value measured on both sides of every
+    candidate; None when no such range is left."""
+    bounds = bounds if bounds is not None else _default_bounds(xs)
+    lo, hi = float(min(bounds)), float(max(bounds))
+    umax = min(xs[-1] - hi, lo - xs[0])
+    if umax <= 0:
+        return None
+    return np.linspace(lo, hi, n_grid), np.linspace(0.0, umax, max(50, min(2000, 2 * xs.size)))
+
+
+def refine_minimum(cost, cand: np.ndarray, costs: np.ndarray) -> float:
+    """The best of the candidates ``cand`` (``costs`` their costs), refined by a bounded scalar search of ``cost``
+    (a function of one B0) between its two neighbours."""
+    k = int(np.argmin(costs))
+    a, b = cand[max(k - 1, 0)], cand[min(k + 1, cand.size - 1)]
+    if b > a:
+        from scipy import optimize  # here: loading a file does not pay for scipy.optimize
+
+        res = optimize.minimize_scalar(cost, bounds=(a, b), method="bounded",
+                                       options={"xatol": 1e-9 * (cand[-1] - cand[0] + 1e-30)})
+        if res.success and res.fun <= costs[k]:
+            return float(res.x)
+    return float(cand[k])
+
+
 def field_offset(
     df: pd.DataFrame,
     y: str = "resistance_ohm",
@@ -121,17 +154,13 @@ def field_offset(
             column=x,
         )
     if bounds is None:
-        half = 0.1 * max(abs(xs[0]), abs(xs[-1]))
-        bounds = (-half, half)
-    lo, hi = float(min(bounds)), float(max(bounds))
-    umax = min(xs[-1] - hi, lo - xs[0])
-    if umax <= 0:
+        bounds = _default_bounds(xs)
+    grid = offset_search(xs, bounds, n_grid)
+    if grid is None:
         raise DataFormatError(
             f"field_offset bounds {bounds} leave no symmetric field range inside [{xs[0]:g}, {xs[-1]:g}] T", column=x
         )
-    nu = max(50, min(2000, 2 * xs.size))
-    u = np.linspace(0.0, umax, nu)
-    cand = np.linspace(lo, hi, n_grid)
+    cand, u = grid
     costs = _asymmetry(xs, ys, cand, u, odd)
     free = False
     if not odd:
@@ -140,18 +169,7 @@ def field_offset(
         free = depth > PICKUP_FREE_CONTRAST * float(pf.min()) and depth > 1e-9 * float(np.median(costs))
         if free:
             costs = pf
-    k = int(np.argmin(costs))
-    a, b = cand[max(k - 1, 0)], cand[min(k + 1, n_grid - 1)]
-    if b > a:
-        from scipy import optimize  # here: loading a file does not pay for scipy.optimize
-
-        res = optimize.minimize_scalar(
-            lambda c: _asymmetry(xs, ys, c, u, odd, free), bounds=(a, b), method="bounded",
-            options={"xatol": 1e-9 * (hi - lo + 1e-30)}
-        )
-        if res.success and res.fun <= costs[k]:
-            return float(res.x)
-    return float(cand[k])
+    return refine_minimum(lambda c: _asymmetry(xs, ys, c, u, odd, free), cand, costs)
 
 
 def apply_field_offset(df: pd.DataFrame, b0: float, *, x: str = "field_T") -> pd.DataFrame:
