@@ -35,6 +35,25 @@ def fit_json(path, model: str, flags=()) -> tuple[int, dict | None]:
     return code, (json.loads(out.read_text()) if out.exists() else None)
 
 
+def fit_ok(path, model: str, flags=()) -> dict:
+    """:func:`fit_json` that insists on a result (exit status 0 or 1 and a JSON written)."""
+    code, g = fit_json(path, model, flags)
+    assert code in (0, 1) and g is not None, f"{model} on {Path(path).name}: exit {code}"
+    return g
+
+
+def check_coverage(name: str, res: dict, n: int, median_limit: float = 0.4) -> None:
+    """Every fit converged with an error bar, 1σ coverage within ±2.5 binomial SD of 68.3 % at ``n`` files, and
+    |median pull| ≤ ``median_limit`` — for every parameter of a :func:`run_study` result."""
+    assert not res["failed"], f"{name}: seeds {res['failed']} did not converge"
+    half = 2.5 * np.sqrt(0.683 * 0.317 / n)
+    for p, z in res["pulls"].items():
+        assert np.isfinite(z).all(), f"{name} {p}: a stderr is missing"
+        cov = float(np.mean(np.abs(z) < 1.0))
+        assert 0.683 - half <= cov <= 0.683 + half, f"{name} {p}: 1σ coverage {cov:.1%}"
+        assert abs(float(np.median(z))) <= median_limit, f"{name} {p}: median pull {np.median(z):+.2f}"
+
+
 def run_study(study, folder: Path, n: int, seed0: int = 0, tag: str | None = None) -> dict:
     """Simulate and fit ``n`` files of ``study``: pulls per parameter (NaN where a stderr is missing), χ²_ν, the
     seeds that failed (exit status other than 0/1, no result, or no convergence), the number of fits with no warning

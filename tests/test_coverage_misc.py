@@ -12,35 +12,20 @@ median pull must stay within ±0.4.  ``benchmarks/coverage_misc.py --files 200``
 
 from __future__ import annotations
 
-import math
-from pathlib import Path
 
 import numpy as np
 import pytest
 import simulate_misc as sim
-from coverage_study import fit_json, run_study
+from coverage_study import check_coverage, run_study
+from coverage_study import fit_ok as fit
 
 N = 60
-
-
-def fit(path, model, flags=()) -> dict:
-    code, g = fit_json(path, model, flags)
-    assert code in (0, 1) and g is not None, f"{model} on {Path(path).name}: exit {code}"
-    return g
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", list(sim.STUDIES))
 def test_command_covers_the_truth(name, tmp_path):
-    res = run_study(sim.STUDIES[name], tmp_path, N)
-    assert not res["failed"], f"{name}: seeds {res['failed']} did not converge"
-    pulls = res["pulls"]
-    half = 2.5 * math.sqrt(0.683 * 0.317 / N)
-    for p, z in pulls.items():
-        assert np.isfinite(z).all(), f"{name} {p}: a stderr is missing"
-        cov = float(np.mean(np.abs(z) < 1.0))
-        assert 0.683 - half <= cov <= 0.683 + half, f"{name} {p}: 1σ coverage {cov:.1%}"
-        assert abs(float(np.median(z))) <= 0.4, f"{name} {p}: median pull {np.median(z):+.2f}"
+    check_coverage(name, run_study(sim.STUDIES[name], tmp_path, N), N)
 
 
 def test_kappa_with_absolute_noise_is_not_weighted_relatively(tmp_path):
