@@ -162,3 +162,23 @@ def test_global_fit_of_delta_sigma_from_a_reference_point_takes_the_offset_terms
     for i, lp in enumerate((110.0, 140.0, 170.0)):
         p = g.params[f"c{i}_L_phi"]
         assert abs(p.value - lp) < 5 * p.stderr
+
+
+def test_data_checks_of_a_batch_are_the_ones_sigmafit_fit_makes():
+    """Curves with a constant offset (Δσ referenced to a remanent field) and ±B copies are reported by the batch's
+    checks, computed for the whole chunk at once, in the words sigmafit.fit uses; clean curves are not."""
+    df = _frame(8)
+    first = df["curve"].isin(["c01", "c04"])
+    df.loc[first, "delta_sigma_S"] -= 2e-6  # an offset of ~20 noise σ on two curves
+    mirrored = df["curve"] == "c06"
+    pos = df[mirrored & (df["field_T"] > 0)].sort_values("field_T")
+    neg = df[mirrored & (df["field_T"] < 0)].sort_values("field_T", ascending=False)
+    df.loc[neg.index, "delta_sigma_S"] = pos["delta_sigma_S"].to_numpy()  # Δσ(−B) copied from Δσ(B)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        vec = sigmafit.fit_batch(df, "hln-dp", by="curve", workers=1, progress=False).table
+        ref = sigmafit.fit_batch(df, "hln-dp", by="curve", workers=1, progress=False, engine="lmfit").table
+    assert (vec["engine"] == "vectorized").all()
+    assert list(vec["warnings"].str.contains("does not start from 0")) == [c in ("c01", "c04") for c in vec["label"]]
+    assert list(vec["warnings"].str.contains("repeats Δσ")) == [c == "c06" for c in vec["label"]]
+    _same_rows(vec, ref)

@@ -334,3 +334,33 @@ def test_a_length_at_its_bound_or_huge_gives_a_derived_field_not_an_exception():
         assert p["B_phi"].value == 0.0
     p["L_phi"].set(value=120.0)  # and the ordinary value is unchanged: ħ/(4e L²) with L in m
     assert p["B_phi"].value == pytest.approx(HBAR_OVER_4E / (120e-9) ** 2, rel=1e-12)
+
+
+def test_offset_score_test_is_the_exact_f_test_for_a_linear_model():
+    """For a model linear in its parameters the score test of an added constant is the F test of refitting with it
+    (RSS₀ − RSS₁)/(RSS₁/(n − k − 1)), and the parameters' move is the refit's — both by plain least squares here."""
+    from sigmafit.models.localization_checks import offset_statistics
+
+    rng = np.random.default_rng(11)
+    n = 60
+    x = np.linspace(0.01, 1.0, n)
+    J = np.column_stack([x, x**2])
+    curves = [J @ [1.0, -0.5] + 0.02 * rng.normal(size=n) + off for off in (0.0, 0.01, 0.05)]
+    Js, rs, masks = [], [], []
+    expected = []
+    for y in curves:
+        beta0 = np.linalg.lstsq(J, y, rcond=None)[0]
+        rss0 = np.sum((y - J @ beta0) ** 2)
+        J1 = np.column_stack([J, np.ones(n)])
+        beta1 = np.linalg.lstsq(J1, y, rcond=None)[0]
+        rss1 = np.sum((y - J1 @ beta1) ** 2)
+        expected.append(((rss0 - rss1) / (rss1 / (n - 3)), beta1[2], beta1[:2] - beta0))
+        Js.append(np.vstack([J, np.zeros((5, 2))]))  # padding rows, masked out
+        rs.append(np.concatenate([y - J @ beta0, np.full(5, 7.0)]))
+        masks.append(np.arange(n + 5) < n)
+    c, F, shift = offset_statistics(np.array(Js), np.array(rs), np.array(masks))
+    for a, (F_ref, c_ref, move) in enumerate(expected):
+        assert F[a] == pytest.approx(F_ref, rel=1e-9)
+        assert c[a] == pytest.approx(c_ref, rel=1e-9, abs=1e-12)
+        np.testing.assert_allclose(shift[a], move, rtol=1e-8, atol=1e-12)
+    assert F[0] < 9 < F[2]

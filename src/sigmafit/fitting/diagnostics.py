@@ -114,13 +114,16 @@ def generic_warnings(result, x: np.ndarray, residual: np.ndarray, derived: set[s
 
 def model_warnings(result: lmfit.model.ModelResult, x: np.ndarray, y: np.ndarray, extra=None) -> list[str]:
     """Physics checks from each sigmafit component of the fitted model (``extra``: further independent variables,
-    e.g. the measurement model's ``channel``, passed to ``diagnose`` by name)."""
+    e.g. the measurement model's ``channel``, passed to ``diagnose`` by name).  A result that carries
+    ``data_checks`` ({component name: sentences}, computed for a whole batch by ``diagnose_data_many``) uses those
+    in place of the component's ``diagnose_data``."""
     out: list[str] = []
+    done = getattr(result, "data_checks", None) or {}
     for comp in components(result.model):
         if hasattr(comp, "diagnose"):
             out.extend(comp.diagnose(result.params, x, **(extra or {})))
         if hasattr(comp, "diagnose_data"):
-            out.extend(comp.diagnose_data(result.params, x, y))
+            out.extend(done[comp.name] if comp.name in done else comp.diagnose_data(result.params, x, y))
     return out
 
 

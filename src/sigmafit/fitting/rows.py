@@ -20,7 +20,7 @@ import pandas as pd
 from ..exceptions import FitError, SigmafitError
 from ..io.results import param_columns
 from ..models import registry
-from ..models.base import derived_names, param_units
+from ..models.base import components, derived_names, param_units
 from . import schema
 from .curve import Points, primary
 from .diagnostics import error_scale, fit_warnings
@@ -208,8 +208,22 @@ def _warnings(model, template, shim, points: Points, weighted: bool) -> list[str
         return fit_warnings(SimpleNamespace(**{**vars(shim), "params": real}), model, points, 1, weighted=weighted)
 
 
-def _summary(model, model_name: str, template, res, i: int, derived, arrays, points: Points, p0, window):
-    """The summary (one result schema) of curve ``i`` of a vectorized fit: what sigmafit.fit's summary holds."""
+def data_checks(model, template, res, live) -> list[dict[str, list[str]]]:
+    """The data checks (``diagnose_data``) of every curve of a vectorized fit, by the components that make them for
+    many curves at once (``diagnose_data_many``): {component name: sentences} per curve."""
+    out: list[dict[str, list[str]]] = [{} for _ in live]
+    values = {n: res.values[:, j] for j, n in enumerate(res.names)}
+    for comp in components(model):
+        many = getattr(comp, "diagnose_data_many", None)
+        if many is not None:
+            for d, s in zip(out, many(template, values, [p.x for _, _, p in live], [p.y for _, _, p in live])):
+                d[comp.name] = s
+    return out
+
+
+def _summary(model, model_name: str, template, res, i: int, derived, arrays, points: Points, p0, window, checks):
+    """The summary (one result schema) of curve ``i`` of a vectorized fit: what sigmafit.fit's summary holds
+    (``checks``: its :func:`data_checks`)."""
     params = _curve_params(template, res, i, derived)
     x, y, w = points.x, points.y, points.w
     best = res.best_fit[i, : x.size]
@@ -218,7 +232,7 @@ def _summary(model, model_name: str, template, res, i: int, derived, arrays, poi
                               nfev=int(res.nfev[i]), weighted=arrays.weighted)
     init = {n: float(p0[i, j]) for j, n in enumerate(res.names)}
     shim = SimpleNamespace(success=True, message="Fit succeeded.", params=params, model=model, init_values=init,
-                           best_fit=best, redchi=stats["redchi"], ndata=x.size, nvarys=len(res.varied))
+                           best_fit=best, redchi=stats["redchi"], ndata=x.size, nvarys=len(res.varied), data_checks=checks)
     warns = list(arrays.notes) + _warnings(model, template, shim, points, arrays.weighted)
     warns += [f"assumed: {a}" for a in arrays.source.get("assumptions", [])]
     out_p, out_d = schema.param_entries(params, param_units(model), derived_names(model))
@@ -252,6 +266,9 @@ def chunk_rows(model, model_name: str, template, res, live, p0: np.ndarray, wind
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         derived = derived_with_errors(copy.deepcopy(template), res.names, res.values, res.varied, res.covar)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        checks = data_checks(model, template, res, live)
     rows = []
     varied = [res.names[j] for j in res.varied]
     own = {p.name for p in primary(model).params_table}  # the physics: a free Δσ offset is naturally ≈ 0 ± its error
@@ -261,7 +278,7 @@ def chunk_rows(model, model_name: str, template, res, live, p0: np.ndarray, wind
             try:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
-                    summary = _summary(model, model_name, template, res, i, derived, arrays, points, p0, window)
+                    summary = _summary(model, model_name, template, res, i, derived, arrays, points, p0, window, checks[i])
                 loose = [n for a, n in enumerate(varied)
                          if n in own and not res.stderr[i, a] <= abs(res.values[i, res.varied[a]])]
                 note = f"{', '.join(loose)} not determined by the data: the value depends on the start" if loose else None

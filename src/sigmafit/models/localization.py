@@ -38,7 +38,7 @@ from .localization_checks import (
     abs_fields,
     cusp_sentences,
     mirrored_sentences,
-    offset_sentences,
+    offset_checks,
     range_sentences,
     soc_sentences,
 )
@@ -109,18 +109,26 @@ class _Localization(SigmafitModel):
     def diagnose_data(self, params, x, y) -> list[str]:
         """A Δσ(B) saved twice (±B copies) and a constant offset the data ask for (the model has Δσ(0) = 0;
         skipped when the fit already carries a free offset, ``offset-bg``)."""
-        out = mirrored_sentences(x, y)
+        values = {n: [float(p.value)] for n, p in params.items()}
+        return self.diagnose_data_many(params, values, [x], [y])[0]
+
+    def diagnose_data_many(self, params, values: dict, xs: list, ys: list) -> list[list[str]]:
+        """:meth:`diagnose_data` of many curves fitted with one model at once (the batch engine): ``params`` holds
+        the vary flags, bounds and expressions, ``values[name]`` one fitted value per curve, ``xs``/``ys`` each
+        curve's fields (T) and Δσ; the offset test evaluates the model for every curve together."""
+        out = [mirrored_sentences(x, y) for x, y in zip(xs, ys)]
         names = list(params)
         if any(n.endswith("c0") for n in names):
             return out
         roots = [n for n in self._param_root_names if self.prefix + n in params]
-        values = {r: float(params[self.prefix + r].value) for r in roots}
+        vals = {r: np.asarray(values[self.prefix + r], dtype=float) for r in roots}
         free = [r for r in roots if params[self.prefix + r].vary and not params[self.prefix + r].expr]
         bounds = {r: (float(params[self.prefix + r].min), float(params[self.prefix + r].max)) for r in free}
         c2 = [n for n in names if n.endswith("c2") and params[n].vary]  # a quadratic-bg fitted beside the model
-        extra = {2: float(params[c2[0]].value)} if c2 else {}
+        extra = {2: np.asarray(values[c2[0]], dtype=float)} if c2 else {}
         unit = "S/m" if self.y.endswith("_per_m") else "S"
-        return out + offset_sentences(self.function, values, free, bounds, x, y, extra, self._phi_name, unit)
+        offsets = offset_checks(self.function, vals, free, bounds, xs, ys, extra, self._phi_name, unit)
+        return [a + b for a, b in zip(out, offsets)]
 
 
 _L_PHI = Param("L_phi", "nm", 100.0, 0.0, math.inf, "phase coherence length")

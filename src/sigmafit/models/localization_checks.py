@@ -97,59 +97,104 @@ def mirrored_sentences(x: np.ndarray, y: np.ndarray) -> list[str]:
              "each value counts twice, so the errors are √2 too small; fit the B ≥ 0 half (--xmin 0)")]
 
 
-def offset_sentences(function, values: dict, free: list[str], bounds: dict, x: np.ndarray, y: np.ndarray,
-                     extra: dict | None = None, length: str = "L_phi", unit: str = "S") -> list[str]:
-    """A constant offset of Δσ that the data ask for (the model has Δσ(0) = 0).
+def offset_statistics(J: np.ndarray, r: np.ndarray, mask: np.ndarray):
+    """F statistic of a constant added to many fits at once (the core of :func:`offset_checks`).
 
-    Score (Lagrange-multiplier) test at the fitted values: the constant direction is projected off the columns of
-    the Jacobian of ``function(x, **values)`` in the free parameters (and the terms ``extra`` = {power p: c_p} of
-    backgrounds already in the model), and the residual's component along what remains, squared over its variance,
-    is the F statistic of one added parameter — what refitting with a free constant gives to first order, at the
-    cost of one Jacobian (a batch of thousands of curves pays for it).  A user's Δσ referenced to a measured
-    reading (σ at a remanent field, or one noisy point) carries such an offset; the fit without it moves the
-    lengths by many standard errors.
+    ``J`` (c, n, k): each curve's Jacobian in its free parameters (and background terms), ``r`` (c, n) its residual
+    y − model, ``mask`` (c, n) its real points (padding is False).  The constant direction is projected off the columns
+    of J, and the residual's component along what remains, squared over its variance, is the F statistic of one
+    added parameter.  Returns ``(c_hat, F, shift)``: the constant (c,), F (c,), NaN where it cannot be tested, and
+    the parameters' move once the constant takes its share (c, k).
     """
-    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-    extra = dict(extra or {})
-    n, k = y.size, len(free) + len(extra)
-    if n < k + 5 or not free:
-        return []
+    m = mask.astype(float)
+    J = np.where(mask[..., None], J, 0.0)
+    r = np.where(mask, r, 0.0)
+    n = m.sum(axis=1)
+    k = J.shape[2]
+    Q, R = np.linalg.qr(J)
+
+    def perp(v):
+        return v - np.einsum("cnk,ck->cn", Q, np.einsum("cnk,cn->ck", Q, v))
+
+    one = perp(m)  # the constant, less what the model's own parameters can do
+    norm = np.einsum("cn,cn->c", one, one)
+    r_perp = perp(r)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        s1 = np.einsum("cn,cn->c", r_perp, r_perp) - np.einsum("cn,cn->c", r_perp, one) ** 2 / norm
+        c = np.einsum("cn,cn->c", r, one) / norm
+        F = c * c * norm / (s1 / (n - k - 1))
+        rhs = np.einsum("cnk,cn->ck", Q, r - c[:, None] * m)
+        try:
+            shift = np.linalg.solve(R, rhs[..., None])[..., 0]
+        except np.linalg.LinAlgError:  # a parameter the data do not move: least squares, as for one curve
+            shift = np.einsum("ckn,cn->ck", np.linalg.pinv(R), rhs)
+    bad = (norm <= 1e-12 * n) | ~(s1 > 0)
+    return np.where(bad, np.nan, c), np.where(bad, np.nan, F), shift
+
+
+def offset_checks(function, values: dict, free: list[str], bounds: dict, xs: list, ys: list,
+                  extra: dict | None = None, length: str = "L_phi", unit: str = "S") -> list[list[str]]:
+    """A constant offset of Δσ that the data ask for (the model has Δσ(0) = 0), for many curves at once.
+
+    Score (Lagrange-multiplier) test at the fitted values (:func:`offset_statistics`): the Jacobian of
+    ``function(x, **values)`` in the free parameters by forward differences (backward at an upper bound), with the
+    terms ``extra`` = {power p: c_p} of backgrounds already in the model — what refitting with a free constant gives
+    to first order, at the cost of one Jacobian, evaluated for every curve together (a batch of thousands of
+    curves pays for it once).  ``values[name]`` and ``extra[p]`` hold one fitted value per curve, ``xs``/``ys`` each
+    curve's fields (T) and Δσ.  A user's Δσ referenced to a measured reading (σ at a remanent field, or one noisy
+    point) carries such an offset; the fit without it moves the lengths by many standard errors.
+    """
+    c_n = len(xs)
+    out: list[list[str]] = [[] for _ in range(c_n)]
+    extra = {p: np.broadcast_to(np.asarray(v, dtype=float), (c_n,)) for p, v in (extra or {}).items()}
+    k = len(free) + len(extra)
+    sizes = np.array([np.size(y) for y in ys])
+    if not free or c_n == 0 or sizes.max() < k + 5:
+        return out
+    width = int(sizes.max())
+    X = np.zeros((c_n, width))
+    Y = np.zeros((c_n, width))
+    mask = np.arange(width)[None, :] < sizes[:, None]
+    for i, (x, y) in enumerate(zip(xs, ys)):
+        X[i, : sizes[i]], Y[i, : sizes[i]] = x, y
+        X[i, sizes[i]:] = X[i, 0] if sizes[i] else 1.0
+    vals = {n: np.asarray(v, dtype=float)[:, None] for n, v in values.items()}
 
     def model(v):
         with np.errstate(all="ignore"):
-            return np.asarray(function(x, **v), dtype=float)
+            return np.broadcast_to(np.asarray(function(X, **v), dtype=float), X.shape)
 
-    base = model(values)
-    bg = sum(c * np.abs(x) ** p for p, c in extra.items())
-    r = y - base - bg
+    base = model(vals)
+    testable = sizes >= k + 5
     cols = []
-    for f in free:  # forward differences in each free parameter (backward at an upper bound)
-        v0 = values[f]
-        h = 1e-4 * (abs(v0) if v0 else 1.0)
-        step = h if v0 + h <= bounds[f][1] else -h
-        if not bounds[f][0] <= v0 + step <= bounds[f][1]:
-            return []
-        cols.append((model({**values, f: v0 + step}) - base) / step)
-    cols += [np.abs(x) ** p for p in extra]
-    J = np.column_stack(cols)
-    if not (np.all(np.isfinite(J)) and np.all(np.isfinite(r))):
-        return []
-    Q, _ = np.linalg.qr(J)
-    one = np.ones(n) - Q @ (Q.T @ np.ones(n))  # the constant, less what the model's own parameters can do
-    norm = float(one @ one)
-    r_perp = r - Q @ (Q.T @ r)
-    s1 = float(r_perp @ r_perp) - float(r_perp @ one) ** 2 / norm if norm > 0 else 0.0
-    if norm <= 1e-12 * n or s1 <= 0:
-        return []
-    c = float(r @ one) / norm
-    F = c * c * norm / (s1 / (n - k - 1))
-    if F <= OFFSET_F_LIMIT:
-        return []
-    moved = ""
-    if length in free:
-        shift = np.linalg.lstsq(J, r - c, rcond=None)[0]  # the parameters' move once the constant takes its share
-        moved = f"; with it {length} would be about {values[length] + shift[free.index(length)]:.4g} instead of {values[length]:.4g}"
-    return [(f"Δσ does not start from 0 at B = 0: a constant offset of {c:.3g} {unit} improves the fit "
-             f"(F = {F:.0f}){moved}. Δσ was likely referenced to a measured reading (a remanent field, one noisy point) "
-             "instead of σ(0); the values and errors here assume Δσ(0) = 0: fit with a free offset (--background offset; "
-             "Python: background='offset')")]
+    for f in free:
+        v0 = vals[f][:, 0]
+        h = 1e-4 * np.where(v0 != 0, np.abs(v0), 1.0)
+        lo, hi = bounds[f]
+        step = np.where(v0 + h <= hi, h, -h)
+        testable &= (lo <= v0 + step) & (v0 + step <= hi)
+        with np.errstate(all="ignore"):
+            cols.append((model({**vals, f: (v0 + step)[:, None]}) - base) / step[:, None])
+    absx = np.abs(X)
+    cols += [absx**p for p in extra]
+    J = np.stack(cols, axis=-1)
+    with np.errstate(all="ignore"):
+        r = Y - base - sum((c[:, None] * absx**p for p, c in extra.items()), np.zeros_like(X))
+    finite = np.all(np.where(mask[..., None], np.isfinite(J), True), axis=(1, 2)) & np.all(np.where(mask, np.isfinite(r), True), axis=1)
+    testable &= finite
+    if not testable.any():
+        return out
+    idx = np.flatnonzero(testable)
+    c, F, shift = offset_statistics(J[idx], r[idx], mask[idx])
+    for a, i in enumerate(idx):
+        if not F[a] > OFFSET_F_LIMIT:
+            continue
+        moved = ""
+        if length in free:
+            now = float(vals[length][i, 0])
+            moved = f"; with it {length} would be about {now + shift[a, free.index(length)]:.4g} instead of {now:.4g}"
+        out[i] = [(f"Δσ does not start from 0 at B = 0: a constant offset of {c[a]:.3g} {unit} improves the fit "
+                   f"(F = {F[a]:.0f}){moved}. Δσ was likely referenced to a measured reading (a remanent field, one noisy "
+                   "point) instead of σ(0); the values and errors here assume Δσ(0) = 0: fit with a free offset "
+                   "(--background offset; Python: background='offset')")]
+    return out
