@@ -99,7 +99,7 @@ def test_tables_units_symbols_and_physics_names():
               "B_off", "pickup", "pickup_xy", "offset_xy"):
         assert n in names
     units = m.units()
-    assert units["L_phi"] == "nm" and units["B_phi"] == "T" and units["n_s"] == "cm-2" and units["mu"] == "m2/Vs"
+    assert units["L_phi"] == "nm" and units["B_phi"] == "T" and units["n_s"] == "cm⁻²" and units["mu"] == "cm²/(V·s)"
     assert m.symbols()["mu"] == "μ" and m.symbols()["R_sheet0"] == "R_□(0)"
     assert m.make_params()["L_e"].vary is False  # the physics model's fixed parameters stay fixed
     assert "physics model: hln-so" in m.describe()
@@ -116,7 +116,7 @@ def test_table_methods_work_on_the_class_and_on_an_instance():
     assert param_unit("no_such_parameter") == "" and param_unit("L_phi") == "nm"
     assert symbols("measurement") == symbols(None)  # the class has no rows of its own: only the background terms
     one, two = model(), model(bands=2)
-    assert "mu_2" not in one.units() and two.units()["mu_2"] == "m2/Vs" and two.units()["n_s_2"] == "cm-2"
+    assert "mu_2" not in one.units() and two.units()["mu_2"] == "cm²/(V·s)" and two.units()["n_s_2"] == "cm⁻²"
     assert two.symbols()["mu"] == "μ" and "physics model: hln-dp" in two.describe()
 
 
@@ -124,14 +124,14 @@ def test_derived_density_and_sheet_resistance():
     m = model()
     p = m.make_params()
     p["sigma0"].set(value=2e-3)
-    p["mu"].set(value=0.2)
+    p["mu"].set(value=2000.0)  # cm²/(V·s) = 0.2 m²/Vs
     p["sign"].set(value=-1.0)
     # n_s = σ0/(eμ) = 2e-3/(1.602176634e-19·0.2) m⁻² = 6.2415e12 cm⁻² (by hand), electrons negative
     assert p["n_s"].value == pytest.approx(-2e-3 / (1.602176634e-19 * 0.2) * 1e-4, rel=1e-12)
     assert p["R_sheet0"].value == pytest.approx(500.0, rel=1e-12)
 
 
-@pytest.mark.parametrize("wal, wl_hall, carrier, mu", [
+@pytest.mark.parametrize("wal, wl_hall, carrier, mu", [  # μ in m²/Vs (the generator is SI)
     ("hln-dp", "fukuyama", "holes", 0.15),
     ("hln-dp", "none", "electrons", 0.15),
     ("hln-so", "fukuyama", "electrons", 2.0),
@@ -151,7 +151,8 @@ def test_agrees_with_independent_generator(wal, wl_hall, carrier, mu):
     p = m.make_params()
     # the model's offset_xy is the whole even R_xy at B = 0 (the generator's constant plus pickup_xy·R_xx(0))
     rxx0 = sim.resistivity(np.zeros(1), film.sigma0_S, mu, film.sign, np.zeros(1), wl_hall)[0][0]
-    vals = {"sigma0": film.sigma0_S, "mu": mu, "sign": film.sign, "L_phi": 300.0, "L_so": 40.0,
+    # the model takes μ in cm²/(V·s)
+    vals = {"sigma0": film.sigma0_S, "mu": mu * 1e4, "sign": film.sign, "L_phi": 300.0, "L_so": 40.0,
             "B_off": off, "pickup": pk, "pickup_xy": pxy, "offset_xy": oxy + pxy * rxx0 * 4.0}
     for k, v in vals.items():
         p[k].set(value=v)
@@ -163,7 +164,7 @@ def test_agrees_with_independent_generator(wal, wl_hall, carrier, mu):
 
 def test_fukuyama_keeps_the_hall_coefficient_and_none_does_not():
     """WL leaves R_H unchanged (δσ_xy/σ_xy = 2δσ_xx/σ_xx); with σ_xy classical R_H changes by −2Δσ/σ0."""
-    base = dict(sigma0=1e-3, mu=0.1, sign=1.0, L_phi=300.0, L_so=40.0)
+    base = dict(sigma0=1e-3, mu=1000.0, sign=1.0, L_phi=300.0, L_so=40.0)  # μ = 0.1 m²/Vs
     Bv = np.array([0.05, 0.2])
     rh = 0.1 / 1e-3  # R_H = μ/σ0 (Ω/T) of one band
     out = {}
@@ -186,7 +187,7 @@ def test_display_recovers_the_generator_delta_sigma():
     rxx, rxy = sim.resistivity(Bt, 1e-3, mu, -1, ds)
     m = model()
     p = m.make_params()
-    for k, v in {"sigma0": 1e-3, "mu": mu, "sign": -1.0, "L_phi": 250.0, "L_so": 50.0, "B_off": off, "pickup": 0.01}.items():
+    for k, v in {"sigma0": 1e-3, "mu": mu * 1e4, "sign": -1.0, "L_phi": 250.0, "L_so": 50.0, "B_off": off, "pickup": 0.01}.items():
         p[k].set(value=v)
     y = rxx * 4.0 + 0.01 * rxy
     view = m.display(p, Bt + off, np.zeros(Bt.size, int), y)
@@ -205,7 +206,7 @@ def test_display_recovers_the_generator_delta_sigma():
 def test_inputs_never_modified_and_fit_repeats():
     m = model()
     p = m.make_params()
-    p["mu"].set(value=0.1)
+    p["mu"].set(value=1000.0)
     Bv = np.linspace(-0.2, 0.2, 161)
     ch = np.tile([0, 1], 81)[:161]
     y = m.eval(p, B=Bv, channel=ch) + np.random.default_rng(1).normal(0, 0.05, Bv.size)

@@ -56,6 +56,9 @@ TAU_FS_CM: float = 1e15 / (2.0 * math.pi * C_CM_PER_S)
 #: Sum-rule constant: wp² = SUM_RULE · ∫σ1 dν  (= 2 Z_OPT / π).
 SUM_RULE: float = 2.0 * Z_OPT / math.pi
 
+#: m²/(V·s) per cm²/(V·s): mobilities are reported in cm²/(V·s) and enter the SI tensor as μ·MOBILITY_SI.
+MOBILITY_SI: float = 1e-4
+
 #: cm⁻¹ per eV (photon energy → wavenumber).
 CM1_PER_EV: float = E_CHARGE / (H_PLANCK * C_CM_PER_S)
 

@@ -6,7 +6,7 @@ referenced to σ(0) before the fit.  From the raw column to the parameter, in SI
 
 1. true field  B = B_reported − ``B_off``  (one offset for the magnet, both channels);
 2. classical part: Drude band(s) (:mod:`sigmafit.models.formulas.tensor`), band *i* with sheet conductance
-   ``sigma0`` (S), mobility ``mu`` (m²/Vs) and carrier sign ``sign`` (+1 holes, −1 electrons):
+   ``sigma0`` (S), mobility ``mu`` (cm²/(V·s), as the carriers models) and carrier sign ``sign`` (+1 holes, −1 electrons):
    σ⁰_xx = Σ σ0ᵢ/(1 + μᵢ²B²),  σ⁰_xy = −Σ sᵢσ0ᵢμᵢB/(1 + μᵢ²B²);
 3. weak-localization correction Δσ(B) of the chosen 2D sheet model of the registry (``hln``, ``hln-so``,
    ``hln-dp``, ``graphene``, ``graphene-soc`` …: its own function, parameter table and derived quantities);
@@ -58,8 +58,8 @@ WLHall = Literal["fukuyama", "none"]
 
 #: channel codes of the data layout
 XX, XY = 0, 1
-#: lower bound of the mobilities (m²/Vs): μ > 0, and the derived n_s = σ0/(eμ) must stay finite at the bound
-_MU_MIN = 1e-12
+#: lower bound of the mobilities (cm²/(V·s)): μ > 0, and the derived n_s = σ0/(eμ) must stay finite at the bound
+_MU_MIN = 1e-8
 #: lower bound of the sheet conductances (S): R_sheet0 = 1/Σσ0 must stay finite at the bound
 _SIGMA_MIN = 1e-15
 #: lower bound (table units: nm, ps) given to the physics model's varying parameters whose bound is 0, so that the
@@ -97,7 +97,7 @@ def _band_rows(suffix: str, sign: float, sigma0: float, mu: float, carrier: str)
     band = "band 2" if suffix else "band 1"
     return (
         Param(f"sigma0{suffix}", "S", sigma0, _SIGMA_MIN, math.inf, f"Drude sheet conductance of {band} at B = 0 (> 0)"),
-        Param(f"mu{suffix}", "m2/Vs", mu, _MU_MIN, math.inf, f"mobility of {band} (> 0)"),
+        Param(f"mu{suffix}", "cm²/(V·s)", mu, _MU_MIN, math.inf, f"mobility of {band} (> 0)"),
         Param(f"sign{suffix}", "", sign, -1.0, 1.0,
               f"carrier sign of {band}: +1 holes, −1 electrons ({'from the Hall slope' if carrier == 'auto' else carrier})",
               vary=False),
@@ -171,18 +171,18 @@ class MeasurementModel(SigmafitModel):
                         "carrier_2": carrier_2, "wl_hall": wl_hall}
         s1 = _SIGNS[carrier]
         s2 = s1 if carrier_2 == "auto" else _SIGNS[carrier_2]
-        rows = _band_rows("", s1, 1e-3, 0.01, carrier)
+        rows = _band_rows("", s1, 1e-3, 100.0, carrier)
         if bands == 2:
-            rows += _band_rows("_2", s2, 1e-4, 0.003, carrier_2 if carrier_2 != "auto" else carrier)
+            rows += _band_rows("_2", s2, 1e-4, 30.0, carrier_2 if carrier_2 != "auto" else carrier)
         physics_rows = tuple(replace(r, min=_PHYSICS_MIN) if r.vary and r.min == 0.0 else r for r in self.physics_cls.params_table)
         self.params_table = rows + physics_rows + _INSTRUMENT_ROWS
         total = "sigma0" + (" + sigma0_2" if bands == 2 else "")
         derived = [
-            Derived("n_s", f"sign*sigma0/({_E}*mu)*1e-4", "cm-2", "sheet carrier density of band 1, + holes / − electrons"),
+            Derived("n_s", f"sign*sigma0/({_E}*mu)", "cm⁻²", "sheet carrier density of band 1, + holes / − electrons"),
             Derived("R_sheet0", f"1/({total})", "Ω", "sheet resistance at B = 0"),
         ]
         if bands == 2:
-            derived.insert(1, Derived("n_s_2", f"sign_2*sigma0_2/({_E}*mu_2)*1e-4", "cm-2", "sheet density of band 2, signed"))
+            derived.insert(1, Derived("n_s_2", f"sign_2*sigma0_2/({_E}*mu_2)", "cm⁻²", "sheet density of band 2, signed"))
         self.derived_table = tuple(derived) + tuple(self.physics_cls.derived_table)
         self.function = self._make_function()
         super().__init__(prefix=prefix, nan_policy=nan_policy, independent_vars=["B", "channel"], **kwargs)
@@ -422,7 +422,8 @@ def _rebuild(options: dict, prefix: str, nan_policy: str, hints: dict) -> Measur
 
 # --- independent reference values ------------------------------------------------------------------------
 # PHYSICS.md §6, one band: ρ_xy = B/(q n) exactly and ρ_xx = 1/σ0 (no classical magnetoresistance); two bands:
-# the table of ρ_xx, ρ_xy (n₁ = 1e25 electrons, μ₁ = 0.1; n₂ = 5e24 holes, μ₂ = 0.05 — the same formulas hold for
+# the table of ρ_xx, ρ_xy (n₁ = 1e25 electrons, μ₁ = 0.1 m²/Vs = 1000 cm²/(V·s); n₂ = 5e24 holes, μ₂ = 0.05 m²/Vs —
+# the same formulas hold for
 # sheet quantities, so σ0ᵢ = nᵢ e μᵢ and the values read in Ω).  PHYSICS.md §2 for Δσ of hln-dp.  Weak
 # localization is switched off with L_phi at its floor (B_φ ≈ 1.6e14 T, Y(B_φ/B) < 1e-29).
 
@@ -437,11 +438,11 @@ def _reference_values() -> tuple[MeasurementReference, ...]:
     inst0 = {"B_off": 0.0, "pickup": 0.0, "pickup_xy": 0.0, "offset_xy": 0.0}
     s1, s2 = 1e25 * E_CHARGE * 0.1, 5e24 * E_CHARGE * 0.05
     off = _PHYSICS_MIN  # L_phi at its floor: B_φ = 1.6e14 T, Y(B_φ/B) < 1e-29, no weak localization
-    two = {"sigma0": s1, "mu": 0.1, "sign": -1.0, "sigma0_2": s2, "mu_2": 0.05, "sign_2": 1.0, "L_phi": off, "L_so": 50.0}
+    two = {"sigma0": s1, "mu": 1000.0, "sign": -1.0, "sigma0_2": s2, "mu_2": 500.0, "sign_2": 1.0, "L_phi": off, "L_so": 50.0}
     n = 1e16  # holes per m², μ = 0.1 m²/Vs: ρ_xx = 1/(neμ), R_H = 1/(ne)
     rho, r_h = 1.0 / (n * E_CHARGE * 0.1), 1.0 / (n * E_CHARGE)
-    one = {"sigma0": n * E_CHARGE * 0.1, "mu": 0.1, "sign": 1.0, "L_phi": off, "L_so": 50.0}
-    wl = {"sigma0": 1e-3, "mu": 1e-9, "sign": 1.0, "L_phi": char_length(0.01) * 1e9, "L_so": char_length(0.1) * 1e9}
+    one = {"sigma0": n * E_CHARGE * 0.1, "mu": 1000.0, "sign": 1.0, "L_phi": off, "L_so": 50.0}
+    wl = {"sigma0": 1e-3, "mu": 1e-5, "sign": 1.0, "L_phi": char_length(0.01) * 1e9, "L_so": char_length(0.1) * 1e9}
     return (
         MeasurementReference({**two, **inst0}, _PHYSICS_B * 2, _PHYSICS_RHO,
                              "PHYSICS.md §6 two-band table (electrons + holes), per square",
@@ -457,9 +458,9 @@ def _reference_values() -> tuple[MeasurementReference, ...]:
                              (4.0 / (1e-3 + G_Q * _GQ_DP), 4.0 / (1e-3 + G_Q * _GQ_DP), 4.0 / 1e-3),
                              "PHYSICS.md §2 hln-dp Δσ/G_Q (B_φ = 10 mT, B_so = 100 mT) in R_xx = (L/W)/(σ0 + Δσ), μB ≈ 0",
                              rtol=1e-11, options={"geometry": hall}, channel=(0, 0, 0)),
-        MeasurementReference({**wl, **inst0, "mu": 1.0}, (0.1, 0.1),
+        MeasurementReference({**wl, **inst0, "mu": 1e4}, (0.1, 0.1),
                              (4.0 / (1e-3 + G_Q * _GQ_DP), 0.1 * 1.0 / 1e-3),
-                             "wl_hall='fukuyama', one band, μB = 0.1: ρ_xx = 1/(σ0 + Δσ) with PHYSICS.md §2 hln-dp Δσ, "
+                             "wl_hall='fukuyama', one band, μ = 1 m²/Vs, μB = 0.1: ρ_xx = 1/(σ0 + Δσ) with PHYSICS.md §2 hln-dp Δσ, "
                              "ρ_xy = B/(en) = Bμ/σ0 unchanged by weak localization (by hand)",
                              rtol=1e-11, options={"geometry": hall}, channel=(0, 1)),
     )

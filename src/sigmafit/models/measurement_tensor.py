@@ -2,7 +2,8 @@
 
 Glue between the parameter rows of :class:`sigmafit.models.measurement.MeasurementModel` (``sigma0{s}``,
 ``mu{s}``, ``sign{s}`` per band suffix ``s``) and the one classical tensor of
-:mod:`sigmafit.models.formulas.tensor`; used by the model and by its start values.  SI sheet quantities.
+:mod:`sigmafit.models.formulas.tensor`; used by the model and by its start values.  SI sheet quantities inside;
+mobilities in the parameters are in cm²/(V·s).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Mapping
 
 import numpy as np
 
-from ..constants import E_CHARGE
+from ..constants import E_CHARGE, MOBILITY_SI
 from .formulas import tensor
 
 #: mobility floor (m²/Vs) so that n = σ0/(eμ) stays finite at μ → 0
@@ -20,10 +21,11 @@ _MU_FLOOR = 1e-30
 
 def drude_bands(p: Mapping[str, float], suffixes) -> list[tuple[float, float, float]]:
     """``[(n, mu, sign), …]`` for :func:`~sigmafit.models.formulas.tensor.conductivity` from ``sigma0{s}``, ``mu{s}``,
-    ``sign{s}`` of each band suffix (n = σ0/(eμ) in m⁻², μ floored at 1e-30 m²/Vs so that μ → 0 stays finite)."""
+    ``sign{s}`` of each band suffix, in SI: ``mu{s}`` in cm²/(V·s) becomes m²/(V·s) (floored at 1e-30 so that μ → 0
+    stays finite) and n = σ0/(eμ) is in m⁻²."""
     out = []
     for s in suffixes:
-        mu = max(p[f"mu{s}"], _MU_FLOOR)
+        mu = max(p[f"mu{s}"] * MOBILITY_SI, _MU_FLOOR)
         out.append((p[f"sigma0{s}"] / (E_CHARGE * mu), mu, p[f"sign{s}"]))
     return out
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...constants import E_CHARGE
+from ...constants import E_CHARGE, MOBILITY_SI
 from . import tensor
 
 __all__ = [
@@ -35,9 +35,8 @@ __all__ = [
 #: n [cm⁻² or cm⁻³] = DENSITY_FACTOR / R_H [Ω/T or Ω·cm/T]  (= 1e−4/e).
 DENSITY_FACTOR: float = 1e-4 / E_CHARGE
 #: μ [cm²/Vs] = MOBILITY_FACTOR · |R_H|/ρ_xx  (R_H/ρ in 1/T = m²/Vs; 1 m²/Vs = 1e4 cm²/Vs).
-MOBILITY_FACTOR: float = 1e4
-# μ [cm²/Vs] · 1e-4 = μ [m²/Vs]; n [cm⁻² or cm⁻³] · 1e4 gives the tensor's S (sheet) or S/cm (bulk).
-_MU_TO_SI = 1e-4
+MOBILITY_FACTOR: float = 1.0 / MOBILITY_SI
+# n [cm⁻² or cm⁻³] · 1e4 gives the tensor's S (sheet) or S/cm (bulk); μ [cm²/Vs] · MOBILITY_SI = μ [m²/Vs].
 _N_TO_TENSOR = 1e4
 
 
@@ -91,7 +90,7 @@ def two_band(B, bands):
     si = []
     for n, mu, sign in bands:
         n = np.asarray(n, dtype=float)
-        si.append((np.abs(n) * _N_TO_TENSOR, np.asarray(mu, dtype=float) * _MU_TO_SI, np.asarray(sign, dtype=float) * np.where(n < 0, -1.0, 1.0)))
+        si.append((np.abs(n) * _N_TO_TENSOR, np.asarray(mu, dtype=float) * MOBILITY_SI, np.asarray(sign, dtype=float) * np.where(n < 0, -1.0, 1.0)))
     return tensor.resistivity(B, si)
 
 
@@ -108,7 +107,7 @@ def two_band_low_field(bands):
     for n, mu, sign in bands:
         n = float(n)
         s = float(sign) * (-1.0 if n < 0 else 1.0)
-        mu_si = float(mu) * _MU_TO_SI
+        mu_si = float(mu) * MOBILITY_SI
         g = abs(n) * _N_TO_TENSOR * E_CHARGE * mu_si  # band conductance (S or S/cm)
         s0 += g
         A += s * g * mu_si

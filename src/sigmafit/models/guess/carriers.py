@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...constants import MOBILITY_SI
+
 from ..formulas import carriers as F
 from ..formulas import tensor
 from ..joint import point_noise
@@ -73,7 +75,7 @@ def _band_columns(B, mu, sign):
 
     The Drude tensor with :func:`~sigmafit.models.formulas.carriers.two_band`'s unit conversions, so that these
     columns times the densities are the σ the misfit of a grid point is computed from."""
-    return tensor.band_conductivity(B, F._N_TO_TENSOR, mu * F._MU_TO_SI, sign)
+    return tensor.band_conductivity(B, F._N_TO_TENSOR, mu * MOBILITY_SI, sign)
 
 
 def two_band_start(B, rxx, rxy, signs) -> dict[str, float]:

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from ...constants import MOBILITY_SI
 from ...exceptions import DataFormatError
 from ...prepare._common import interp_nan, unique_sorted
 from ...prepare import field_offset
@@ -131,13 +132,13 @@ def start_values(model: MeasurementModel, y: np.ndarray, B: np.ndarray, channel:
             v["sign"] = float(np.sign(slope)) or 1.0
             if two and model.options["carrier_2"] == "auto":
                 v["sign_2"] = v["sign"]
-        v["mu"] = abs(slope) * total
+        v["mu"] = abs(slope) * total / MOBILITY_SI  # R_H·σ0 in m²/(V·s)
         if two:
             v["mu_2"] = v["mu"] / 3.0
     else:
         out.fixed |= {"mu", "pickup", "pickup_xy", "offset_xy"} | ({"mu_2"} if two else set())
         v["pickup"] = 0.0
-        out.notes.append(f"no R_xy readings: mu fixed at {v['mu']:g} m²/Vs, pickup terms fixed at 0")
+        out.notes.append(f"no R_xy readings: mu fixed at {v['mu']:g} cm²/(V·s), pickup terms fixed at 0")
     Bt = Bxx - b0
     rho_xy = (slope or 0.0) * Bt
     rho_xx = (Rxx - v["pickup"] * rho_xy) * model.geometry.factor
