@@ -47,6 +47,8 @@ from .prepare.split import distinct_set_points, split_curves
 
 #: More distinct field values (to 1 mT) than this make a file a field sweep, not R(T) at a few fields.
 FIELD_SWEEP_LEVELS = 10
+#: The errors' share of the field offset's uncertainty is said when it moves a value by this many of its own errors.
+OFFSET_ERROR_SAID = 0.3
 #: Film options of the optics models (a film's thickness is the geometry's ``thickness_nm``).
 FILM_OPTIONS = {"substrate_n": "substrate_n", "substrate_nk": "substrate_nk", "substrate_thickness_mm": "substrate_thickness_mm",
                 "film_reference": "reference", "film_method": "method"}
@@ -380,8 +382,69 @@ def fit_file(path, model_name: str, *, prep: Preparation | None = None, window: 
             res.by = by
             res.source = {**res.source, "path": str(path)}
             return res
-        return [fit(curve, fit_name, window=window, settings=settings, source={"path": str(path)}, **model_options)
-                for _, curve in found]
+        results = [fit(curve, fit_name, window=window, settings=settings, source={"path": str(path)}, **model_options)
+                   for _, curve in found]
+        if family == "carriers" and prep.field_offset == "auto":  # B₀ estimated: its error goes into the errors
+            for i, res in enumerate(results):
+
+                def refit(b0: float, i: int = i):
+                    again = load_curves(path, model_name, replace(prep, field_offset=b0), model_options, y=settings.y,
+                                        echo=False)[2]
+                    if len(again) != len(found) or again[i][0] != found[i][0]:
+                        raise FitError(f"with the field offset {b0:g} T the file gives other curves")
+                    return fit(again[i][1], fit_name, window=window, settings=settings, params=results[i].params,
+                               warn=False, **model_options)
+
+                with_field_offset_error(res, found[i][1], refit)
+        return results
+
+
+def with_field_offset_error(result, curve: pd.DataFrame, refit) -> None:
+    """Errors of a Hall-curve fit that include the uncertainty of the field offset estimated from the data.
+
+    ``curve`` was prepared with ``field_offset="auto"``: B₀ from the symmetry of R_xx and its standard error σ
+    (:func:`sigmafit.prepare.hall_offset.hall_field_offset_error`).  ``refit(b0)`` prepares the same curve with
+    the field offset ``b0`` (T) and fits it; at B₀ ± σ each value (parameters and derived ones) moves by ±d, and
+    √(stderr² + d²), d the half-difference, replaces its stderr in ``result`` (in place; the leak of an offset error δ
+    into the Hall part, q·δ·dR_xx/dB, is linear in δ).  The sentence that says the errors leave B₀'s error out is
+    replaced by one that says they include it (when some d ≥ ``OFFSET_ERROR_SAID`` × stderr).  Nothing changes where
+    B₀ was given, or is undetermined (flat R_xx: no offset subtracted).  ``sigmafit batch`` and global fits
+    (``--share``) do not come here: their results keep the preparation's sentence.
+    """
+    from .prepare.carriers import OFFSET_LEAK_START
+    from .prepare.hall_offset import curve_field_offset
+
+    found = curve_field_offset(curve)
+    if found is None:
+        return
+    b0, sigma = found
+    sides = []
+    for b in (b0 + sigma, b0 - sigma):
+        try:
+            other = refit(b)
+        except (DataFormatError, FitError):  # a side that cannot be prepared or fitted: the other one decides
+            continue
+        if other.success:
+            sides.append(other.params)
+    if not sides:
+        result.warnings.append(f"the field offset B0 = {b0 * 1e3:.3g} ± {sigma * 1e3:.2g} mT could not be propagated "
+                               "into the errors (the fits at B0 ± its error failed)")
+        return
+    worst = 0.0
+    for name, par in result.params.items():
+        err = par.stderr
+        moved = [p[name].value for p in sides if name in p and np.isfinite(p[name].value)]
+        if err is None or not np.isfinite(err) or err <= 0 or not moved:
+            continue
+        d = 0.5 * abs(moved[0] - moved[1]) if len(moved) == 2 else abs(moved[0] - par.value)
+        par.stderr = float(np.hypot(err, d))
+        worst = max(worst, d / err)
+    result.warnings = [w for w in result.warnings if not w.startswith(f"assumed: {OFFSET_LEAK_START}")]
+    if worst >= OFFSET_ERROR_SAID:
+        mt = f"{sigma * 1e3:.2g} mT"
+        result.warnings.append(f"assumed: the field offset B0 = {b0 * 1e3:.3g} ± {mt}, estimated from the symmetry of "
+                               f"R_xx; the errors include its uncertainty (the fits at B0 ± {mt} moved the values by up "
+                               f"to {worst:.2g}× their own errors)")
 
 
 def results_summary(result, model_name: str) -> dict[str, Any]:

@@ -2,7 +2,7 @@ r"""Carrier analyses of transport tables: Hall curves, Kohler's rule and the Wie
 
 * :func:`hall_curves` — R_xx(B), R_xy(B) of a file → even part of R_xx and odd part of R_xy on a |B| ≥ 0
   grid, one curve per temperature (or gate voltage), geometry applied: the curves the ``hall``,
-  ``hall-3d``, ``two-band`` and ``two-band-3d`` models fit.
+  ``hall-3d``, ``two-band`` and ``two-band-3d`` models fit (field offset: :mod:`sigmafit.prepare.hall_offset`).
 * :func:`kohler` and :func:`kohler_collapse` — MR = Δρ/ρ₀ against B/ρ₀ for every temperature, and one
   number saying how well those curves fall on one (Kohler: MR = F(B/ρ₀) for one carrier type with one
   scattering time, PHYSICS.md §6).
@@ -26,12 +26,15 @@ from ._common import error_values, finish, meta_of, require, unique_sorted
 from .channels import select, to_wide
 from .conductance import _reference
 from .geometry import Geometry, to_resistivity, to_sheet
+from .hall_offset import (EVEN_PART, ODD_PART, field_step, hall_field_offset, hall_field_offset_error,
+                          remove_pair_crosstalk)
 from .heat import require_positive
 from .pipeline import _LABEL, _curve_label, _curve_table, _subtract_offset, _sweep_levels, group_levels
 from .sweeps import dedupe_turning_points, segment
-from .symmetrize import PICKUP_FREE_CONTRAST, offset_search, refine_minimum, symmetrize_parts
+from .symmetrize import symmetrize_parts
 
-__all__ = ["KohlerCollapse", "hall_curves", "kohler", "kohler_collapse", "lorenz_ratio"]
+__all__ = ["KohlerCollapse", "hall_curves", "hall_field_offset", "hall_field_offset_error", "kohler", "kohler_collapse",
+           "lorenz_ratio"]
 
 #: each side of B = 0 must reach this fraction of the largest |B| of a curve (and hold 3 points there)
 REVERSAL_FRACTION = 0.05
@@ -67,26 +70,38 @@ def _field_curves(df, *, even, odd, by, tolerance, field_offset, channel, hall_c
         data = _subtract_determined_offset(data, even[0], odd[0])
     else:
         data = _subtract_offset(data, field_offset, even[0])
-    out = symmetrize_parts(data, even=list(even), odd=list(odd), by=_LABEL)
+    if odd:  # each column's other part too: ±B pairs of unequal |B| mix them, and that share is taken out
+        partner = {**{c: f"{c}{ODD_PART}" for c in even}, **{c: f"{c}{EVEN_PART}" for c in odd}}
+        both = data.assign(**{p: data[c] for c, p in partner.items()})
+        out = symmetrize_parts(both, even=[*even, *(partner[c] for c in odd)], odd=[*odd, *(partner[c] for c in even)],
+                               by=_LABEL)
+        out = remove_pair_crosstalk(out, partner, field_step(data))
+    else:
+        out = symmetrize_parts(data, even=list(even), odd=list(odd), by=_LABEL)
     if estimated:
-        notes = [n for value, g in data.groupby(_LABEL, sort=True) if (n := _offset_leak(g, even[0], odd[0], by, value))]
+        sigma = next(s for s in reversed(data.attrs["sigmafit"]["prepare"]) if s["step"] == "field_offset")["B0_sigma_T"]
+        notes = [n for value, g in data.groupby(_LABEL, sort=True)
+                 if (n := _offset_leak(g, even[0], odd[0], by, value, sigma.get(float(value))))]
         if notes:
             meta = out.attrs.setdefault("sigmafit", {})
             meta["assumptions"] = list(meta.get("assumptions") or []) + notes
     return out
 
 
-#: How well the symmetry of coarse data fixes B₀, as a fraction of the field step (measured on simulated two-band
-#: files with 60 mT steps: errors of 0.1–3 % of the step).
+#: How well the symmetry of coarse data fixes B₀ where its standard error cannot be computed, as a fraction of the
+#: field step (measured on simulated two-band files with 60 mT steps: errors of 0.1–3 % of the step).
 OFFSET_STEP_FRACTION = 0.02
+#: How the sentence of :func:`_offset_leak` begins (a fit that propagates B₀'s error replaces it).
+OFFSET_LEAK_START = "the field offset estimated from the symmetry of R_xx"
 
 
-def _offset_leak(g: pd.DataFrame, xx: str, xy: str, by, value) -> str | None:
+def _offset_leak(g: pd.DataFrame, xx: str, xy: str, by, value, sigma: float | None = None) -> str | None:
     """A sentence when an error of the estimated B₀ can move the Hall part by more than its noise, else None.
 
     Antisymmetrizing R_xy about a B₀ off by δ leaves q·δ·dR_xx/dB of the R_xx that misaligned contacts put into
-    R_xy (q: its even part over R_xx, fitted).  With δ = ``OFFSET_STEP_FRACTION`` of the field step, the largest
-    such term is compared with the noise of R_xy (scatter about local quadratics)."""
+    R_xy (q: its even part over R_xx, fitted).  With δ = ``sigma`` (the standard error of B₀,
+    :func:`~sigmafit.prepare.hall_offset.hall_field_offset_error`; ``OFFSET_STEP_FRACTION`` of the field step when
+    unknown), the largest such term is compared with the noise of R_xy (scatter about local quadratics)."""
     from .noise import local_residuals, robust_sigma
 
     B = g["field_T"].to_numpy(float)
@@ -105,66 +120,30 @@ def _offset_leak(g: pd.DataFrame, xx: str, xy: str, by, value) -> str | None:
     slope = float(np.max(np.abs(np.gradient(0.5 * sxx, u))))
     sweep = g["sweep"].to_numpy() if "sweep" in g.columns else np.zeros(B.size, dtype=int)
     noise = robust_sigma(local_residuals(B, g[xy].to_numpy(float), sweep))
-    step = float(np.median(np.diff(xs))) if xs.size > 1 else 0.0
-    leak = abs(q) * slope * OFFSET_STEP_FRACTION * step
+    step = field_step(g)
+    delta = sigma if sigma is not None else OFFSET_STEP_FRACTION * step
+    leak = abs(q) * slope * delta
     if not (np.isfinite(noise) and noise > 0 and np.isfinite(leak)) or leak <= noise:
         return None
     where = "" if by is None else f" ({_curve_label(by, value)})"
-    return (f"the field offset estimated from the symmetry of R_xx{where} is exact, while it is known only to about "
-            f"{OFFSET_STEP_FRACTION * step * 1e3:.2g} mT ({OFFSET_STEP_FRACTION:.0%} of the {step * 1e3:.3g} mT field "
-            f"step); R_xy carries {abs(q):.1%} of R_xx, so that error moves the Hall part by up to "
-            f"{leak / noise:.2g}× its noise, which the errors of densities and mobilities do not include — give "
-            "--field-offset if it is known")
-
-
-def _hall_asymmetry(xs, rxx, rxy, b0, u) -> np.ndarray:
-    """Mean squared asymmetry of R_xx about each candidate ``b0`` after removing the best multiple of R_xy's own
-    asymmetry (misaligned contacts put a fraction of ρ_xy(B) into R_xx — linear in B for one band, not for two)."""
-    c = np.atleast_1d(np.asarray(b0, dtype=float))[:, None]
-    r = np.interp(c + u, xs, rxx) - np.interp(c - u, xs, rxx)
-    h = np.interp(c + u, xs, rxy) - np.interp(c - u, xs, rxy)
-    hh = np.sum(h * h, axis=1, keepdims=True)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        k = np.where(hh > 0, np.sum(r * h, axis=1, keepdims=True) / hh, 0.0)
-    return np.mean((r - k * h) ** 2, axis=1)
-
-
-def hall_field_offset(g: pd.DataFrame, xx: str = "resistance_ohm", xy: str = "hall_resistance_ohm") -> float | None:
-    """The field offset B₀ (T) of one curve from the symmetry of R_xx, with the Hall pickup removed; None when
-    R_xx does not fix it.
-
-    The asymmetry ⟨[R_xx(B₀+u) − R_xx(B₀−u) − k·(R_xy(B₀+u) − R_xy(B₀−u))]²⟩_u, k fitted per candidate, is
-    minimised over candidates within ±10 % of the largest |B| (then refined).  Removing the R_xy-shaped part
-    matters: the pickup of a two-band ρ_xy is not linear in B, and the estimate that removes only a·B
-    (:func:`~sigmafit.prepare.symmetrize.field_offset`) then moves B₀ by tenths of a tesla.  B₀ is determined
-    when the asymmetry varies over the candidates by more than ``PICKUP_FREE_CONTRAST`` times its minimum; a
-    flat R_xx (one Drude band) or a pure parabola does not fix it, and Hall curves then need none: ρ_xy = R_H·B
-    is odd about any shift, and a wrong B₀ would move R_xx(0) by pickup·R_H·B₀.
-    """
-    B = g["field_T"].to_numpy(float)
-    xs, rxx = unique_sorted(B, g[xx].to_numpy(float))
-    xs2, rxy = unique_sorted(B, g[xy].to_numpy(float)) if xy in g.columns else (xs, np.zeros_like(rxx))
-    if xs.size < 5 or xs[0] >= 0 or xs[-1] <= 0 or xs2.size != xs.size:
-        return None
-    grid = offset_search(xs)
-    if grid is None:
-        return None
-    cand, u = grid
-    cost = _hall_asymmetry(xs, rxx, rxy, cand, u)
-    low, mid = float(cost.min()), float(np.median(cost))
-    if not (mid - low > PICKUP_FREE_CONTRAST * low and mid > 0):
-        return None
-    return refine_minimum(lambda c: float(_hall_asymmetry(xs, rxx, rxy, c, u)[0]), cand, cost)
+    known = (f"known to ±{sigma * 1e3:.2g} mT (its standard error)" if sigma is not None else
+             f"known only to about {delta * 1e3:.2g} mT ({OFFSET_STEP_FRACTION:.0%} of the {step * 1e3:.3g} mT field step)")
+    return (f"{OFFSET_LEAK_START}{where} is taken as exact, while it is {known}; R_xy carries {abs(q):.1%} of R_xx, so "
+            f"that error moves the Hall part by up to {leak / noise:.2g}× its noise, which the errors of densities and "
+            "mobilities fitted to these curves do not include — give --field-offset if it is known")
 
 
 def _subtract_determined_offset(data: pd.DataFrame, column: str, hall: str) -> pd.DataFrame:
-    """``field_offset="auto"`` per curve, where the symmetry of ``column`` fixes it (:func:`hall_field_offset`);
-    0 (the fields as read) where it does not, recorded under ``undetermined``."""
+    """``field_offset="auto"`` per curve, where the symmetry of ``column`` fixes it (:func:`hall_field_offset`), with
+    its standard error (:func:`hall_field_offset_error`, T, under ``B0_sigma_T``); 0 (the fields as read) where it
+    does not, recorded under ``undetermined`` (standard error None)."""
     offsets: dict = {}
+    sigmas: dict = {}
     undetermined: list = []
     field = data["field_T"].to_numpy(float).copy()
     for value, g in data.groupby(_LABEL, sort=False):
         b0 = hall_field_offset(g, column, hall)
+        sigmas[float(value)] = None if b0 is None else hall_field_offset_error(g, b0, column, hall)
         if b0 is None:
             b0 = 0.0
             undetermined.append(float(value))
@@ -172,7 +151,7 @@ def _subtract_determined_offset(data: pd.DataFrame, column: str, hall: str) -> p
         field[(data[_LABEL] == value).to_numpy()] -= b0
     out = data.copy()
     out["field_T"] = field
-    return finish(out, data, "field_offset", mode="auto", B0_T=offsets, undetermined=undetermined,
+    return finish(out, data, "field_offset", mode="auto", B0_T=offsets, B0_sigma_T=sigmas, undetermined=undetermined,
                   note="B0 = 0 where the R_xx symmetry does not fix it (flat R_xx)" if undetermined else None)
 
 
@@ -207,8 +186,10 @@ def hall_curves(
     ``hall_channel`` choose them when the roles in the file's metadata do not); sweeps; set points of
     ``by`` within ``tolerance`` (default 0.02 K for temperatures, exact values otherwise); a check that
     the field was reversed (antisymmetrizing needs ±B: :class:`DataFormatError` otherwise); an optional
-    field offset (``"auto"`` from the R_xx symmetry, or a number in T); even part of R_xx and odd part of
-    R_xy on a |B| ≥ 0 grid (up/down sweeps paired); then the geometry: ``sheet_resistance_ohm`` (R_□ of
+    field offset (``"auto"`` from the R_xx symmetry, with its standard error under ``B0_sigma_T`` in the step
+    record, or a number in T); even part of R_xx and odd part of R_xy from measured ±B pairs (up/down sweeps
+    paired), less the share of the other part that pairs of unequal |B| carry
+    (:func:`~sigmafit.prepare.hall_offset.remove_pair_crosstalk`); then the geometry: ``sheet_resistance_ohm`` (R_□ of
     a Hall bar, van der Pauw or sheet data; R_xy is already per square) and, with
     ``geometry.thickness_nm``, ``resistivity_ohm_cm`` and ``hall_resistivity_ohm_cm``.
 
