@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import math
 import re
 
@@ -210,3 +211,32 @@ def test_an_uncertain_field_offset_that_moves_the_hall_part_is_said(tmp_path):
         assert bool(said) is expect, said
         if expect:
             assert re.search(r"R_xy carries (29|30|31)\.\d% of R_xx", said[0]), said[0]
+
+
+def test_batch_puts_the_field_offset_error_into_the_errors_like_fit(tmp_path):
+    """`sigmafit batch` of a two-band file with an estimated field offset gives the errors `sigmafit fit` gives (the
+    fits at B0 ± its standard error included), not the smaller ones that leave B0's error out."""
+    from sigmafit.cli.main import main
+
+    path, flags, _ = sim.two_band_case(tmp_path, 0)
+    single = tmp_path / "one.json"
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        main(["fit", str(path), *flags, "--json", str(single)])
+        main(["batch", str(path), *flags, "--out", str(tmp_path / "run"), "--workers", "1"])
+    one = json.loads(single.read_text())
+    b0 = next(s for s in one["source"]["prepare"] if s["step"] == "field_offset")["B0_T"]
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):  # B0 given: taken as exact
+        main(["fit", str(path), *flags, f"--field-offset={next(iter(b0.values())):.17g}", "--json", str(tmp_path / "b0.json")])
+    exact = json.loads((tmp_path / "b0.json").read_text())
+    row = pd.read_csv(tmp_path / "run" / "results.csv").iloc[0]
+    said = [w for w in one["warnings"] if "the errors include its uncertainty" in w]
+    assert len(said) == 1 and "the errors include its uncertainty" in row["warnings"]
+    assert not any("is taken as exact" in a for a in one["source"].get("assumptions", []))  # no sentence contradicts it
+    worst = float(re.search(r"by up to ([0-9.]+)×", said[0]).group(1))
+    for name in ("n1", "mu1", "n2", "mu2"):
+        assert row[f"{name}_stderr"] == pytest.approx(one["params"][name]["stderr"], rel=1e-6), name
+        assert row[name] == pytest.approx(one["params"][name]["value"], rel=1e-9), name
+        assert one["params"][name]["stderr"] >= exact["params"][name]["stderr"] * (1 - 1e-6), name
+    # √(err² + d²) with d/err = `worst` for the value that moved most
+    grown = max(one["params"][n]["stderr"] / exact["params"][n]["stderr"] for n in ("n1", "mu1", "n2", "mu2"))
+    assert grown == pytest.approx(math.hypot(1.0, worst), rel=0.05)

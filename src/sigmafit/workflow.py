@@ -16,7 +16,7 @@ Loader and preparation notes (rows dropped, units assumed) travel with every cur
 from __future__ import annotations
 
 import warnings
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
@@ -27,6 +27,7 @@ from . import io, models, prepare
 from .exceptions import DataFormatError, DataWarning, FitError, FitQualityWarning
 from .fitting.batch import fit_tasks
 from .fitting.global_ import fit_global
+from .fitting.offset_error import with_field_offset_error
 from .fitting.options import (
     BATCH_KEYS,
     PREPARATION_KEYS,
@@ -43,12 +44,10 @@ from .fitting.store import check_out_folder
 from .fitting.tasks import CurveTask, source_of, split_tasks
 from .prepare.geometry import Geometry
 from .prepare.noise import with_scatter_errors
-from .prepare.split import distinct_set_points, split_curves
+from .prepare.split import distinct_set_points, plain, split_curves
 
 #: More distinct field values (to 1 mT) than this make a file a field sweep, not R(T) at a few fields.
 FIELD_SWEEP_LEVELS = 10
-#: The errors' share of the field offset's uncertainty is said when it moves a value by this many of its own errors.
-OFFSET_ERROR_SAID = 0.3
 #: Film options of the optics models (a film's thickness is the geometry's ``thickness_nm``).
 FILM_OPTIONS = {"substrate_n": "substrate_n", "substrate_nk": "substrate_nk", "substrate_thickness_mm": "substrate_thickness_mm",
                 "film_reference": "reference", "film_method": "method"}
@@ -384,67 +383,45 @@ def fit_file(path, model_name: str, *, prep: Preparation | None = None, window: 
             return res
         results = [fit(curve, fit_name, window=window, settings=settings, source={"path": str(path)}, **model_options)
                    for _, curve in found]
-        if family == "carriers" and prep.field_offset == "auto":  # B₀ estimated: its error goes into the errors
-            for i, res in enumerate(results):
-
-                def refit(b0: float, i: int = i):
-                    again = load_curves(path, model_name, replace(prep, field_offset=b0), model_options, y=settings.y,
-                                        echo=False)[2]
-                    if len(again) != len(found) or again[i][0] != found[i][0]:
-                        raise FitError(f"with the field offset {b0:g} T the file gives other curves")
-                    return fit(again[i][1], fit_name, window=window, settings=settings, params=results[i].params,
-                               warn=False, **model_options)
-
-                with_field_offset_error(res, found[i][1], refit)
+        offset = _offset_refit(family, model_name, fit_name, prep, model_options, settings, window)
+        if offset is not None:  # B₀ estimated: its error goes into the errors
+            for (label, curve), res in zip(found, results):
+                offset(res, str(path), label, curve)
         return results
 
 
-def with_field_offset_error(result, curve: pd.DataFrame, refit) -> None:
-    """Errors of a Hall-curve fit that include the uncertainty of the field offset estimated from the data.
+@dataclass(frozen=True)
+class OffsetRefit:
+    """Puts the error of a field offset estimated from the data into the errors of a Hall-curve fit
+    (:func:`sigmafit.fitting.offset_error.with_field_offset_error`): prepares the curve's file again with the field
+    offset B₀ ± σ and refits that curve.  Picklable, so a batch's workers call it after each fit."""
 
-    ``curve`` was prepared with ``field_offset="auto"``: B₀ from the symmetry of R_xx and its standard error σ
-    (:func:`sigmafit.prepare.hall_offset.hall_field_offset_error`).  ``refit(b0)`` prepares the same curve with
-    the field offset ``b0`` (T) and fits it; at B₀ ± σ each value (parameters and derived ones) moves by ±d, and
-    √(stderr² + d²), d the half-difference, replaces its stderr in ``result`` (in place; the leak of an offset error δ
-    into the Hall part, q·δ·dR_xx/dB, is linear in δ).  The sentence that says the errors leave B₀'s error out is
-    replaced by one that says they include it (when some d ≥ ``OFFSET_ERROR_SAID`` × stderr).  Nothing changes where
-    B₀ was given, or is undetermined (flat R_xx: no offset subtracted).  ``sigmafit batch`` and global fits
-    (``--share``) do not come here: their results keep the preparation's sentence.
-    """
-    from .prepare.carriers import OFFSET_LEAK_START
-    from .prepare.hall_offset import curve_field_offset
+    model_name: str
+    fit_name: str
+    prep: Preparation
+    model_options: dict
+    settings: FitSettings
+    window: Window
 
-    found = curve_field_offset(curve)
-    if found is None:
-        return
-    b0, sigma = found
-    sides = []
-    for b in (b0 + sigma, b0 - sigma):
-        try:
-            other = refit(b)
-        except (DataFormatError, FitError):  # a side that cannot be prepared or fitted: the other one decides
-            continue
-        if other.success:
-            sides.append(other.params)
-    if not sides:
-        result.warnings.append(f"the field offset B0 = {b0 * 1e3:.3g} ± {sigma * 1e3:.2g} mT could not be propagated "
-                               "into the errors (the fits at B0 ± its error failed)")
-        return
-    worst = 0.0
-    for name, par in result.params.items():
-        err = par.stderr
-        moved = [p[name].value for p in sides if name in p and np.isfinite(p[name].value)]
-        if err is None or not np.isfinite(err) or err <= 0 or not moved:
-            continue
-        d = 0.5 * abs(moved[0] - moved[1]) if len(moved) == 2 else abs(moved[0] - par.value)
-        par.stderr = float(np.hypot(err, d))
-        worst = max(worst, d / err)
-    result.warnings = [w for w in result.warnings if not w.startswith(f"assumed: {OFFSET_LEAK_START}")]
-    if worst >= OFFSET_ERROR_SAID:
-        mt = f"{sigma * 1e3:.2g} mT"
-        result.warnings.append(f"assumed: the field offset B0 = {b0 * 1e3:.3g} ± {mt}, estimated from the symmetry of "
-                               f"R_xx; the errors include its uncertainty (the fits at B0 ± {mt} moved the values by up "
-                               f"to {worst:.2g}× their own errors)")
+    def refit(self, path: str, label, params, b0: float):
+        """The fit of curve ``label`` of ``path`` prepared with the field offset ``b0`` (T), from ``params``."""
+        again = load_curves(path, self.model_name, replace(self.prep, field_offset=b0), self.model_options,
+                            y=self.settings.y, echo=False)[2]
+        match = [c for lab, c in again if plain(lab) == plain(label)]
+        if len(match) != 1:
+            raise FitError(f"with the field offset {b0:g} T the file gives other curves")
+        return fit(match[0], self.fit_name, window=self.window, settings=self.settings, params=params, warn=False,
+                   **self.model_options)
+
+    def __call__(self, result, path: str, label, curve: pd.DataFrame) -> None:
+        with_field_offset_error(result, curve, lambda b0: self.refit(path, label, result.params, b0))
+
+
+def _offset_refit(family: str, model_name: str, fit_name: str, prep: Preparation, model_options, settings, window):
+    """The :class:`OffsetRefit` of carriers fits whose field offset is estimated from the data (``"auto"``), else None."""
+    if family != "carriers" or prep.field_offset != "auto":
+        return None
+    return OffsetRefit(model_name, fit_name, prep, dict(model_options), settings, window)
 
 
 def results_summary(result, model_name: str) -> dict[str, Any]:
@@ -530,4 +507,5 @@ def fit_batch_files(paths: Iterable[str | Path], model: str, *, prep: Preparatio
         raise FitError(f"no file has a column {prep.by!r} to split curves by (--by); {tasks[0].error}")
     if settings.y is not None and family == "magnetoconductance":
         settings = replace(settings, y=None)  # --y named the raw column; the curve has delta_sigma_S
-    return fit_tasks(tasks, fit_name, batch=batch, window=window, settings=settings, model_options=model_options)
+    return fit_tasks(tasks, fit_name, batch=batch, window=window, settings=settings, model_options=model_options,
+                     after_fit=_offset_refit(family, model, fit_name, prep, model_options, settings, window))

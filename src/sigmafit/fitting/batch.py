@@ -82,6 +82,9 @@ def _fit_one_lmfit(task: CurveTask, job: Job, seed: Mapping[str, float] | None =
             warnings.simplefilter("ignore")
             r = fit(task.data, job.model, params=params, window=window, settings=settings, warn=False,
                     source={"path": task.source} if task.source else None, **job.model_options)
+            after = job.options.get("after_fit")
+            if after is not None and r.success:  # e.g. the field offset's error (sigmafit.workflow.OffsetRefit)
+                after(r, task.source, task.label, task.data)
             row = row_from_summary(r.summary())
         values = {n: float(p.value) for n, p in r.params.items() if p.expr is None} if r.success else None
         return row, values
@@ -206,8 +209,11 @@ def _run_info(model: str, model_options, id_options, engine, n, counts, elapsed,
 
 
 def fit_tasks(tasks: list[CurveTask], model: str, *, batch: BatchOptions, window: Window, settings: FitSettings,
-              model_options: Mapping[str, Any]) -> BatchResult:
-    """Fit prepared tasks (the engine of :func:`fit_batch` and of :func:`sigmafit.workflow.fit_batch_files`)."""
+              model_options: Mapping[str, Any], after_fit=None) -> BatchResult:
+    """Fit prepared tasks (the engine of :func:`fit_batch` and of :func:`sigmafit.workflow.fit_batch_files`).
+
+    ``after_fit(result, source, label, curve)``, when given (picklable), amends each successful lmfit fit before its
+    row is made (the workflow's field-offset error of Hall curves)."""
     t0 = time.monotonic()
     if not isinstance(model, str):
         raise FitError("fit_batch needs a registry model name (e.g. 'hln-dp'), so every curve gets a fresh model")
@@ -217,7 +223,7 @@ def fit_tasks(tasks: list[CurveTask], model: str, *, batch: BatchOptions, window
     id_options = fingerprint(window, settings, model_options=dict(model_options), seed_from_previous=batch.seed_from_previous,
                              sigmafit=__version__)  # results of another version are not resumed as if they were these
     assign_ids(tasks, model, id_options)
-    options = {"window": window, "settings": settings}
+    options = {"window": window, "settings": settings, "after_fit": after_fit}
     store = prog = None
     done: dict[str, dict[str, Any]] = {}
     try:
