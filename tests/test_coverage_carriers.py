@@ -240,3 +240,24 @@ def test_batch_puts_the_field_offset_error_into_the_errors_like_fit(tmp_path):
     # √(err² + d²) with d/err = `worst` for the value that moved most
     grown = max(one["params"][n]["stderr"] / exact["params"][n]["stderr"] for n in ("n1", "mu1", "n2", "mu2"))
     assert grown == pytest.approx(math.hypot(1.0, worst), rel=0.05)
+
+
+def test_a_refit_that_raises_leaves_the_fit_and_says_the_offset_was_not_propagated():
+    """The propagation amends a good fit: refits at B0 ± σ that raise (any error) cannot lose it."""
+    from types import SimpleNamespace
+
+    from sigmafit.fitting.offset_error import with_field_offset_error
+
+    curve = pd.DataFrame({"field_T": [0.0, 1.0]})
+    curve.attrs["sigmafit"] = {"prepare": [{"step": "field_offset", "mode": "auto", "B0_T": {0.0: 1e-3},
+                                            "B0_sigma_T": {0.0: 2e-4}}]}
+    par = SimpleNamespace(value=1.0, stderr=0.1)
+    result = SimpleNamespace(params={"n1": par}, warnings=[], source={})
+
+    def refit(b0):
+        raise ValueError("the optimizer gave up")
+
+    with_field_offset_error(result, curve, refit)
+    assert par.stderr == 0.1 and par.value == 1.0
+    assert result.warnings == ["the field offset B0 = 1 ± 0.2 mT could not be propagated into the errors (the fits at "
+                               "B0 ± its error failed)"]
