@@ -261,3 +261,60 @@ def test_a_refit_that_raises_leaves_the_fit_and_says_the_offset_was_not_propagat
     assert par.stderr == 0.1 and par.value == 1.0
     assert result.warnings == ["the field offset B0 = 1 ± 0.2 mT could not be propagated into the errors (the fits at "
                                "B0 ± its error failed)"]
+
+
+def _three_temperatures(tmp_path):
+    """Three simulated two-band files (their own temperatures, offsets and pickups) as one loaded frame, and a .dat
+    file holding the three (the PPMS rows one after another, as a cool-down in steps writes them)."""
+    hs = [sim.random_two_band(tmp_path / f"t{i}.dat", 40 + i) for i in range(3)]
+    frames = [sigmafit.load(h.path) for h in hs]
+    df = pd.concat(frames, ignore_index=True)
+    df.attrs = frames[0].attrs
+    texts = [h.path.read_text().splitlines() for h in hs]
+    joined = tmp_path / "three.dat"
+    joined.write_text("\n".join(texts[0] + [row for t in texts[1:] for row in t[t.index("[Data]") + 2:]]) + "\n")
+    return hs, frames, df, joined
+
+
+def test_each_curve_takes_its_own_field_offset_from_a_mapping(tmp_path):
+    """``field_offset={set point: B0}`` prepares every curve as a number given for its file alone would."""
+    from sigmafit.prepare.carriers import hall_curves
+
+    _, frames, df, _ = _three_temperatures(tmp_path)
+    auto = hall_curves(df, field_offset="auto")
+    keys = list(next(s for s in auto.attrs["sigmafit"]["prepare"] if s["step"] == "field_offset")["B0_T"])
+    assert len(keys) == 3
+    given = {k: 1e-3 * (j + 1) for j, k in enumerate(keys)}
+    together = hall_curves(df, field_offset=given)
+    for frame in frames:
+        key = min(keys, key=lambda k: abs(k - frame["temperature_K"].median()))
+        alone = hall_curves(frame, field_offset=given[key])
+        mine = together[together["temperature_K"] == key]
+        assert len(mine) == len(alone) > 100
+        np.testing.assert_allclose(mine["hall_resistance_ohm"].to_numpy(), alone["hall_resistance_ohm"].to_numpy(), rtol=1e-12)
+        np.testing.assert_allclose(mine["field_T"].to_numpy(), alone["field_T"].to_numpy(), rtol=0, atol=1e-15)
+
+
+def test_the_offset_propagation_prepares_a_file_once_per_side(tmp_path, monkeypatch):
+    """A file of several curves is prepared again twice in all (every offset moved by +σ, then by −σ), not twice per
+    curve; each curve's errors are the ones its own file alone gives."""
+    from sigmafit import workflow
+
+    hs, _, _, joined = _three_temperatures(tmp_path)
+    calls = []
+    real = workflow.load_curves
+
+    def counting(*args, **kwargs):
+        calls.append(args[2].field_offset if len(args) > 2 else None)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(workflow, "load_curves", counting)
+    together = workflow.fit_file(joined, "two-band", width_um=10, length_um=40)
+    assert len(together) == 3 and len(calls) == 3, calls  # the fit's own preparation, then one per side
+    assert sum(isinstance(c, dict) for c in calls) == 2
+    monkeypatch.setattr(workflow, "load_curves", real)
+    alone = sorted((workflow.fit_file(h.path, "two-band", width_um=10, length_um=40)[0] for h in hs),
+                   key=lambda r: r.params["n1"].value)
+    for a, b in zip(sorted(together, key=lambda r: r.params["n1"].value), alone):
+        for name in ("n1", "mu1", "n2", "mu2"):
+            assert a.stderr(name) == pytest.approx(b.stderr(name), rel=1e-6), name

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, replace
+from dataclasses import field as dataclass_field
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
@@ -43,6 +44,7 @@ from .fitting.single import fit
 from .fitting.store import check_out_folder
 from .fitting.tasks import CurveTask, source_of, split_tasks
 from .prepare.geometry import Geometry
+from .prepare.hall_offset import shifted_offsets
 from .prepare.noise import with_scatter_errors
 from .prepare.split import distinct_set_points, plain, split_curves
 
@@ -390,11 +392,13 @@ def fit_file(path, model_name: str, *, prep: Preparation | None = None, window: 
         return results
 
 
-@dataclass(frozen=True)
+@dataclass
 class OffsetRefit:
     """Puts the error of a field offset estimated from the data into the errors of a Hall-curve fit
-    (:func:`sigmafit.fitting.offset_error.with_field_offset_error`): prepares the curve's file again with the field
-    offset B₀ ± σ and refits that curve.  Picklable, so a batch's workers call it after each fit."""
+    (:func:`sigmafit.fitting.offset_error.with_field_offset_error`): prepares the curve's file again with every
+    curve's estimated offset moved by ± its standard error (:func:`sigmafit.prepare.hall_offset.shifted_offsets`;
+    once per file and sign, kept for the file's other curves) and refits the curve.  Picklable, so a batch's workers
+    call it after each fit (the kept curves stay behind)."""
 
     model_name: str
     fit_name: str
@@ -402,19 +406,32 @@ class OffsetRefit:
     model_options: dict
     settings: FitSettings
     window: Window
+    _kept: dict = dataclass_field(default_factory=dict, repr=False, compare=False)
 
-    def refit(self, path: str, label, params, b0: float):
-        """The fit of curve ``label`` of ``path`` prepared with the field offset ``b0`` (T), from ``params``."""
-        again = load_curves(path, self.model_name, replace(self.prep, field_offset=b0), self.model_options,
-                            y=self.settings.y, echo=False)[2]
-        match = [c for lab, c in again if plain(lab) == plain(label)]
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_kept": {}}
+
+    def _curves(self, path: str, curve: pd.DataFrame, sign: float) -> list:
+        key = (path, sign)
+        if key not in self._kept:
+            offsets = shifted_offsets(curve, sign)
+            if offsets is None:
+                raise FitError("the curve has no estimated field offset to move")
+            self._kept = {k: v for k, v in self._kept.items() if k[0] == path}  # one file at a time
+            self._kept[key] = load_curves(path, self.model_name, replace(self.prep, field_offset=offsets),
+                                          self.model_options, y=self.settings.y, echo=False)[2]
+        return self._kept[key]
+
+    def refit(self, path: str, label, curve: pd.DataFrame, params, sign: float):
+        """The fit of curve ``label`` of ``path`` with every field offset moved by ``sign`` standard errors."""
+        match = [c for lab, c in self._curves(path, curve, sign) if plain(lab) == plain(label)]
         if len(match) != 1:
-            raise FitError(f"with the field offset {b0:g} T the file gives other curves")
+            raise FitError("with the field offsets moved the file gives other curves")
         return fit(match[0], self.fit_name, window=self.window, settings=self.settings, params=params, warn=False,
                    **self.model_options)
 
     def __call__(self, result, path: str, label, curve: pd.DataFrame) -> None:
-        with_field_offset_error(result, curve, lambda b0: self.refit(path, label, result.params, b0))
+        with_field_offset_error(result, curve, lambda sign: self.refit(path, label, curve, result.params, sign))
 
 
 def _offset_refit(family: str, model_name: str, fit_name: str, prep: Preparation, model_options, settings, window):

@@ -22,8 +22,8 @@ def with_field_offset_error(result, curve: pd.DataFrame, refit) -> None:
     """Errors of a Hall-curve fit that include the uncertainty of the field offset estimated from the data.
 
     ``curve`` was prepared with ``field_offset="auto"``: B₀ from the symmetry of R_xx and its standard error σ
-    (:func:`sigmafit.prepare.hall_offset.hall_field_offset_error`).  ``refit(b0)`` prepares the same curve with
-    the field offset ``b0`` (T) and fits it; at B₀ ± σ each value (parameters and derived ones) moves by ±d, and
+    (:func:`sigmafit.prepare.hall_offset.hall_field_offset_error`).  ``refit(sign)`` prepares the same curve with
+    its field offset B₀ + sign·σ (T) and fits it; at B₀ ± σ each value (parameters and derived ones) moves by ±d, and
     √(stderr² + d²), d the half-difference, replaces its stderr in ``result`` (in place; the leak of an offset error δ
     into the Hall part, q·δ·dR_xx/dB, is linear in δ).  The sentence that says the errors leave B₀'s error out is
     replaced (in the warnings and the source record) by one that says they include it (when some d ≥ ``OFFSET_ERROR_SAID`` × stderr).  Nothing changes where
@@ -36,9 +36,9 @@ def with_field_offset_error(result, curve: pd.DataFrame, refit) -> None:
         return
     b0, sigma = found
     sides = []
-    for b in (b0 + sigma, b0 - sigma):
+    for sign in (1.0, -1.0):
         try:
-            other = refit(b)
+            other = refit(sign)
         except Exception:  # noqa: BLE001 - a side that cannot be prepared or fitted: the other one decides
             continue
         if other.success:

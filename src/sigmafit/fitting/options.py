@@ -213,15 +213,16 @@ class Preparation:
     one; ``hall_channel`` picks the Hall channel where the file's roles do not say; ``transform`` fits raw R(B)
     through the transform path (Δσ) instead of the measurement model of the raw readings.  ``geometry`` (a :class:`sigmafit.prepare.Geometry`) converts R to sheet quantities; ``by`` makes one curve
     per value of a column (default: per temperature set point when a file holds several); ``symmetrize`` and
-    ``field_offset`` (``"auto"``: estimated from the symmetry of R(B); a number in T; 0 keeps the fields as read)
-    apply to the magnetoconductance transform path; ``channel`` picks an instrument channel; ``tmin``/``tmax``
+    ``field_offset`` (``"auto"``: estimated from the symmetry of R(B); a number in T; 0 keeps the fields as read;
+    ``{set point: B0 in T}`` gives each curve its own, as the field-offset propagation does) apply to the
+    magnetoconductance transform path and to Hall curves; ``channel`` picks an instrument channel; ``tmin``/``tmax``
     (K) restrict temperature data; ``format`` and ``load_options`` go to :func:`sigmafit.load`.
     """
 
     geometry: Any = None
     by: str | None = None
     symmetrize: bool = True
-    field_offset: float | Literal["auto"] = "auto"
+    field_offset: float | Literal["auto"] | Mapping[float, float] = "auto"
     channel: int | None = None
     tmin: float | None = None
     tmax: float | None = None
@@ -238,7 +239,9 @@ class Preparation:
     def __post_init__(self) -> None:
         for name in ("sample_mass_mg", "molar_mass_g_per_mol"):
             object.__setattr__(self, name, _number(getattr(self, name), f"--{name.split('_g_')[0].replace('_', '-')}", positive=True))
-        if self.field_offset != "auto":
+        if isinstance(self.field_offset, Mapping):
+            object.__setattr__(self, "field_offset", {float(k): float(v) for k, v in self.field_offset.items()})
+        elif self.field_offset != "auto":
             if isinstance(self.field_offset, str):
                 raise FitError(f"--field-offset must be a field in T or 'auto', not {self.field_offset!r}")
             object.__setattr__(self, "field_offset", _number(self.field_offset, "--field-offset"))

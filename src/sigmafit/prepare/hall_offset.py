@@ -10,7 +10,7 @@ share of one part in the other that ±B pairs of unequal |B| leave.
 Antisymmetrizing R_xy about a B₀ off by δ leaves q·δ·dR_xx/dB of the R_xx that misaligned contacts put into R_xy
 (q up to a third) in the Hall part, so the densities and mobilities fitted to it depend on B₀: a fit that takes
 B₀ from :func:`hall_field_offset` carries its error (``sigmafit fit`` propagates it, see
-:func:`sigmafit.workflow.with_field_offset_error`).
+:func:`sigmafit.fitting.offset_error.with_field_offset_error`).
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ from .noise import local_residuals, robust_sigma
 from .pipeline import _LABEL
 from .symmetrize import PICKUP_FREE_CONTRAST, offset_search, refine_minimum
 
-__all__ = ["field_step", "hall_field_offset", "hall_field_offset_error", "local_slope", "remove_pair_crosstalk"]
+__all__ = ["curve_field_offset", "field_step", "hall_field_offset", "hall_field_offset_error", "local_slope",
+           "remove_pair_crosstalk", "shifted_offsets"]
 
 #: name suffixes of the partner columns that carry a column's other part through the pairing
 ODD_PART, EVEN_PART = "~odd", "~even"
@@ -202,12 +203,31 @@ def hall_field_offset_error(g: pd.DataFrame, b0: float, xx: str = "resistance_oh
     return float(np.sqrt(var)) if np.isfinite(var) and var > 0 else None
 
 
+def _estimated_record(curve: pd.DataFrame) -> dict | None:
+    """The ``field_offset`` step of a curve prepared with ``field_offset="auto"`` (B₀ and standard error of every
+    curve of its file), else None."""
+    steps = (curve.attrs.get("sigmafit") or {}).get("prepare") or []
+    rec = next((s for s in reversed(steps) if s.get("step") == "field_offset"), None)
+    return rec if rec is not None and rec.get("mode") == "auto" and rec.get("B0_sigma_T") else None
+
+
+def shifted_offsets(curve: pd.DataFrame, sign: float) -> dict[float, float] | None:
+    """{set point: B₀ + ``sign``·σ} in T for every curve of the file ``curve`` was prepared from with
+    ``field_offset="auto"`` (B₀ as estimated where it has no standard error, 0 where undetermined) — the
+    ``field_offset`` that prepares the whole file once with every estimated offset moved by ``sign`` standard errors."""
+    rec = _estimated_record(curve)
+    if rec is None:
+        return None
+    sigma = rec["B0_sigma_T"]
+    return {float(k): float(b0) + sign * float(sigma.get(k) or 0.0) for k, b0 in rec["B0_T"].items()}
+
+
 def curve_field_offset(curve: pd.DataFrame) -> tuple[float, float] | None:
     """(B₀, its standard error) in T of one Hall curve prepared with ``field_offset="auto"``, from its preparation
     record; None when B₀ was given, not determined, or has no standard error."""
     steps = (curve.attrs.get("sigmafit") or {}).get("prepare") or []
-    rec = next((s for s in reversed(steps) if s.get("step") == "field_offset"), None)
-    if rec is None or rec.get("mode") != "auto" or not rec.get("B0_sigma_T"):
+    rec = _estimated_record(curve)
+    if rec is None:
         return None
     hall = next((s for s in reversed(steps) if s.get("step") == "hall_curves"), {})
     by = hall.get("by")

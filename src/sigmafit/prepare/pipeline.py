@@ -8,6 +8,7 @@ select/to_wide → segment → dedupe → group (temperature set points) → fie
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Literal
 
 import numpy as np
@@ -176,17 +177,22 @@ def _group(data: pd.DataFrame, by: str | None, tolerance: float | None) -> pd.Da
 
 def _subtract_offset(data: pd.DataFrame, field_offset, column: str = "resistance_ohm") -> pd.DataFrame:
     """Fields corrected per curve by the offset (``"auto"``: estimated from the symmetry of ``column``, R_xx;
-    a number in T; 0/None: none)."""
+    a number in T; ``{set point: B0}`` one per curve, 0 for a set point it does not name; 0/None: none)."""
     offsets: dict = {}
-    if field_offset is not None and field_offset != 0:
+    per_curve = isinstance(field_offset, Mapping)
+    if field_offset is not None and (per_curve or field_offset != 0):
         field = data["field_T"].to_numpy(float).copy()
         for value, g in data.groupby(_LABEL, sort=False):
-            b0 = _estimate_offset(g, column) if field_offset == "auto" else float(field_offset)
+            if per_curve:
+                b0 = float(field_offset.get(float(value), 0.0))
+            else:
+                b0 = _estimate_offset(g, column) if field_offset == "auto" else float(field_offset)
             offsets[float(value)] = b0
             field[(data[_LABEL] == value).to_numpy()] -= b0
         data = data.copy()
         data["field_T"] = field
-    return finish(data, data, "field_offset", mode="none" if not offsets else field_offset, B0_T=offsets)
+    mode = "none" if not offsets else "per curve" if per_curve else field_offset
+    return finish(data, data, "field_offset", mode=mode, B0_T=offsets)
 
 
 def _layout(curves: pd.DataFrame, by: str | None, symmetrize: bool, method: str) -> pd.DataFrame:
