@@ -266,8 +266,6 @@ def chunk_rows(model, model_name: str, template, res, live, p0: np.ndarray, wind
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         derived = derived_with_errors(copy.deepcopy(template), res.names, res.values, res.varied, res.covar)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
         checks = data_checks(model, template, res, live)
     rows = []
     varied = [res.names[j] for j in res.varied]

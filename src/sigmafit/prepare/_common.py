@@ -48,6 +48,11 @@ def meta_of(df: pd.DataFrame) -> dict:
     return meta if isinstance(meta, dict) else {}
 
 
+def last_step(df: pd.DataFrame, step: str) -> dict | None:
+    """The newest record of the prepare step named ``step`` in ``attrs["sigmafit"]["prepare"]`` (None: no such step)."""
+    return next((s for s in reversed(meta_of(df).get("prepare") or []) if s.get("step") == step), None)
+
+
 def error_values(df: pd.DataFrame, column: str) -> np.ndarray | None:
     """The uncertainties of ``column`` (float array) from the error column announced in ``attrs["sigmafit"]["errors"]``;
     None when none is announced or it is missing from ``df``."""

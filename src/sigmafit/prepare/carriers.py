@@ -22,14 +22,14 @@ import pandas as pd
 
 from ..constants import LORENZ_0
 from ..exceptions import DataFormatError, DataWarning
-from ._common import error_values, finish, meta_of, require, unique_sorted
+from ._common import error_values, finish, last_step, meta_of, require, unique_sorted
 from .channels import select, to_wide
 from .conductance import _reference
 from .geometry import Geometry, to_resistivity, to_sheet
 from .hall_offset import (EVEN_PART, ODD_PART, field_step, hall_field_offset, hall_field_offset_error,
                           remove_pair_crosstalk)
 from .heat import require_positive
-from .pipeline import _LABEL, _curve_label, _curve_table, _subtract_offset, _sweep_levels, group_levels
+from .pipeline import _LABEL, _curve_label, _curve_table, _subtract_offset, _sweep_levels, group_levels, shift_fields
 from .sweeps import dedupe_turning_points, segment
 from .symmetrize import symmetrize_parts
 
@@ -79,7 +79,7 @@ def _field_curves(df, *, even, odd, by, tolerance, field_offset, channel, hall_c
     else:
         out = symmetrize_parts(data, even=list(even), odd=list(odd), by=_LABEL)
     if estimated:
-        sigma = next(s for s in reversed(data.attrs["sigmafit"]["prepare"]) if s["step"] == "field_offset")["B0_sigma_T"]
+        sigma = last_step(data, "field_offset")["B0_sigma_T"]
         notes = [n for value, g in data.groupby(_LABEL, sort=True)
                  if (n := _offset_leak(g, even[0], odd[0], by, value, sigma.get(float(value))))]
         if notes:
@@ -140,7 +140,6 @@ def _subtract_determined_offset(data: pd.DataFrame, column: str, hall: str) -> p
     offsets: dict = {}
     sigmas: dict = {}
     undetermined: list = []
-    field = data["field_T"].to_numpy(float).copy()
     for value, g in data.groupby(_LABEL, sort=False):
         b0 = hall_field_offset(g, column, hall)
         sigmas[float(value)] = None if b0 is None else hall_field_offset_error(g, b0, column, hall)
@@ -148,10 +147,7 @@ def _subtract_determined_offset(data: pd.DataFrame, column: str, hall: str) -> p
             b0 = 0.0
             undetermined.append(float(value))
         offsets[float(value)] = b0
-        field[(data[_LABEL] == value).to_numpy()] -= b0
-    out = data.copy()
-    out["field_T"] = field
-    return finish(out, data, "field_offset", mode="auto", B0_T=offsets, B0_sigma_T=sigmas, undetermined=undetermined,
+    return finish(shift_fields(data, offsets), data, "field_offset", mode="auto", B0_T=offsets, B0_sigma_T=sigmas, undetermined=undetermined,
                   note="B0 = 0 where the R_xx symmetry does not fix it (flat R_xx)" if undetermined else None)
 
 

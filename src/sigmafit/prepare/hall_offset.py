@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ._common import unique_sorted
+from ._common import last_step, unique_sorted
 from .noise import local_residuals, robust_sigma
 from .pipeline import _LABEL
 from .symmetrize import PICKUP_FREE_CONTRAST, offset_search, refine_minimum
@@ -206,8 +206,7 @@ def hall_field_offset_error(g: pd.DataFrame, b0: float, xx: str = "resistance_oh
 def _estimated_record(curve: pd.DataFrame) -> dict | None:
     """The ``field_offset`` step of a curve prepared with ``field_offset="auto"`` (B₀ and standard error of every
     curve of its file), else None."""
-    steps = (curve.attrs.get("sigmafit") or {}).get("prepare") or []
-    rec = next((s for s in reversed(steps) if s.get("step") == "field_offset"), None)
+    rec = last_step(curve, "field_offset")
     return rec if rec is not None and rec.get("mode") == "auto" and rec.get("B0_sigma_T") else None
 
 
@@ -225,12 +224,10 @@ def shifted_offsets(curve: pd.DataFrame, sign: float) -> dict[float, float] | No
 def curve_field_offset(curve: pd.DataFrame) -> tuple[float, float] | None:
     """(B₀, its standard error) in T of one Hall curve prepared with ``field_offset="auto"``, from its preparation
     record; None when B₀ was given, not determined, or has no standard error."""
-    steps = (curve.attrs.get("sigmafit") or {}).get("prepare") or []
     rec = _estimated_record(curve)
     if rec is None:
         return None
-    hall = next((s for s in reversed(steps) if s.get("step") == "hall_curves"), {})
-    by = hall.get("by")
+    by = (last_step(curve, "hall_curves") or {}).get("by")
     keys = list(rec["B0_sigma_T"])
     if len(keys) == 1:
         key = keys[0]

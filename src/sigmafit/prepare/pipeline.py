@@ -175,22 +175,26 @@ def _group(data: pd.DataFrame, by: str | None, tolerance: float | None) -> pd.Da
     return finish(data, data, "group", by=by, tolerance=tol_used, levels=levels)
 
 
+def shift_fields(data: pd.DataFrame, offsets: Mapping[float, float]) -> pd.DataFrame:
+    """A copy of ``data`` whose fields (T) are less each curve's offset, ``offsets`` = {curve value: B₀ in T}; rows of
+    a curve it does not name (or of none) keep theirs."""
+    out = data.copy()
+    out["field_T"] = data["field_T"].to_numpy(float) - data[_LABEL].map(offsets).fillna(0.0).to_numpy(float)
+    return out
+
+
 def _subtract_offset(data: pd.DataFrame, field_offset, column: str = "resistance_ohm") -> pd.DataFrame:
     """Fields corrected per curve by the offset (``"auto"``: estimated from the symmetry of ``column``, R_xx;
     a number in T; ``{set point: B0}`` one per curve, 0 for a set point it does not name; 0/None: none)."""
     offsets: dict = {}
     per_curve = isinstance(field_offset, Mapping)
     if field_offset is not None and (per_curve or field_offset != 0):
-        field = data["field_T"].to_numpy(float).copy()
         for value, g in data.groupby(_LABEL, sort=False):
             if per_curve:
-                b0 = float(field_offset.get(float(value), 0.0))
+                offsets[float(value)] = float(field_offset.get(float(value), 0.0))
             else:
-                b0 = _estimate_offset(g, column) if field_offset == "auto" else float(field_offset)
-            offsets[float(value)] = b0
-            field[(data[_LABEL] == value).to_numpy()] -= b0
-        data = data.copy()
-        data["field_T"] = field
+                offsets[float(value)] = _estimate_offset(g, column) if field_offset == "auto" else float(field_offset)
+        data = shift_fields(data, offsets)
     mode = "none" if not offsets else "per curve" if per_curve else field_offset
     return finish(data, data, "field_offset", mode=mode, B0_T=offsets)
 
